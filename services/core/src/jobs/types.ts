@@ -1,0 +1,116 @@
+// Job model and the JobStore interface shared by the web app, the worker and the CLI.
+// Rules (ARCHITECTURE.md "Job store"): atomic claim, compare-and-set on every write,
+// terminal states immutable, expired leases re-queued with backoff until attempts run out.
+
+export const JOB_TYPES = ["ingest", "preview", "save", "render"] as const;
+export type JobType = (typeof JOB_TYPES)[number];
+
+export const JOB_STATUSES = ["pending", "processing", "complete", "failed", "cancelled"] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
+export const TERMINAL_STATUSES: readonly JobStatus[] = ["complete", "failed", "cancelled"];
+
+export type JsonObject = { [key: string]: unknown };
+
+export interface JobProgress {
+  stage?: string;
+  percent?: number;
+  message?: string;
+}
+
+export interface Job {
+  id: string;
+  type: JobType;
+  status: JobStatus;
+  payload: JsonObject;
+  result: JsonObject | null;
+  error: string | null;
+  progress: JobProgress | null;
+  priority: number;
+  attempts: number;
+  maxAttempts: number;
+  /** Epoch ms before which the job is not claimable (backoff). */
+  runAfter: number;
+  leaseOwner: string | null;
+  /** Epoch ms; null when not leased (pending, terminal, or dispatched to a remote renderer). */
+  leaseExpiresAt: number | null;
+  /** Render jobs handed to a renderer: its call id and the long deadline for reconciliation. */
+  dispatch: { callId: string; backend: string; deadlineAt: number } | null;
+  cancelRequested: boolean;
+  createdAt: number;
+  updatedAt: number;
+  finishedAt: number | null;
+}
+
+export interface CreateJobInput {
+  type: JobType;
+  payload: JsonObject;
+  id?: string;
+  priority?: number;
+  maxAttempts?: number;
+  runAfter?: number;
+}
+
+export interface ListJobsFilter {
+  status?: JobStatus | readonly JobStatus[];
+  type?: JobType | readonly JobType[];
+  limit?: number;
+  cursor?: string | null;
+}
+
+export interface ClaimOptions {
+  owner: string;
+  leaseMs: number;
+  types?: readonly JobType[];
+}
+
+export interface FailOptions {
+  /** Only this lease owner may fail it (omit for webhook/reconciler writes). */
+  owner?: string;
+  /** Transient failure: re-queue with backoff while attempts remain. */
+  retryable?: boolean;
+}
+
+export interface WorkerHeartbeat {
+  workerId: string;
+  version: string;
+  lastSeenAt: number;
+  startedAt: number;
+}
+
+export interface JobStore {
+  create(input: CreateJobInput): Promise<Job>;
+  get(id: string): Promise<Job | null>;
+  list(filter?: ListJobsFilter): Promise<{ jobs: Job[]; nextCursor: string | null }>;
+  /** One atomic statement: the highest-priority runnable pending job, leased to `owner`. */
+  claim(opts: ClaimOptions): Promise<Job | null>;
+  /** Renews the lease; false when the caller no longer holds it (reaped, cancelled, finished). */
+  heartbeat(id: string, owner: string, leaseMs: number): Promise<boolean>;
+  setProgress(id: string, owner: string, progress: JobProgress): Promise<boolean>;
+  /** processing → complete. With `owner`, only the lease holder may complete. False if not applied. */
+  complete(id: string, result: JsonObject, opts?: { owner?: string }): Promise<boolean>;
+  /** processing → failed (or → pending with backoff when retryable and attempts remain). */
+  fail(id: string, error: string, opts?: FailOptions): Promise<Job | null>;
+  /** pending/processing → cancelled. False when already terminal. */
+  cancel(id: string): Promise<boolean>;
+  /** Gives a leased job back to pending without counting the attempt (graceful shutdown). */
+  release(id: string, owner: string): Promise<boolean>;
+  /** A render handed to a remote renderer: lease dropped, dispatch recorded with its deadline. */
+  markDispatched(
+    id: string,
+    owner: string,
+    dispatch: { callId: string; backend: string; deadlineAt: number },
+  ): Promise<boolean>;
+  /** 1-based position among runnable pending jobs, null when not pending. */
+  queuePosition(id: string): Promise<number | null>;
+  /** Re-queues expired leases (with backoff) or fails them when attempts ran out. */
+  reap(now?: number): Promise<{ requeued: number; failed: number }>;
+  recordWorkerHeartbeat(hb: {
+    workerId: string;
+    version: string;
+    startedAt: number;
+  }): Promise<void>;
+  listWorkers(): Promise<WorkerHeartbeat[]>;
+  ping(): Promise<void>;
+  close(): void;
+}
