@@ -1,0 +1,31 @@
+// Per-frame audio features: produced once, offline, by the analysis in Node; consumed by
+// the visual engine (browser) so that a frame is a pure function of (index, features, config).
+// Serialised as JSON with plain number arrays (see toJSON/fromJSON helpers in analysis).
+
+export const FEATURES_VERSION = 1;
+
+export interface AudioFeatures {
+  version: number;
+  fps: number;
+  sampleRate: number;
+  /** Audio duration in seconds; frameCount = ceil(durationSec * fps). */
+  durationSec: number;
+  frameCount: number;
+  /** Estimated tempo; null when no stable beat. */
+  bpm: number | null;
+  /** Names of the finer bands in `bands` (e.g. "sub", "bass", "lowmid", "mid", "highmid", "presence", "brilliance"). */
+  bandNames: string[];
+  /** All per-frame series are normalised to 0..1 over the whole track. Length = frameCount. */
+  rms: number[];
+  bass: number[];
+  mids: number[];
+  highs: number[];
+  /** Row-major frameCount × bandNames.length. */
+  bands: number[];
+  /** Spectral flux, normalised 0..1. */
+  flux: number[];
+  /** 1 where an onset was detected at this frame, else 0. */
+  onsets: number[];
+  /** Frame indices of beats on the estimated grid (may be empty). */
+  beats: number[];
+}
