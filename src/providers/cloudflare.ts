@@ -1,0 +1,275 @@
+// Cloudflare client: R2 buckets and CORS, API tokens scoped to one bucket (S3 credentials).
+import { createHash } from "node:crypto";
+import { ProviderError } from "./errors";
+import { createHttp, type Http, type HttpConfig, type ParsedError } from "./http";
+
+export interface R2Bucket {
+  name: string;
+  creation_date?: string;
+  location?: string;
+  storage_class?: string;
+}
+
+export interface CorsRule {
+  allowed: { origins: string[]; methods: string[]; headers?: string[] };
+  exposeHeaders?: string[];
+  maxAgeSeconds?: number;
+}
+
+export interface ApiToken {
+  id: string;
+  name: string;
+  status: string;
+  value?: string;
+}
+
+export interface PermissionGroup {
+  id: string;
+  name: string;
+  scopes?: string[];
+}
+
+// Which token endpoints the bootstrap token works with.
+export type TokenScope = "user" | "account";
+
+export interface CloudflareClient {
+  verifyToken(): Promise<{ id: string; status: string; scope: TokenScope }>;
+  getBucket(name: string): Promise<R2Bucket | undefined>;
+  listBuckets(nameContains?: string): Promise<R2Bucket[]>;
+  createBucket(
+    name: string,
+    locationHint?: string,
+  ): Promise<{ bucket: R2Bucket; existed: boolean }>;
+  putCors(bucket: string, rules: CorsRule[]): Promise<void>;
+  getCors(bucket: string): Promise<CorsRule[] | undefined>;
+  findPermissionGroup(name: string, scope: TokenScope): Promise<PermissionGroup>;
+  findTokenByName(name: string, scope: TokenScope): Promise<ApiToken | undefined>;
+  createBucketToken(args: BucketTokenArgs): Promise<{ token: ApiToken; adopted: boolean }>;
+  rollToken(id: string, scope: TokenScope): Promise<string>;
+}
+
+export interface BucketTokenArgs {
+  name: string;
+  bucket: string;
+  scope: TokenScope;
+  permissionGroupId: string;
+}
+
+export const R2_ITEM_WRITE = "Workers R2 Storage Bucket Item Write";
+export const TOKEN_DASHBOARD = "https://dash.cloudflare.com/profile/api-tokens";
+
+interface Envelope<T> {
+  success: boolean;
+  errors?: { code: number; message: string }[];
+  result: T;
+  result_info?: { cursor?: string; page?: number; total_pages?: number; per_page?: number };
+}
+
+// S3 credentials for a Cloudflare API token: id as access key, sha256(value) hex as secret.
+export function s3CredentialsFromToken(token: { id: string; value: string }) {
+  return {
+    accessKeyId: token.id,
+    secretAccessKey: createHash("sha256").update(token.value).digest("hex"),
+  };
+}
+
+function parseError(body: unknown): ParsedError {
+  const env = body as Partial<Envelope<unknown>> | undefined;
+  const first = env?.errors?.[0];
+  if (!first) return {};
+  return { message: env?.errors?.map((e) => e.message).join("; "), code: String(first.code) };
+}
+
+function hint(status: number, err: ParsedError, operation: string): string | undefined {
+  if (status === 401 || err.code === "10000") {
+    return `CLOUDFLARE_API_TOKEN is invalid or lacks access to this account; create one at ${TOKEN_DASHBOARD}`;
+  }
+  if (err.code === "9109" || (status === 403 && /token/i.test(operation))) {
+    return `CLOUDFLARE_API_TOKEN cannot create API tokens: add the "Account API Tokens: Edit" (or "User API Tokens: Edit") permission at ${TOKEN_DASHBOARD}`;
+  }
+  if (err.code === "10042") {
+    return "R2 is not enabled on this account: open R2 in the Cloudflare dashboard once and accept the terms";
+  }
+  if (status === 403) {
+    return `CLOUDFLARE_API_TOKEN needs the "Workers R2 Storage: Edit" permission (${TOKEN_DASHBOARD})`;
+  }
+  if (status === 404 && /bucket/i.test(operation))
+    return "check --bucket and CLOUDFLARE_ACCOUNT_ID";
+  return undefined;
+}
+
+export interface CloudflareOptions extends Partial<HttpConfig> {
+  token: string;
+  accountId: string;
+  baseUrl: string;
+}
+
+// Creates the Cloudflare client for one account and bootstrap token.
+export function createCloudflareClient(opts: CloudflareOptions): CloudflareClient {
+  const http: Http = createHttp({
+    ...opts,
+    provider: "cloudflare",
+    baseUrl: opts.baseUrl,
+    headers: { authorization: `Bearer ${opts.token}` },
+    secrets: [opts.token],
+    parseError,
+    hint,
+  });
+  const acct = `/accounts/${encodeURIComponent(opts.accountId)}`;
+  const tokensBase = (scope: TokenScope) => (scope === "user" ? "/user/tokens" : `${acct}/tokens`);
+
+  async function getBucket(name: string): Promise<R2Bucket | undefined> {
+    const res = await http.request<Envelope<R2Bucket>>("GET", `${acct}/r2/buckets/${name}`, {
+      operation: `get R2 bucket ${name}`,
+      accept: [404],
+    });
+    return res.status === 404 ? undefined : res.data.result;
+  }
+
+  async function listTokens(scope: TokenScope): Promise<ApiToken[]> {
+    const all: ApiToken[] = [];
+    for (let page = 1; page <= 100; page++) {
+      const res = await http.request<Envelope<ApiToken[]>>("GET", tokensBase(scope), {
+        operation: "list API tokens",
+        query: { page, per_page: 50 },
+      });
+      all.push(...res.data.result);
+      const info = res.data.result_info;
+      if (!info?.total_pages || page >= info.total_pages) break;
+    }
+    return all;
+  }
+
+  async function findTokenByName(name: string, scope: TokenScope) {
+    return (await listTokens(scope)).find((t) => t.name === name);
+  }
+
+  return {
+    async verifyToken() {
+      const user = await http.request<Envelope<{ id: string; status: string }>>(
+        "GET",
+        "/user/tokens/verify",
+        { operation: "verify CLOUDFLARE_API_TOKEN", accept: [401, 403] },
+      );
+      if (user.status === 200) return { ...user.data.result, scope: "user" };
+      // Account-owned tokens only verify under their account.
+      const account = await http.request<Envelope<{ id: string; status: string }>>(
+        "GET",
+        `${acct}/tokens/verify`,
+        { operation: "verify CLOUDFLARE_API_TOKEN" },
+      );
+      return { ...account.data.result, scope: "account" };
+    },
+
+    getBucket,
+
+    async listBuckets(nameContains) {
+      const all: R2Bucket[] = [];
+      let cursor: string | undefined;
+      for (let i = 0; i < 100; i++) {
+        const res = await http.request<Envelope<{ buckets: R2Bucket[] }>>(
+          "GET",
+          `${acct}/r2/buckets`,
+          {
+            operation: "list R2 buckets",
+            query: { per_page: 100, cursor, name_contains: nameContains },
+          },
+        );
+        all.push(...res.data.result.buckets);
+        cursor = res.data.result_info?.cursor;
+        if (!cursor) break;
+      }
+      return all;
+    },
+
+    async createBucket(name, locationHint) {
+      const res = await http.request<Envelope<R2Bucket>>("POST", `${acct}/r2/buckets`, {
+        operation: `create R2 bucket ${name}`,
+        body: locationHint ? { name, locationHint } : { name },
+        accept: [409],
+      });
+      if (res.status === 409) {
+        const existing = await getBucket(name);
+        if (!existing) {
+          throw new ProviderError({
+            provider: "cloudflare",
+            operation: `create R2 bucket ${name}`,
+            status: 409,
+            providerMessage: "the name is taken by another account",
+            hint: "choose another name with --bucket",
+          });
+        }
+        return { bucket: existing, existed: true };
+      }
+      return { bucket: res.data.result, existed: false };
+    },
+
+    async putCors(bucket, rules) {
+      await http.request("PUT", `${acct}/r2/buckets/${bucket}/cors`, {
+        operation: `set CORS on R2 bucket ${bucket}`,
+        body: { rules },
+      });
+    },
+
+    async getCors(bucket) {
+      const res = await http.request<Envelope<{ rules: CorsRule[] }>>(
+        "GET",
+        `${acct}/r2/buckets/${bucket}/cors`,
+        { operation: `get CORS of R2 bucket ${bucket}`, accept: [404] },
+      );
+      return res.status === 404 ? undefined : res.data.result.rules;
+    },
+
+    async findPermissionGroup(name, scope) {
+      const res = await http.request<Envelope<PermissionGroup[]>>(
+        "GET",
+        `${tokensBase(scope)}/permission_groups`,
+        { operation: "list token permission groups" },
+      );
+      const group = res.data.result.find((g) => g.name === name);
+      if (!group) {
+        throw new ProviderError({
+          provider: "cloudflare",
+          operation: "find permission group",
+          providerMessage: `no permission group named "${name}"`,
+          hint: "make sure R2 is enabled on the account",
+        });
+      }
+      return group;
+    },
+
+    findTokenByName,
+
+    async createBucketToken(args) {
+      const resource = `com.cloudflare.edge.r2.bucket.${opts.accountId}_default_${args.bucket}`;
+      const res = await http.request<Envelope<ApiToken>>("POST", tokensBase(args.scope), {
+        operation: `create API token ${args.name}`,
+        body: {
+          name: args.name,
+          policies: [
+            {
+              effect: "allow",
+              resources: { [resource]: "*" },
+              permission_groups: [{ id: args.permissionGroupId }],
+            },
+          ],
+        },
+        create: {
+          lookup: async () => {
+            const found = await findTokenByName(args.name, args.scope);
+            return found ? ({ success: true, result: found } as Envelope<ApiToken>) : undefined;
+          },
+        },
+      });
+      return { token: res.data.result, adopted: res.adopted === true };
+    },
+
+    async rollToken(id, scope) {
+      const res = await http.request<Envelope<string>>("PUT", `${tokensBase(scope)}/${id}/value`, {
+        operation: "roll API token value",
+        body: {},
+      });
+      return res.data.result;
+    },
+  };
+}

@@ -1,0 +1,65 @@
+// `modal` CLI: token check, secrets from a 0600 dotenv file, deploy and endpoint URLs.
+
+import { cliFailure, privateDotenv, runCli } from "./cli-run";
+import { ProviderError } from "./errors";
+
+export const MODAL_URL = /https:\/\/[a-z0-9-]+--[a-z0-9-]+\.modal\.run/g;
+
+export interface ModalCli {
+  checkToken(): Promise<void>;
+  createSecret(name: string, vars: Record<string, string>): Promise<void>;
+  deploy(cwd: string, appFile: string): Promise<string[]>;
+}
+
+// Endpoint URLs printed by `modal deploy` (one per web function).
+export function parseModalUrls(output: string): string[] {
+  return [...new Set(output.match(MODAL_URL) ?? [])];
+}
+
+export const MODAL_TOKEN_HELP =
+  "run `modal token new`, or set MODAL_TOKEN_ID and MODAL_TOKEN_SECRET (https://modal.com/settings/tokens)";
+
+// Wraps the modal CLI; MODAL_TOKEN_ID/SECRET reach it through env when set.
+export function createModalCli(env: Record<string, string | undefined> = {}): ModalCli {
+  const secrets = [env.MODAL_TOKEN_SECRET ?? ""].filter(Boolean);
+  return {
+    async checkToken() {
+      const res = await runCli("modal", "modal", ["app", "list", "--json"], { env, secrets });
+      if (res.exitCode !== 0) {
+        throw cliFailure("modal", "modal app list", res, secrets, MODAL_TOKEN_HELP);
+      }
+    },
+
+    async createSecret(name, vars) {
+      const file = await privateDotenv(vars);
+      const values = [...secrets, ...Object.values(vars)];
+      try {
+        const res = await runCli(
+          "modal",
+          "modal",
+          ["secret", "create", name, "--force", "--from-dotenv", file.path],
+          { env, secrets: values },
+        );
+        if (res.exitCode !== 0)
+          throw cliFailure("modal", `modal secret create ${name}`, res, values);
+      } finally {
+        await file.cleanup();
+      }
+    },
+
+    async deploy(cwd, appFile) {
+      const res = await runCli("modal", "modal", ["deploy", appFile], { cwd, env, secrets });
+      if (res.exitCode !== 0) throw cliFailure("modal", `modal deploy ${appFile}`, res, secrets);
+      const urls = parseModalUrls(res.stdout);
+      if (urls.length === 0) {
+        throw new ProviderError({
+          provider: "modal",
+          operation: `modal deploy ${appFile}`,
+          providerMessage: "no endpoint URL in the output",
+          hint: "check that modal_app/app.py defines @modal.fastapi_endpoint functions (Modal 1.x)",
+        });
+      }
+      return urls;
+    },
+  };
+}
