@@ -1,0 +1,131 @@
+// Runs one claimed job: heartbeat renews the lease while the handler works; a false heartbeat
+// means cancelled (or lease lost) and aborts the handler, which kills its child processes.
+// The loop, not the handler, makes the final compare-and-set write.
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { join } from "node:path";
+import type { Job, JobType } from "@efs/core/jobs/types";
+import { classifyError } from "../errors";
+import type { JobHandler, WorkerDeps } from "../handlers/types";
+
+export type AbortReason = "cancelled" | "lease-lost" | "shutdown";
+
+export interface RunningJob {
+  job: Job;
+  /** Aborts the handler for `reason` (first reason wins). */
+  abort(reason: AbortReason): void;
+  done: Promise<void>;
+}
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+// Starts the job's handler; `done` settles after the final store write (never rejects).
+export function runJob(
+  job: Job,
+  handlers: Partial<Record<JobType, JobHandler>>,
+  deps: WorkerDeps,
+): RunningJob {
+  const { store, options, log } = deps;
+  const owner = options.workerId;
+  const controller = new AbortController();
+  let reason: AbortReason | null = null;
+  const abort = (r: AbortReason) => {
+    if (reason) return;
+    reason = r;
+    controller.abort(new Error(`job ${r}`));
+  };
+
+  const beat = setInterval(async () => {
+    try {
+      if (await store.heartbeat(job.id, owner, options.leaseMs)) return;
+      const current = await store.get(job.id);
+      abort(
+        current?.status === "cancelled" || current?.cancelRequested ? "cancelled" : "lease-lost",
+      );
+    } catch (e) {
+      log(`[Worker] Heartbeat for job ${job.id} failed: ${message(e)}`);
+    }
+  }, options.heartbeatMs);
+
+  const done = (async () => {
+    log(`[Worker] Claimed job ${job.id} (${job.type})`);
+    let tmpDir: string | null = null;
+    let outcome: Awaited<ReturnType<JobHandler>> | null = null;
+    let error: unknown = null;
+    try {
+      const handler = handlers[job.type];
+      if (!handler) throw new Error(`no handler for job type "${job.type}"`);
+      if (job.cancelRequested) abort("cancelled");
+      await mkdir(options.tmpRoot, { recursive: true });
+      tmpDir = await mkdtemp(join(options.tmpRoot, `${job.id.replace(/[^\w-]/g, "_")}-`));
+      const dir = tmpDir;
+      if (!controller.signal.aborted) {
+        outcome = await handler(job, deps, {
+          owner,
+          signal: controller.signal,
+          tmpDir: dir,
+          progress: async (p) => {
+            await store.setProgress(job.id, owner, p).catch(() => false);
+          },
+        });
+      }
+    } catch (e) {
+      error = e;
+    } finally {
+      clearInterval(beat);
+      if (tmpDir) await rm(tmpDir, { recursive: true, force: true }).catch(() => {});
+    }
+    await settle(job, deps, reason, outcome, error);
+  })().catch((e: unknown) =>
+    log(`[Worker] Job ${job.id}: could not record the outcome: ${message(e)}`),
+  );
+
+  return { job, abort, done };
+}
+
+async function settle(
+  job: Job,
+  deps: WorkerDeps,
+  reason: AbortReason | null,
+  outcome: Awaited<ReturnType<JobHandler>> | null,
+  error: unknown,
+): Promise<void> {
+  const { store, options, log } = deps;
+  const owner = options.workerId;
+  if (reason === "cancelled") {
+    await store.cancel(job.id);
+    log(`[Worker] Job ${job.id} cancelled`);
+    return;
+  }
+  if (reason === "lease-lost") {
+    log(`[Worker] Job ${job.id} stopped: this worker no longer holds its lease`);
+    return;
+  }
+  if (reason === "shutdown") {
+    const released = await store.release(job.id, owner);
+    log(
+      `[Worker] Job ${job.id} ${released ? "released back to the queue" : "was not released (no longer held)"}`,
+    );
+    return;
+  }
+  if (error !== null) {
+    const { retryable, reason: why } = classifyError(error);
+    const after = await store.fail(job.id, why, { owner, retryable });
+    log(`[Worker] Job ${job.id} failed: ${why}`);
+    if (after?.status === "pending") {
+      log(
+        `[Worker] Job ${job.id} will be retried (attempt ${after.attempts} of ${after.maxAttempts})`,
+      );
+    }
+    return;
+  }
+  if (outcome?.kind === "complete") {
+    if (await store.complete(job.id, outcome.result, { owner })) {
+      log(`[Worker] Finished job ${job.id}`);
+    } else {
+      const current = await store.get(job.id);
+      log(`[Worker] Job ${job.id} result discarded: job is ${current?.status ?? "gone"}`);
+    }
+  }
+}

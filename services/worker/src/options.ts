@@ -1,0 +1,98 @@
+// The worker's settings, parsed once at the edge from core's Config plus worker-only env vars.
+
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
+import { type Config, ConfigError } from "@efs/core/config";
+import { type Env, intVar, plainVar } from "@efs/core/config/read";
+import type { Secret } from "@efs/core/secret";
+
+export const WORKER_VERSION = "0.1.0";
+export const DEFAULT_POLL_MS = 3000;
+
+export interface RendererTarget {
+  backend: "modal" | "local";
+  submitUrl: string;
+  statusUrl: string;
+  authToken: Secret | null;
+}
+
+export interface WorkerOptions {
+  workerId: string;
+  concurrency: number;
+  pollIntervalMs: number;
+  leaseMs: number;
+  /** How often a running job renews its lease (default leaseMs / 3). */
+  heartbeatMs: number;
+  shutdownGraceMs: number;
+  reapIntervalMs: number;
+  reconcileIntervalMs: number;
+  workerHeartbeatMs: number;
+  ingest: {
+    maxDurationSec: number;
+    maxBytes: number;
+    ytdlpTimeoutMs: number;
+    /** Test-only SSRF exemptions (`host:port`); refused in production-like configs. */
+    allowHostPorts: readonly string[];
+  };
+  render: {
+    target: RendererTarget;
+    appUrl: string;
+    webhookSecret: Secret | null;
+    deadlineMs: number;
+    signedUrlTtlSec: number;
+  };
+  tmpRoot: string;
+}
+
+// Builds WorkerOptions; throws a one-line ConfigError naming the bad variable.
+export function workerOptions(config: Config, env: Env, tmpRoot: string): WorkerOptions {
+  const leaseMs = intVar(env, "WORKER_LEASE_MS", 1000, 3_600_000) ?? 60_000;
+  const allowRaw = plainVar(env, "EFS_TEST_SSRF_ALLOW");
+  if (allowRaw !== null && config.productionLike) {
+    throw new ConfigError(
+      "EFS_TEST_SSRF_ALLOW",
+      "EFS_TEST_SSRF_ALLOW is a test-only setting and must not be set in production; unset it",
+    );
+  }
+  const target: RendererTarget =
+    config.backends.renderer === "modal" && config.modal
+      ? {
+          backend: "modal",
+          submitUrl: config.modal.endpointUrl,
+          statusUrl: config.modal.statusUrl,
+          authToken: config.modal.authToken,
+        }
+      : {
+          backend: "local",
+          submitUrl: `${config.rendererUrl.replace(/\/$/, "")}/submit`,
+          statusUrl: `${config.rendererUrl.replace(/\/$/, "")}/status`,
+          authToken: config.modal?.authToken ?? config.webhookSecret,
+        };
+  return Object.freeze({
+    workerId:
+      plainVar(env, "WORKER_ID") ??
+      `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`,
+    concurrency: config.worker.concurrency,
+    pollIntervalMs: env.WORKER_POLL_MS === undefined ? DEFAULT_POLL_MS : config.worker.pollMs,
+    leaseMs,
+    heartbeatMs: intVar(env, "WORKER_HEARTBEAT_MS", 100, 600_000) ?? Math.floor(leaseMs / 3),
+    shutdownGraceMs: intVar(env, "WORKER_SHUTDOWN_GRACE_MS", 0, 600_000) ?? 25_000,
+    reapIntervalMs: intVar(env, "WORKER_REAP_INTERVAL_MS", 100, 3_600_000) ?? 15_000,
+    reconcileIntervalMs: intVar(env, "WORKER_RECONCILE_INTERVAL_MS", 100, 3_600_000) ?? 30_000,
+    workerHeartbeatMs: intVar(env, "WORKER_STATUS_INTERVAL_MS", 100, 600_000) ?? 5_000,
+    ingest: Object.freeze({
+      maxDurationSec: intVar(env, "INGEST_MAX_DURATION_SEC", 1, 86_400) ?? 3_600,
+      maxBytes: intVar(env, "INGEST_MAX_BYTES", 1, 50 * 1024 ** 3) ?? 500 * 1024 * 1024,
+      ytdlpTimeoutMs: intVar(env, "YTDLP_TIMEOUT_MS", 1000, 3_600_000) ?? 600_000,
+      allowHostPorts: Object.freeze(allowRaw ? allowRaw.split(",").map((s) => s.trim()) : []),
+    }),
+    render: Object.freeze({
+      target,
+      appUrl: config.appUrl,
+      webhookSecret: config.webhookSecret,
+      deadlineMs: intVar(env, "RENDER_DEADLINE_MS", 1000, 7 * 86_400_000) ?? 3 * 3_600_000,
+      signedUrlTtlSec: intVar(env, "RENDER_AUDIO_URL_TTL_SEC", 60, 7 * 86_400) ?? 6 * 3600,
+    }),
+    tmpRoot,
+  });
+}
