@@ -1,0 +1,40 @@
+// Body helpers shared by the backends: normalise put bodies and count bytes while streaming.
+import { createHash, type Hash } from "node:crypto";
+import { Readable, Transform } from "node:stream";
+import { StorageError } from "./errors";
+
+// Turns any accepted put body into a Readable without copying buffers.
+export function toReadable(body: Readable | Uint8Array | string): Readable {
+  if (body instanceof Readable) return body;
+  const buf = typeof body === "string" ? Buffer.from(body, "utf8") : body;
+  return Readable.from([buf], { objectMode: false });
+}
+
+// Pass-through that counts bytes, optionally hashes them, and fails once `limit` is passed.
+export class ByteCounter extends Transform {
+  bytes = 0;
+  private readonly hash: Hash | null;
+  constructor(
+    private readonly limit: number | null = null,
+    hashAlgorithm: string | null = null,
+  ) {
+    super();
+    this.hash = hashAlgorithm ? createHash(hashAlgorithm) : null;
+  }
+  override _transform(
+    chunk: Buffer,
+    _enc: BufferEncoding,
+    cb: (err?: Error | null, data?: Buffer) => void,
+  ): void {
+    this.bytes += chunk.length;
+    if (this.limit !== null && this.bytes > this.limit) {
+      cb(new StorageError("TooLarge", `body exceeds the ${this.limit}-byte limit`));
+      return;
+    }
+    this.hash?.update(chunk);
+    cb(null, chunk);
+  }
+  digest(): string | null {
+    return this.hash ? this.hash.digest("hex") : null;
+  }
+}
