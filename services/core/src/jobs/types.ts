@@ -101,6 +101,10 @@ export interface JobStore {
     owner: string,
     dispatch: { callId: string; backend: string; deadlineAt: number },
   ): Promise<boolean>;
+  /** Dispatched renders still processing (the worker's reconciler polls their renderer). */
+  listDispatched(): Promise<Job[]>;
+  /** Dispatched renders whose deadline is before `now` (default: the store's clock). */
+  listOverdueDispatches(now?: number): Promise<Job[]>;
   /** 1-based position among runnable pending jobs, null when not pending. */
   queuePosition(id: string): Promise<number | null>;
   /** Re-queues expired leases (with backoff) or fails them when attempts ran out. */

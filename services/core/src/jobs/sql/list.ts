@@ -1,0 +1,37 @@
+// SELECT a page of jobs, newest first, filtered by status/type, keyset-paginated on id.
+import type { Client } from "@libsql/client";
+import { rowToJob } from "../row";
+import type { Job, ListJobsFilter } from "../types";
+
+export const DEFAULT_PAGE = 50;
+export const MAX_PAGE = 500;
+
+// One page and the cursor of the next (null on the last page). Ids sort by creation time.
+export async function listJobs(
+  db: Client,
+  filter: ListJobsFilter,
+): Promise<{ jobs: Job[]; nextCursor: string | null }> {
+  const limit = Math.min(Math.max(Math.trunc(filter.limit ?? DEFAULT_PAGE), 1), MAX_PAGE);
+  const rs = await db.execute({
+    sql: `SELECT * FROM audio_prep_jobs
+      WHERE (:statuses IS NULL OR status IN (SELECT value FROM json_each(:statuses)))
+        AND (:types IS NULL OR type IN (SELECT value FROM json_each(:types)))
+        AND (:cursor IS NULL OR id < :cursor)
+      ORDER BY id DESC LIMIT :limit`,
+    args: {
+      statuses: jsonList(filter.status),
+      types: jsonList(filter.type),
+      cursor: filter.cursor ?? null,
+      limit: limit + 1,
+    },
+  });
+  const jobs = rs.rows.slice(0, limit).map(rowToJob);
+  const more = rs.rows.length > limit;
+  return { jobs, nextCursor: more ? (jobs[jobs.length - 1]?.id ?? null) : null };
+}
+
+// A value or list as a JSON array for json_each, or null for "no filter".
+export function jsonList(v: string | readonly string[] | undefined): string | null {
+  if (v === undefined) return null;
+  return JSON.stringify(typeof v === "string" ? [v] : v);
+}

@@ -1,0 +1,29 @@
+// The `efs_workers` heartbeat table: which workers run, which version, when last seen.
+import type { Client } from "@libsql/client";
+import type { WorkerHeartbeat } from "../types";
+
+// Upserts a worker's row with last_seen_at = now.
+export async function recordWorker(
+  db: Client,
+  hb: { workerId: string; version: string; startedAt: number },
+  now: number,
+): Promise<void> {
+  await db.execute({
+    sql: `INSERT INTO efs_workers (id, version, started_at, last_seen_at)
+      VALUES (:id, :version, :started, :now)
+      ON CONFLICT (id) DO UPDATE SET version = excluded.version,
+        started_at = excluded.started_at, last_seen_at = excluded.last_seen_at`,
+    args: { id: hb.workerId, version: hb.version, started: hb.startedAt, now },
+  });
+}
+
+// Every recorded worker, most recently seen first.
+export async function listWorkerRows(db: Client): Promise<WorkerHeartbeat[]> {
+  const rs = await db.execute("SELECT * FROM efs_workers ORDER BY last_seen_at DESC, id");
+  return rs.rows.map((r) => ({
+    workerId: String(r.id),
+    version: String(r.version),
+    startedAt: Number(r.started_at),
+    lastSeenAt: Number(r.last_seen_at),
+  }));
+}
