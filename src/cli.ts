@@ -1,7 +1,33 @@
-import { Command } from "commander";
+// Process entry point (bundled to dist/cli.js, started by bin/efs.js): wires the real
+// streams and signals to main() and sets the exit code.
+import { main } from "./main";
+import { runCleanups } from "./process-cleanup";
 
-const program = new Command("efs")
-  .description("Provision and operate the Ethereal Flame Studio stack")
-  .version("0.1.0");
+const controller = new AbortController();
+let interrupts = 0;
 
-await program.parseAsync(process.argv);
+// First Ctrl-C: cancel the running command cleanly (exit 130); second: exit at once.
+function onSignal(signal: NodeJS.Signals): void {
+  interrupts += 1;
+  runCleanups();
+  process.exitCode = signal === "SIGINT" ? 130 : 143;
+  if (interrupts > 1) process.exit(process.exitCode);
+  controller.abort(new Error("interrupted"));
+  // If the command does not wind down by itself, leave anyway.
+  setTimeout(() => process.exit(process.exitCode), 3000).unref();
+}
+process.on("SIGINT", onSignal);
+process.on("SIGTERM", onSignal);
+process.on("exit", runCleanups);
+
+const code = await main(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  stdin: process.stdin,
+  env: process.env,
+  cwd: process.cwd(),
+  colorDefault: Boolean(process.stderr.isTTY) || Boolean(process.env.FORCE_COLOR),
+  signal: controller.signal,
+});
+if (controller.signal.aborted) process.exitCode = 130;
+else process.exitCode = code;

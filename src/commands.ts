@@ -1,0 +1,10 @@
+// The command table: one light declaration module per verb. Adding a command = one import
+// and one entry here (see docs/cli.md). Declarations must not import handlers statically.
+import type { Command } from "commander";
+import { register as completion } from "./commands/completion";
+import type { CliContext } from "./context";
+
+export type Register = (program: Command, ctx: CliContext) => void;
+
+// Order is the order in `efs --help`.
+export const COMMANDS: readonly Register[] = [completion];

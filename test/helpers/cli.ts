@@ -1,0 +1,168 @@
+// Runs efs the way users do — a real `node` process — or in-process through main() when a
+// test needs to script prompts. Every run's stdout/stderr is recorded for the leak scan.
+import { spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { PassThrough, Readable } from "node:stream";
+import { main } from "../../src/main";
+import type { Prompter } from "../../src/ui/prompter";
+import { recordOutput } from "./leak-record";
+
+export const REPO = resolve(import.meta.dirname, "../..");
+
+export interface RunResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly signal?: NodeJS.Signals | null;
+  // stdout parsed as the --json envelope (throws if it is not exactly one JSON document).
+  json(): JsonEnvelope;
+}
+
+export interface JsonEnvelope {
+  version: number;
+  command: string;
+  ok: boolean;
+  exitCode: number;
+  data?: unknown;
+  error?: { message: string; fix?: string; exitCode: number; code: string };
+}
+
+export interface RunOptions {
+  readonly cwd?: string;
+  readonly env?: Record<string, string | undefined>;
+  readonly input?: string;
+  readonly timeoutMs?: number;
+}
+
+// How the real-process runs start efs: source through tsx (default) or the built bundle
+// (EFS_TEST_CLI=dist, used after `npm run build`).
+export function efsCommand(): string[] {
+  return process.env.EFS_TEST_CLI === "dist"
+    ? [join(REPO, "bin/efs.js")]
+    : ["--import", "tsx", join(REPO, "src/cli.ts")];
+}
+
+/** A temp project dir and an isolated HOME/XDG config dir, removed by cleanup(). */
+export interface Sandbox {
+  readonly project: string;
+  readonly home: string;
+  readonly configHome: string;
+  readonly env: Record<string, string>;
+  cleanup(): void;
+}
+
+// Creates an isolated project + home; the env carries no token from the developer's shell.
+export function sandbox(): Sandbox {
+  const root = mkdtempSync(join(tmpdir(), "efs-test-"));
+  const project = join(root, "project");
+  const home = join(root, "home");
+  const configHome = join(home, ".config");
+  for (const d of [project, configHome]) mkdirSync(d, { recursive: true });
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? "/usr/bin:/bin",
+    HOME: home,
+    XDG_CONFIG_HOME: configHome,
+    NO_COLOR: "1",
+    CI: "true",
+    LANG: "C.UTF-8",
+  };
+  return {
+    project,
+    home,
+    configHome,
+    env,
+    cleanup: () => rmSync(root, { recursive: true, force: true }),
+  };
+}
+
+// Runs `efs <args>` as a child process; resolves when it exits.
+export function runEfs(args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [...efsCommand(), ...args], {
+      cwd: options.cwd ?? REPO,
+      env: (options.env ?? {
+        PATH: process.env.PATH,
+        CI: "true",
+        NO_COLOR: "1",
+      }) as NodeJS.ProcessEnv,
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => {
+      stdout += d;
+    });
+    child.stderr.setEncoding("utf8").on("data", (d: string) => {
+      stderr += d;
+    });
+    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 45_000);
+    child.on("error", reject);
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      const label = `efs ${args.join(" ")}`;
+      recordOutput(`${label} [stdout]`, stdout);
+      recordOutput(`${label} [stderr]`, stderr);
+      resolvePromise(result(code ?? 128, stdout, stderr, signal));
+    });
+    child.stdin.end(options.input ?? "");
+  });
+}
+
+export interface InProcessOptions extends RunOptions {
+  readonly prompter?: Prompter;
+  // Pretend stdin is a terminal (with a ScriptedPrompter this is an interactive run).
+  readonly tty?: boolean;
+  readonly signal?: AbortSignal;
+}
+
+// Runs `efs <args>` in this process through main() (for scripted prompts).
+export async function runEfsInProcess(
+  args: readonly string[],
+  options: InProcessOptions = {},
+): Promise<RunResult> {
+  let stdout = "";
+  let stderr = "";
+  const stdin = Readable.from(options.input === undefined ? [] : [options.input]) as Readable & {
+    isTTY?: boolean;
+  };
+  if (options.tty) stdin.isTTY = true;
+  const code = await main(args, {
+    stdout: { write: (s: string) => (stdout += s) },
+    stderr: { write: (s: string) => (stderr += s) },
+    stdin:
+      options.input === undefined && options.tty
+        ? Object.assign(new PassThrough(), { isTTY: true })
+        : stdin,
+    env: { ...(options.env ?? { CI: "true", NO_COLOR: "1" }) },
+    cwd: options.cwd ?? REPO,
+    colorDefault: false,
+    signal: options.signal ?? new AbortController().signal,
+    prompter: options.prompter,
+  });
+  const label = `efs(in-process) ${args.join(" ")}`;
+  recordOutput(`${label} [stdout]`, stdout);
+  recordOutput(`${label} [stderr]`, stderr);
+  return result(code, stdout, stderr, null);
+}
+
+function result(
+  code: number,
+  stdout: string,
+  stderr: string,
+  signal: NodeJS.Signals | null,
+): RunResult {
+  return {
+    code,
+    stdout,
+    stderr,
+    signal,
+    json() {
+      const lines = stdout.trim().split("\n");
+      if (lines.length !== 1)
+        throw new Error(`expected one JSON line on stdout, got ${lines.length}:\n${stdout}`);
+      return JSON.parse(lines[0] ?? "") as JsonEnvelope;
+    },
+  };
+}
