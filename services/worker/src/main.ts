@@ -1,0 +1,90 @@
+// Worker entry: parse config at the edge (one line naming a bad or missing variable, exit 1),
+// open the job store and storage, run the loop with the reaper and render reconciler, and
+// handle signals (first: graceful stop within the grace period, exit 0; second: exit now).
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ConfigError, loadConfig } from "@efs/core/config";
+import { openJobStore } from "@efs/core/jobs/store";
+import { createStorage } from "@efs/core/storage/create";
+import { HANDLERS } from "./handlers/registry";
+import type { WorkerDeps } from "./handlers/types";
+import { startWorker } from "./loop/worker";
+import { killAllChildren } from "./media/proc";
+import { workerOptions } from "./options";
+import { reconcileRenders } from "./render/reconcile";
+
+const log = (line: string) => process.stdout.write(`${line}\n`);
+
+async function main(): Promise<number> {
+  let config: ReturnType<typeof loadConfig>;
+  let options: ReturnType<typeof workerOptions>;
+  try {
+    config = loadConfig(process.env);
+    options = workerOptions(
+      config,
+      process.env,
+      join(process.env.WORKER_TMP_DIR ?? tmpdir(), "efs-worker"),
+    );
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+  const store = await openJobStore(config);
+  const storage = await createStorage(config);
+  const deps: WorkerDeps = { store, storage, options, log };
+  const worker = startWorker(deps, {
+    handlers: HANDLERS,
+    tasks: [
+      {
+        name: "Lease reaper",
+        intervalMs: options.reapIntervalMs,
+        run: async () => {
+          const { requeued, failed } = await store.reap();
+          if (requeued + failed > 0)
+            log(`[Worker] Reaper: ${requeued} job(s) re-queued, ${failed} failed`);
+        },
+      },
+      {
+        name: "Render reconciler",
+        intervalMs: options.reconcileIntervalMs,
+        run: () => reconcileRenders(deps),
+      },
+    ],
+  });
+
+  let signals = 0;
+  return new Promise<number>((resolve) => {
+    const onSignal = (sig: NodeJS.Signals) => {
+      signals++;
+      if (signals > 1) {
+        log(`[Worker] ${sig} again: exiting now`);
+        killAllChildren();
+        process.exit(130);
+      }
+      log(
+        `[Worker] ${sig} received: no new jobs; finishing running ones (second signal exits now)`,
+      );
+      worker.stop().then(
+        () => resolve(0),
+        (e: unknown) => {
+          log(`[Worker] Shutdown error: ${e instanceof Error ? e.message : String(e)}`);
+          resolve(1);
+        },
+      );
+    };
+    process.on("SIGTERM", onSignal);
+    process.on("SIGINT", onSignal);
+  }).finally(() => store.close());
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    killAllChildren();
+    process.stderr.write(`[Worker] Fatal: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(1);
+  },
+);

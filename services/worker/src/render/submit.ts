@@ -1,0 +1,34 @@
+// The renderer submit contract (contracts/modal-submit.json), shared by Modal and the local
+// renderer: POST {auth_token, job_id, config, audio_url, output_key, webhook_url, webhook_token, gpu?}
+// → {call_id, job_id, gpu}.
+import { PermanentJobError } from "../errors";
+import type { RendererTarget } from "../options";
+import { rendererCall } from "./http";
+
+export interface SubmitBody {
+  auth_token: string;
+  job_id: string;
+  config: Record<string, unknown>;
+  audio_url: string;
+  output_key: string;
+  webhook_url: string;
+  webhook_token: string;
+  gpu?: string;
+}
+
+// Submits a render; returns the renderer's call id and the GPU it chose (null when none).
+export async function submitRender(
+  target: RendererTarget,
+  body: SubmitBody,
+  signal?: AbortSignal,
+): Promise<{ callId: string; gpu: string | null }> {
+  const json = await rendererCall(
+    target.submitUrl,
+    { method: "POST", body, signal },
+    "render submit",
+  );
+  if (typeof json.call_id !== "string" || !json.call_id) {
+    throw new PermanentJobError("render submit failed: the renderer's answer has no call_id");
+  }
+  return { callId: json.call_id, gpu: typeof json.gpu === "string" ? json.gpu : null };
+}
