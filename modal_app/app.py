@@ -1,0 +1,243 @@
+"""Ethereal Flame Studio on Modal: submit/status web endpoints and GPU render functions.
+
+Deploy: `modal deploy modal_app/app.py` (see docs/modal.md). Logic lives in modal_app/ethereal/
+(plain, tested functions); this file only wires it to Modal.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import subprocess
+import sys
+import time
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import modal
+
+HERE = Path(__file__).resolve().parent
+if str(HERE) not in sys.path:  # `modal deploy modal_app/app.py` from the repo root
+    sys.path.insert(0, str(HERE))
+
+from ethereal import renderer_cli, storage, timeouts  # noqa: E402
+from ethereal.chromium import choose_gl, probe_webgl  # noqa: E402
+from ethereal.chunks import DEFAULT_MAX_CHUNKS, FrameRange  # noqa: E402
+from ethereal.gpu import DEFAULT_GPU, KNOWN_GPUS, normalize_gpu  # noqa: E402
+from ethereal.pipeline import Runtime, Storage, gather, render_segment, run_job  # noqa: E402
+from ethereal.process import run_process  # noqa: E402
+from ethereal.status import call_state, handle_status  # noqa: E402
+from ethereal.submit import RenderRequest, handle_submit  # noqa: E402
+from ethereal.webhook import send_webhook  # noqa: E402
+
+try:  # present in the image; not needed to import this file locally (tests, `modal deploy`)
+    from fastapi import Request
+    from fastapi.responses import JSONResponse
+except ImportError:  # pragma: no cover - local
+    Request = Any  # type: ignore[assignment,misc]
+    JSONResponse = None  # type: ignore[assignment]
+
+logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+APP_NAME = "ethereal-flame-studio"
+SUBMIT_LABEL = "ethereal-submit"
+STATUS_LABEL = "ethereal-status"
+R2_SECRET_NAME = "r2-credentials"
+AUTH_SECRET_NAME = "ethereal-auth"
+REPO_ROOT = HERE.parent
+
+
+# A deploy-time setting: the GPU for GPU formats ($EFS_MODAL_GPU, default L40S).
+def _default_gpu() -> str:
+    raw = os.environ.get("EFS_MODAL_GPU") or DEFAULT_GPU
+    gpu = normalize_gpu(raw)
+    if gpu is None:
+        raise ValueError(f"EFS_MODAL_GPU={raw!r} is not a Modal GPU type; use one of {', '.join(KNOWN_GPUS)}")
+    return gpu
+
+
+# A deploy-time setting: the most containers one render may be split across ($EFS_MODAL_MAX_CHUNKS).
+def _max_chunks() -> int:
+    raw = os.environ.get("EFS_MODAL_MAX_CHUNKS") or str(DEFAULT_MAX_CHUNKS)
+    if not raw.isdigit() or not 1 <= int(raw) <= 64:
+        raise ValueError(f"EFS_MODAL_MAX_CHUNKS={raw!r} must be an integer from 1 to 64")
+    return int(raw)
+
+
+GPU = _default_gpu()
+MAX_CHUNKS = _max_chunks()
+
+# What rendering needs from the repo (local path → path in the image). Only added when built,
+# so importing this file never requires the renderer bundle.
+RENDERER_BUNDLE = ((REPO_ROOT / "services" / "renderer" / "dist", f"{renderer_cli.RENDERER_ROOT}/dist"),)
+
+# NVIDIA GLVND EGL vendor file and Vulkan ICD: the driver libraries come from the host when
+# NVIDIA_DRIVER_CAPABILITIES includes graphics; these files tell the loaders to use them.
+NVIDIA_EGL_VENDOR = '{"file_format_version":"1.0.0","ICD":{"library_path":"libEGL_nvidia.so.0"}}'
+NVIDIA_VULKAN_ICD = '{"file_format_version":"1.0.0","ICD":{"library_path":"libGLX_nvidia.so.0","api_version":"1.3.0"}}'
+
+SYSTEM_PACKAGES = (
+    "chromium",
+    "ffmpeg",
+    "fonts-dejavu-core",
+    "ca-certificates",
+    "libglvnd0",
+    "libegl1",
+    "libgles2",
+    "libgl1",
+    "libvulkan1",
+)
+PYTHON_PACKAGES = ("fastapi[standard]==0.165.0", "boto3==1.43.11")
+
+
+# The container image: Debian slim with Node 20, Debian Chromium, ffmpeg, GL loaders, the renderer bundle.
+def build_image() -> modal.Image:
+    image = (
+        modal.Image.from_registry("node:20-bookworm-slim", add_python="3.11")
+        .apt_install(*SYSTEM_PACKAGES)
+        .run_commands(
+            "mkdir -p /usr/share/glvnd/egl_vendor.d /etc/vulkan/icd.d",
+            f"echo '{NVIDIA_EGL_VENDOR}' > /usr/share/glvnd/egl_vendor.d/10_nvidia.json",
+            f"echo '{NVIDIA_VULKAN_ICD}' > /etc/vulkan/icd.d/nvidia_icd.json",
+        )
+        .pip_install(*PYTHON_PACKAGES)
+        .env(
+            {
+                "NVIDIA_DRIVER_CAPABILITIES": "all",
+                "NVIDIA_VISIBLE_DEVICES": "all",
+                "CHROMIUM_PATH": "/usr/bin/chromium",
+                "EFS_MODAL_GPU": GPU,
+                "EFS_MODAL_MAX_CHUNKS": str(MAX_CHUNKS),
+            }
+        )
+    )
+    for local, remote in RENDERER_BUNDLE:
+        if local.is_dir():
+            image = image.add_local_dir(local, remote)
+        elif modal.is_local():
+            logging.getLogger("ethereal.app").warning(
+                "%s is missing: build the renderer before `modal deploy` or renders will fail", local
+            )
+    return image.add_local_python_source("ethereal")
+
+
+app = modal.App(APP_NAME, image=build_image())
+r2_secret = modal.Secret.from_name(R2_SECRET_NAME)
+auth_secret = modal.Secret.from_name(AUTH_SECRET_NAME)
+
+
+def _json(status: int, body: dict[str, Any]) -> Any:
+    return JSONResponse(body, status_code=status, headers={"Cache-Control": "no-store"})
+
+
+# Refreshes the linker cache so the host-injected NVIDIA libraries are found, and logs the GPU.
+def _prepare_gpu_container() -> None:
+    subprocess.run(["ldconfig"], check=False)
+    smi = subprocess.run(["nvidia-smi", "-L"], capture_output=True, text=True, check=False)
+    logging.getLogger("ethereal.app").info("GPU: %s", (smi.stdout or smi.stderr or "none").strip())
+
+
+def _runtime() -> Runtime:
+    cfg = storage.r2_config_from_env(os.environ)
+    client = storage.make_client(cfg)
+    chromium = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+    return Runtime(
+        storage=Storage(
+            upload=lambda path, key, ctype: storage.upload_file(client, cfg.bucket, path, key, ctype),
+            download=lambda key, path: storage.download_file(client, cfg.bucket, key, path),
+            delete=lambda keys: storage.delete_keys(client, cfg.bucket, keys),
+        ),
+        run=lambda argv, env, timeout: run_process(argv, env, timeout),
+        choose_gl=lambda hardware: choose_gl(lambda flags: probe_webgl(chromium, flags), hardware),
+        env=dict(os.environ),
+        render_timeout_s=timeouts.RENDER_TIMEOUT_S,
+        concat_timeout_s=timeouts.CONCAT_TIMEOUT_S,
+    )
+
+
+def _segment(request: dict[str, Any], rng: dict[str, Any] | None) -> dict[str, Any]:
+    req = RenderRequest.from_dict(request)
+    return render_segment(req, FrameRange(**rng) if rng else None, req.gpu, _runtime())
+
+
+@app.function(gpu=GPU, secrets=[r2_secret], timeout=timeouts.SEGMENT_FN_TIMEOUT_S, cpu=8.0, memory=32768)
+def render_segment_gpu(request: dict[str, Any], rng: dict[str, Any] | None) -> dict[str, Any]:
+    """Renders one frame range (or the whole track) on a GPU and uploads it."""
+    _prepare_gpu_container()
+    return _segment(request, rng)
+
+
+@app.function(secrets=[r2_secret], timeout=timeouts.SEGMENT_FN_TIMEOUT_S, cpu=8.0, memory=16384)
+def render_segment_cpu(request: dict[str, Any], rng: dict[str, Any] | None) -> dict[str, Any]:
+    """Renders one frame range (or the whole track) with SwiftShader on CPUs and uploads it."""
+    return _segment(request, rng)
+
+
+# The segment function for a request: CPU, the deployed GPU, or another GPU type by request.
+def _segment_function(gpu: str | None) -> Any:
+    if gpu is None:
+        return render_segment_cpu
+    return render_segment_gpu if gpu == GPU else render_segment_gpu.with_options(gpu=gpu)
+
+
+@app.function(secrets=[r2_secret], timeout=timeouts.JOB_FN_TIMEOUT_S, cpu=2.0, memory=4096)
+def render_job(request: dict[str, Any]) -> dict[str, Any]:
+    """One render job: plans chunks, runs segments in parallel containers, concatenates, uploads,
+    and always calls the webhook. Returns {status: complete|failed, result?|error?}."""
+    req = RenderRequest.from_dict(request)
+    segment_fn = _segment_function(req.gpu)
+
+    def run_segments(ranges: list[FrameRange | None]) -> list[dict[str, Any]]:
+        handles = [segment_fn.spawn(request, None if r is None else asdict(r)) for r in ranges]
+        deadline = time.monotonic() + timeouts.SEGMENTS_DEADLINE_S
+        return gather(
+            handles,
+            get=lambda h, t: h.get(timeout=t),
+            cancel=lambda h: h.cancel(),
+            deadline_s=deadline,
+            clock=time.monotonic,
+        )
+
+    def report(body: dict[str, Any]) -> bool:
+        return send_webhook(req.webhook_url, req.webhook_token, body, sleep=time.sleep)
+
+    return run_job(req, _runtime(), run_segments, report, MAX_CHUNKS)
+
+
+def _spawn(req: RenderRequest) -> str:
+    return render_job.spawn(req.to_dict()).object_id
+
+
+def _state_of(call_id: str) -> dict[str, Any]:
+    return call_state(
+        lambda: modal.FunctionCall.from_id(call_id).get(timeout=0),
+        expired_error=modal.exception.OutputExpiredError,
+        function_timeout_error=modal.exception.FunctionTimeoutError,
+        not_found_error=modal.exception.NotFoundError,
+    )
+
+
+@app.function(secrets=[auth_secret], timeout=timeouts.ENDPOINT_TIMEOUT_S)
+@modal.fastapi_endpoint(method="POST", label=SUBMIT_LABEL)
+async def submit(request: Request) -> Any:
+    """POST {auth_token, job_id, config, audio_url, output_key, webhook_url, webhook_token, gpu?} → {call_id, job_id, gpu}."""
+    raw = await request.body()
+    # handle_submit spawns through Modal's blocking interface: keep it off the event loop.
+    status, body = await asyncio.to_thread(handle_submit, raw, os.environ.get("MODAL_AUTH_TOKEN"), GPU, _spawn)
+    return _json(status, body)
+
+
+@app.function(secrets=[auth_secret], timeout=timeouts.ENDPOINT_TIMEOUT_S)
+@modal.fastapi_endpoint(method="GET", label=STATUS_LABEL)
+def status(request: Request) -> Any:
+    """GET ?call_id=… with Authorization: Bearer <MODAL_AUTH_TOKEN> → {status, result?, error?}."""
+    code, body = handle_status(
+        request.query_params.get("call_id"),
+        request.headers.get("authorization"),
+        request.query_params.get("auth_token"),
+        os.environ.get("MODAL_AUTH_TOKEN"),
+        _state_of,
+    )
+    return _json(code, body)
