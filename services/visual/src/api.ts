@@ -14,6 +14,10 @@ export interface CreateVisualOptions {
   height: number;
   projection: Projection;
   eye?: Eye;
+  /** Draw into this canvas (default: a new one; the web preview passes its own). */
+  canvas?: HTMLCanvasElement | OffscreenCanvas;
+  /** Small bright spheres at fixed view directions (calibration / projection tests). */
+  markers?: Array<{ direction: [number, number, number]; color: string }>;
 }
 
 export interface VisualRenderer {
@@ -22,5 +26,7 @@ export interface VisualRenderer {
   /** Live preview: draws at a time in seconds (fractional frame, same math). */
   renderAt(timeSec: number): void;
   resize(width: number, height: number): void;
+  /** The canvas drawn into (its WebGL2 context is the one used). */
+  readonly canvas: HTMLCanvasElement | OffscreenCanvas;
   dispose(): void;
 }

@@ -1,0 +1,59 @@
+// Launches headless Chromium (puppeteer-core) with software WebGL, or hardware WebGL on NVIDIA.
+import { existsSync } from "node:fs";
+import puppeteer, { type Browser } from "puppeteer-core";
+
+const BASE_FLAGS = [
+  "--no-sandbox",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+  "--disable-dev-shm-usage",
+  "--disable-background-timer-throttling",
+  "--disable-renderer-backgrounding",
+  "--disable-backgrounding-occluded-windows",
+];
+const SWIFTSHADER_FLAGS = [
+  "--use-angle=swiftshader",
+  "--enable-unsafe-swiftshader",
+  "--ignore-gpu-blocklist",
+];
+const NVIDIA_FLAGS = [
+  "--use-gl=angle",
+  "--use-angle=gl-egl",
+  "--ignore-gpu-blocklist",
+  "--enable-gpu",
+];
+
+// True when an NVIDIA device node is present (Modal GPU containers, workstations).
+export function nvidiaPresent(): boolean {
+  return existsSync("/dev/nvidiactl") || existsSync("/dev/nvidia0");
+}
+
+export interface LaunchOptions {
+  /** true: hardware WebGL flags; false: SwiftShader; "auto": hardware when NVIDIA is present. */
+  gpu?: boolean | "auto";
+  executablePath?: string;
+}
+
+// Starts Chromium; the caller closes it. Long evaluates are allowed (renders run for hours).
+export async function launchBrowser(
+  opts: LaunchOptions = {},
+): Promise<{ browser: Browser; gpu: boolean }> {
+  const gpu = opts.gpu === "auto" || opts.gpu === undefined ? nvidiaPresent() : opts.gpu;
+  const executablePath =
+    opts.executablePath ?? process.env.EFS_CHROMIUM_PATH ?? "/usr/bin/chromium";
+  if (!existsSync(executablePath)) {
+    throw new Error(
+      `Chromium not found at ${executablePath}; install it (apt-get install chromium) or set EFS_CHROMIUM_PATH`,
+    );
+  }
+  const browser = await puppeteer.launch({
+    executablePath,
+    headless: true,
+    args: [...BASE_FLAGS, ...(gpu ? NVIDIA_FLAGS : SWIFTSHADER_FLAGS)],
+    protocolTimeout: 24 * 3600 * 1000,
+    defaultViewport: { width: 640, height: 360 },
+  });
+  return { browser, gpu };
+}

@@ -1,0 +1,200 @@
+// The capture page: draws frames with the visual engine and moves them out of the browser
+// (in-page WebCodecs H.264 → POST /chunk, or raw RGBA readback → POST /frame; never files).
+import { createVisual } from "@efs/visual";
+import type { VisualRenderer } from "@efs/visual/api";
+import { avcHighCodec } from "./avc-level";
+import type { CaptureJob, CaptureMode, PageInfo, RunResult } from "./job";
+
+let job: CaptureJob;
+let visuals: VisualRenderer[] = [];
+let aborted = false;
+
+async function post(
+  path: string,
+  body: BodyInit,
+  type = "application/octet-stream",
+): Promise<void> {
+  const res = await fetch(path, { method: "POST", body, headers: { "content-type": type } });
+  if (!res.ok) throw new Error(`POST ${path} failed: ${res.status} ${await res.text()}`);
+}
+
+function progress(done: number): void {
+  void post("/progress", JSON.stringify({ done }), "application/json").catch(() => {});
+}
+
+async function init(): Promise<PageInfo> {
+  job = (await (await fetch("/job.json")).json()) as CaptureJob;
+  const eyes = job.stereo === "top-bottom" ? (["left", "right"] as const) : (["mono"] as const);
+  visuals = eyes.map((eye) => {
+    const canvas = document.createElement("canvas");
+    canvas.width = job.width;
+    canvas.height = job.height;
+    document.body.appendChild(canvas);
+    return createVisual({
+      config: job.config,
+      features: job.features,
+      fps: job.fps,
+      width: job.width,
+      height: job.height,
+      projection: job.projection,
+      eye,
+      canvas,
+      markers: job.markers,
+    });
+  });
+  const gl = (visuals[0]!.canvas as HTMLCanvasElement).getContext("webgl2")!;
+  const dbg = gl.getExtension("WEBGL_debug_renderer_info");
+  const webglRenderer = String(
+    dbg ? gl.getParameter(dbg.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER),
+  );
+  const webglVendor = String(
+    dbg ? gl.getParameter(dbg.UNMASKED_VENDOR_WEBGL) : gl.getParameter(gl.VENDOR),
+  );
+  let webcodecsCodec: string | null = null;
+  const codec = job.stereo === "mono" ? avcHighCodec(job.width, job.height, job.fps) : null;
+  if (codec && typeof VideoEncoder !== "undefined") {
+    const s = await VideoEncoder.isConfigSupported(encoderConfig(codec));
+    if (s.supported) webcodecsCodec = codec;
+  }
+  return { webglRenderer, webglVendor, webcodecsCodec };
+}
+
+function encoderConfig(codec: string): VideoEncoderConfig {
+  return {
+    codec,
+    width: job.width,
+    height: job.height,
+    bitrate: job.bitrate,
+    framerate: job.fps,
+    hardwareAcceleration: "no-preference",
+    avc: { format: "annexb" },
+  };
+}
+
+async function runWebCodecs(from: number, to: number, codec: string): Promise<void> {
+  let error: unknown = null;
+  let pending: Uint8Array[] = [];
+  let pendingBytes = 0;
+  let chain = Promise.resolve();
+  const flush = () => {
+    if (!pendingBytes) return;
+    const blob = new Blob(pending as BlobPart[]);
+    pending = [];
+    pendingBytes = 0;
+    chain = chain.then(() => post("/chunk", blob));
+  };
+  const encoder = new VideoEncoder({
+    output: (chunk) => {
+      const buf = new Uint8Array(chunk.byteLength);
+      chunk.copyTo(buf);
+      pending.push(buf);
+      pendingBytes += buf.byteLength;
+      if (pendingBytes > 1 << 20) flush();
+    },
+    error: (e) => {
+      error = e;
+    },
+  });
+  encoder.configure(encoderConfig(codec));
+  const canvas = visuals[0]!.canvas;
+  for (let i = from; i < to; i++) {
+    if (aborted) throw new Error("aborted");
+    if (error) throw error;
+    visuals[0]!.renderFrame(i);
+    const frame = new VideoFrame(canvas, {
+      timestamp: Math.round((i * 1e6) / job.fps),
+      duration: Math.round(1e6 / job.fps),
+    });
+    encoder.encode(frame, { keyFrame: (i - from) % job.gop === 0 });
+    frame.close();
+    while (encoder.encodeQueueSize > 2) await new Promise((r) => setTimeout(r, 0));
+    if ((i - from) % 10 === 9) progress(i - from + 1);
+  }
+  await encoder.flush();
+  encoder.close();
+  if (error) throw error;
+  flush();
+  await chain;
+}
+
+async function runRaw(from: number, to: number): Promise<void> {
+  const bytes = job.width * job.height * 4;
+  const gls = visuals.map((v) => (v.canvas as HTMLCanvasElement).getContext("webgl2")!);
+  const bufs = [new Uint8Array(bytes), new Uint8Array(bytes)];
+  let inflight = Promise.resolve();
+  // Top-bottom stereo: the encoder flips the whole stacked image, so eyes go right-then-left.
+  const order = visuals.length === 2 ? [1, 0] : [0];
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    for (const e of order) {
+      if (aborted) throw new Error("aborted");
+      visuals[e]!.renderFrame(i);
+      const buf = bufs[n++ % 2]!;
+      const gl = gls[e]!;
+      gl.readPixels(0, 0, job.width, job.height, gl.RGBA, gl.UNSIGNED_BYTE, buf);
+      await inflight;
+      inflight = post("/frame", buf);
+    }
+    if ((i - from) % 5 === 4) progress(i - from + 1);
+  }
+  await inflight;
+}
+
+function runDrawOnly(from: number, to: number): void {
+  const gl = (visuals[0]!.canvas as HTMLCanvasElement).getContext("webgl2")!;
+  for (let i = from; i < to; i++) {
+    for (const v of visuals) v.renderFrame(i);
+    gl.finish();
+  }
+}
+
+async function run(
+  from: number,
+  to: number,
+  mode: CaptureMode,
+  codec: string | null,
+): Promise<RunResult> {
+  const t0 = performance.now();
+  aborted = false;
+  if (mode === "webcodecs") await runWebCodecs(from, to, codec!);
+  else if (mode === "raw") await runRaw(from, to);
+  else if (mode === "draw-only") runDrawOnly(from, to);
+  else throw new Error(`mode ${mode} is driven from Node`);
+  progress(to - from);
+  return { frames: to - from, ms: performance.now() - t0 };
+}
+
+// Draws one frame and leaves it on the canvas (screenshot baseline, golden/marker tests).
+function draw(i: number): void {
+  for (const v of visuals) v.renderFrame(i);
+}
+
+// Reads the current canvas as RGBA rows top-down, base64 (small test sizes only).
+function pixels(i: number): string {
+  visuals[0]!.renderFrame(i);
+  const gl = (visuals[0]!.canvas as HTMLCanvasElement).getContext("webgl2")!;
+  const w = job.width;
+  const h = job.height;
+  const buf = new Uint8Array(w * h * 4);
+  gl.readPixels(0, 0, w, h, gl.RGBA, gl.UNSIGNED_BYTE, buf);
+  const flipped = new Uint8Array(buf.length);
+  for (let y = 0; y < h; y++)
+    flipped.set(buf.subarray((h - 1 - y) * w * 4, (h - y) * w * 4), y * w * 4);
+  let s = "";
+  for (let k = 0; k < flipped.length; k += 0x8000)
+    s += String.fromCharCode(...flipped.subarray(k, k + 0x8000));
+  return btoa(s);
+}
+
+Object.assign(window, {
+  __efs: {
+    init,
+    run,
+    draw,
+    pixels,
+    abort: () => {
+      aborted = true;
+    },
+  },
+});
+document.title = "efs-capture-ready";

@@ -1,0 +1,298 @@
+// Renders audio + preset + format into an MP4 (or, for a frame range, a video-only MPEG-TS
+// chunk): analysis in Node, drawing in Chromium, frames out by WebCodecs or raw readback.
+import { mkdtemp, rename, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { analyzeAudio } from "@efs/core/audio/analyze";
+import type { AudioFeatures } from "@efs/core/audio/features";
+import {
+  isRenderFormat,
+  RENDER_FORMAT_NAMES,
+  RENDER_FORMATS,
+  type RenderFormat,
+} from "@efs/core/formats";
+import { resolveVisualConfig } from "@efs/visual/presets";
+import { chunkArgs, muxArgs, runFfmpeg } from "./ffmpeg";
+import { injectSphericalMetadata } from "./mp4/spherical";
+import type { CaptureJob, CaptureMode, RunResult } from "./page/job";
+import { type CaptureSession, openCaptureSession } from "./session";
+
+export interface RenderProgress {
+  framesDone: number;
+  framesTotal: number;
+  fps: number;
+  etaSec: number;
+}
+
+export interface RenderOptions {
+  audioPath: string;
+  preset: string;
+  /** Partial visual-config override merged onto the preset. */
+  visual?: unknown;
+  format: string;
+  fps?: number;
+  /** Render only the first N seconds of the audio. */
+  durationSec?: number;
+  /** Frame range [from, to): writes a video-only MPEG-TS chunk to `out` (join with concatChunks). */
+  from?: number;
+  to?: number;
+  out: string;
+  capture?: "auto" | "webcodecs" | "raw";
+  gpu?: boolean | "auto";
+  cacheDir?: string | false;
+  signal?: AbortSignal;
+  onProgress?: (p: RenderProgress) => void;
+  log?: (line: string) => void;
+  /** Test hook: extra objects at fixed view directions. */
+  markers?: CaptureJob["markers"];
+}
+
+export interface RenderResult {
+  out: string;
+  frames: number;
+  durationSec: number;
+  mode: CaptureMode;
+  webglRenderer: string;
+  wallMs: number;
+}
+
+// Validates the options that do not need I/O; throws with the fix in the message.
+export function checkRenderOptions(o: RenderOptions): { format: RenderFormat; fps: number } {
+  if (!isRenderFormat(o.format)) {
+    throw new Error(
+      `unknown format "${o.format}"; choose one of ${RENDER_FORMAT_NAMES.join(", ")}`,
+    );
+  }
+  const fps = o.fps ?? 30;
+  if (fps !== 30 && fps !== 60) throw new Error(`--fps must be 30 or 60 (got ${fps})`);
+  if (o.durationSec !== undefined && !(o.durationSec > 0)) {
+    throw new Error(`--duration must be a positive number of seconds (got ${o.durationSec})`);
+  }
+  for (const k of ["from", "to"] as const) {
+    const v = o[k];
+    if (v !== undefined && (!Number.isInteger(v) || v < 0))
+      throw new Error(`--${k} must be a frame index ≥ 0 (got ${v})`);
+  }
+  if (o.from !== undefined && o.to !== undefined && o.to <= o.from) {
+    throw new Error(`--to (${o.to}) must be greater than --from (${o.from})`);
+  }
+  resolveVisualConfig(o.preset, o.visual);
+  return { format: RENDER_FORMATS[o.format], fps };
+}
+
+// Builds the page job for a format (bitrate ×1.5 at 60 fps, closed GOP of half the rate).
+export function captureJob(
+  format: RenderFormat,
+  fps: number,
+  features: AudioFeatures,
+  config: unknown,
+  markers?: CaptureJob["markers"],
+): CaptureJob {
+  const eyeHeight = format.stereo === "top-bottom" ? format.height / 2 : format.height;
+  return {
+    config,
+    features,
+    fps,
+    width: format.width,
+    height: eyeHeight,
+    projection: format.projection,
+    stereo: format.stereo,
+    bitrate: Math.round(format.videoKbps * (fps === 60 ? 1.5 : 1) * 1000),
+    gop: Math.max(1, Math.round(fps / 2)),
+    markers,
+  };
+}
+
+// Runs frames [from, to) through an open session into a video-only MPEG-TS file.
+export async function captureChunk(
+  session: CaptureSession,
+  job: CaptureJob,
+  range: { from: number; to: number },
+  out: string,
+  opts: { mode: "webcodecs" | "raw"; signal?: AbortSignal; onFrames?: (done: number) => void },
+): Promise<RunResult> {
+  const stacked = job.stereo === "top-bottom" ? 2 : 1;
+  const ff = runFfmpeg(
+    chunkArgs({
+      input: opts.mode === "webcodecs" ? "h264" : "rgba",
+      width: job.width,
+      height: job.height * stacked,
+      fps: job.fps,
+      videoKbps: Math.round(job.bitrate / 1000),
+      gop: job.gop,
+      from: range.from,
+      out,
+    }),
+    opts.signal,
+  );
+  session.server.setSink(ff.child.stdin);
+  session.server.onProgress(opts.onFrames ?? null);
+  const onAbort = () => void session.page.evaluate("window.__efs.abort()").catch(() => {});
+  opts.signal?.addEventListener("abort", onAbort, { once: true });
+  try {
+    const result = (await Promise.race([
+      session.page.evaluate(
+        (f: number, t: number, m: string, c: string | null) =>
+          (
+            window as unknown as { __efs: { run: (...a: unknown[]) => Promise<RunResult> } }
+          ).__efs.run(f, t, m, c),
+        range.from,
+        range.to,
+        opts.mode,
+        session.info.webcodecsCodec,
+      ),
+      ff.done.then(() => {
+        throw new Error("ffmpeg exited before the page finished sending frames");
+      }),
+    ])) as RunResult;
+    ff.child.stdin.end();
+    await ff.done;
+    return result;
+  } catch (e) {
+    ff.child.kill("SIGKILL");
+    await ff.done.catch(() => {});
+    if (opts.signal?.aborted) throw opts.signal.reason ?? new Error("render cancelled");
+    throw e;
+  } finally {
+    opts.signal?.removeEventListener("abort", onAbort);
+    session.server.setSink(null);
+    session.server.onProgress(null);
+  }
+}
+
+// Renders a file end to end; see RenderOptions for ranges and cancellation.
+export async function renderVideo(o: RenderOptions): Promise<RenderResult> {
+  const t0 = performance.now();
+  const { format, fps } = checkRenderOptions(o);
+  const config = resolveVisualConfig(o.preset, o.visual);
+  const { features } = await analyzeAudio(o.audioPath, {
+    fps,
+    cacheDir: o.cacheDir,
+    signal: o.signal,
+  });
+  const total = Math.min(
+    features.frameCount,
+    o.durationSec !== undefined ? Math.ceil(o.durationSec * fps - 1e-9) : features.frameCount,
+  );
+  const from = o.from ?? 0;
+  const to = Math.min(o.to ?? total, total);
+  if (from >= to)
+    throw new Error(`frame range ${from}..${o.to} is outside the audio's ${total} frames`);
+  const durationSec =
+    o.durationSec !== undefined
+      ? Math.min(o.durationSec, features.durationSec)
+      : features.durationSec;
+  const job = captureJob(format, fps, features, config, o.markers);
+  o.signal?.throwIfAborted();
+  const session = await openCaptureSession(job, { gpu: o.gpu, log: o.log });
+  const tmp = await mkdtemp(join(tmpdir(), "efs-render-"));
+  try {
+    const mode = pickMode(o.capture ?? "auto", session.info.webcodecsCodec, format);
+    o.log?.(
+      `capture: ${mode}, ${format.width}×${format.height} @ ${fps} fps, frames ${from}..${to - 1}`,
+    );
+    const isChunk = o.from !== undefined || o.to !== undefined;
+    const chunkPath = isChunk ? `${o.out}.partial` : join(tmp, "video.ts");
+    const started = performance.now();
+    const r = await captureChunk(session, job, { from, to }, chunkPath, {
+      mode,
+      signal: o.signal,
+      onFrames: (done) => {
+        const secs = (performance.now() - started) / 1000;
+        const rate = secs > 0 ? done / secs : 0;
+        o.onProgress?.({
+          framesDone: done,
+          framesTotal: to - from,
+          fps: rate,
+          etaSec: rate > 0 ? (to - from - done) / rate : 0,
+        });
+      },
+    });
+    await session.close();
+    if (isChunk) {
+      await rename(chunkPath, o.out);
+    } else {
+      await muxFinal({
+        chunks: [chunkPath],
+        audioPath: o.audioPath,
+        durationSec,
+        out: o.out,
+        format,
+        signal: o.signal,
+      });
+    }
+    return {
+      out: o.out,
+      frames: r.frames,
+      durationSec,
+      mode,
+      webglRenderer: session.info.webglRenderer,
+      wallMs: performance.now() - t0,
+    };
+  } finally {
+    await session.close();
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+function pickMode(
+  want: "auto" | "webcodecs" | "raw",
+  codec: string | null,
+  format: RenderFormat,
+): "webcodecs" | "raw" {
+  if (want === "webcodecs" && !codec) {
+    throw new Error(
+      `WebCodecs H.264 cannot encode ${format.name} (${format.width}×${format.height}) here; use --capture raw`,
+    );
+  }
+  if (want !== "auto") return want;
+  return codec ? "webcodecs" : "raw";
+}
+
+// Joins chunks, muxes the audio once, and writes 360 metadata for equirect formats.
+export async function muxFinal(o: {
+  chunks: string[];
+  audioPath: string;
+  durationSec?: number;
+  out: string;
+  format: RenderFormat;
+  signal?: AbortSignal;
+}): Promise<void> {
+  await mkdtemp(join(dirname(o.out), ".efs-mux-")).then(async (dir) => {
+    try {
+      const tmpOut = join(dir, "out.mp4");
+      await runFfmpeg(
+        muxArgs({
+          chunks: o.chunks,
+          audioPath: o.audioPath,
+          durationSec: o.durationSec,
+          out: tmpOut,
+        }),
+        o.signal,
+      ).done;
+      if (o.format.projection === "equirect") {
+        const spherical = join(dir, "spherical.mp4");
+        await injectSphericalMetadata(tmpOut, spherical, { stereo: o.format.stereo });
+        await rename(spherical, o.out);
+      } else {
+        await rename(tmpOut, o.out);
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+}
+
+// Concatenates range chunks (rendered with identical settings) into the final MP4.
+export async function concatChunks(o: {
+  chunks: string[];
+  audioPath: string;
+  format: string;
+  durationSec?: number;
+  out: string;
+  signal?: AbortSignal;
+}): Promise<void> {
+  if (!isRenderFormat(o.format)) throw new Error(`unknown format "${o.format}"`);
+  if (o.chunks.length === 0) throw new Error("no chunks to concatenate");
+  await muxFinal({ ...o, format: RENDER_FORMATS[o.format] });
+}

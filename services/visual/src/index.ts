@@ -1,0 +1,113 @@
+// createVisual: the scene (skybox + particle layers) drawn as a pure function of
+// (frame index or time, fps, features, config). No Node APIs here: it runs in the web
+// app's live preview and in the renderer's capture page alike.
+import * as THREE from "three";
+import type { CreateVisualOptions, VisualRenderer } from "./api";
+import { parseVisualConfig } from "./config";
+import { computeEnvelopes, driveAt } from "./envelopes";
+import { createEquirectPass, type EquirectPass } from "./equirect";
+import { createParticleLayer } from "./particles";
+import { bakeSkybox } from "./skybox";
+
+/** Half the interpupillary distance, in scene units (the orb is about 1 unit across). */
+const HALF_IPD = 0.032;
+const LOOK_Y = 0.4;
+
+// Creates a visual bound to a canvas; throws VisualConfigError on a bad config.
+export function createVisual(opts: CreateVisualOptions): VisualRenderer {
+  const config = parseVisualConfig(opts.config);
+  const { fps, features } = opts;
+  if (!(fps > 0)) throw new Error(`fps must be positive (got ${fps})`);
+  const canvas = opts.canvas ?? document.createElement("canvas");
+  const renderer = new THREE.WebGLRenderer({
+    canvas,
+    antialias: false,
+    alpha: false,
+    preserveDrawingBuffer: false,
+    powerPreference: "high-performance",
+  });
+  renderer.outputColorSpace = THREE.LinearSRGBColorSpace;
+  renderer.setPixelRatio(1);
+  renderer.setSize(opts.width, opts.height, false);
+
+  const scene = new THREE.Scene();
+  const longest = Math.max(opts.width, opts.height);
+  const skyFace =
+    opts.projection === "equirect" ? (longest > 4096 ? 2048 : 1024) : longest > 1280 ? 1024 : 512;
+  const sky = bakeSkybox(renderer, config.skybox.preset, config.seed, skyFace);
+  scene.background = sky.texture;
+  const layers = config.layers.map((l, i) =>
+    createParticleLayer(l, config.seed * 7919 + i * 104729),
+  );
+  for (const l of layers) scene.add(l.mesh);
+  const envelopes = computeEnvelopes(features, config);
+
+  const eyeX = opts.eye === "left" ? -HALF_IPD : opts.eye === "right" ? HALF_IPD : 0;
+  const viewer = new THREE.Vector3(eyeX, LOOK_Y, config.camera.distance);
+  const camera = new THREE.PerspectiveCamera(
+    config.camera.fov,
+    opts.width / opts.height,
+    0.05,
+    1000,
+  );
+  camera.position.copy(viewer);
+  camera.lookAt(eyeX, LOOK_Y, 0);
+  let equirect: EquirectPass | null = null;
+  if (opts.projection === "equirect") {
+    equirect = createEquirectPass(opts.width);
+    equirect.cubeCamera.position.copy(viewer);
+    scene.add(equirect.cubeCamera);
+  }
+  const markerGeo = new THREE.SphereGeometry(0.08, 16, 12);
+  const markerMats: THREE.Material[] = [];
+  for (const m of opts.markers ?? []) {
+    const mat = new THREE.MeshBasicMaterial({ color: new THREE.Color(m.color), depthTest: false });
+    markerMats.push(mat);
+    const mesh = new THREE.Mesh(markerGeo, mat);
+    mesh.position.copy(viewer).add(new THREE.Vector3(...m.direction).normalize().multiplyScalar(2));
+    mesh.renderOrder = 10;
+    scene.add(mesh);
+  }
+
+  const { gain } = config.dynamics;
+  const rotation = THREE.MathUtils.degToRad(config.skybox.rotationSpeed);
+  const draw = (timeSec: number, frame: number) => {
+    const d = driveAt(envelopes, frame);
+    const g = (x: number) => Math.min(2, x * gain);
+    const drive = {
+      bass: g(d.bass),
+      mids: g(d.mids),
+      highs: g(d.highs),
+      beat: d.beat,
+      rms: g(d.rms),
+    };
+    for (const l of layers) l.update(timeSec, drive);
+    scene.backgroundRotation.set(0, rotation * timeSec, 0);
+    scene.backgroundIntensity = config.skybox.brightness * (0.85 + 0.25 * drive.rms);
+    if (equirect) equirect.render(renderer, scene);
+    else renderer.render(scene, camera);
+  };
+
+  return {
+    canvas,
+    renderFrame(index) {
+      draw(index / fps, index);
+    },
+    renderAt(timeSec) {
+      draw(timeSec, timeSec * fps);
+    },
+    resize(width, height) {
+      renderer.setSize(width, height, false);
+      camera.aspect = width / height;
+      camera.updateProjectionMatrix();
+    },
+    dispose() {
+      for (const l of layers) l.dispose();
+      equirect?.dispose();
+      sky.dispose();
+      markerGeo.dispose();
+      for (const m of markerMats) m.dispose();
+      renderer.dispose();
+    },
+  };
+}

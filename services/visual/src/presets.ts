@@ -1,0 +1,172 @@
+// Named presets (ids are kebab-case and part of the wire contract: web → worker → renderer).
+import { type LayerConfig, mergeConfig, parseVisualConfig, type VisualConfig } from "./config";
+
+const w = (bass: number, mids: number, highs: number, beat: number) => ({
+  bass,
+  mids,
+  highs,
+  beat,
+});
+
+const flameCore = (
+  inner: string,
+  outer: string,
+  extra: Partial<LayerConfig> = {},
+): LayerConfig => ({
+  mode: "flame",
+  count: 3000,
+  size: { start: 0.05, peak: 0.16, end: 0.02 },
+  spawnRadius: 0.45,
+  lifetime: 1.6,
+  rise: 0.9,
+  turbulence: 0.8,
+  colorInner: inner,
+  colorOuter: outer,
+  opacity: 0.16,
+  bandWeights: w(1.2, 0.4, 0.2, 0.8),
+  ...extra,
+});
+
+const flameHalo = (
+  inner: string,
+  outer: string,
+  extra: Partial<LayerConfig> = {},
+): LayerConfig => ({
+  mode: "flame",
+  count: 5000,
+  size: { start: 0.08, peak: 0.3, end: 0.05 },
+  spawnRadius: 1.0,
+  lifetime: 2.6,
+  rise: 0.6,
+  turbulence: 1.4,
+  colorInner: inner,
+  colorOuter: outer,
+  opacity: 0.05,
+  bandWeights: w(0.5, 0.8, 0.5, 0.4),
+  ...extra,
+});
+
+const mistCloud = (
+  inner: string,
+  outer: string,
+  extra: Partial<LayerConfig> = {},
+): LayerConfig => ({
+  mode: "mist",
+  count: 4000,
+  size: { start: 0.2, peak: 0.45, end: 0.3 },
+  spawnRadius: 1.1,
+  lifetime: 5,
+  rise: 0.15,
+  turbulence: 0.6,
+  colorInner: inner,
+  colorOuter: outer,
+  opacity: 0.035,
+  bandWeights: w(0.6, 0.9, 0.4, 0.3),
+  ...extra,
+});
+
+const dyn = (attack: number, release: number, beatSensitivity: number, gain: number) => ({
+  attack,
+  release,
+  beatSensitivity,
+  gain,
+});
+
+const RAW = {
+  "ethereal-flame": {
+    label: "Ethereal Flame",
+    config: {
+      seed: 1,
+      layers: [flameCore("#fff1c4", "#ff6a1a"), flameHalo("#ffb347", "#b3202a")],
+      skybox: { preset: "nebula", rotationSpeed: 1.5, brightness: 1 },
+      dynamics: dyn(0.04, 0.35, 1, 1),
+      camera: { distance: 4.2, fov: 55 },
+    },
+  },
+  "ethereal-mist": {
+    label: "Ethereal Mist",
+    config: {
+      seed: 2,
+      layers: [
+        mistCloud("#e6f4ff", "#6aa8ff"),
+        mistCloud("#c9b8ff", "#3b2a8f", { count: 2500, spawnRadius: 1.6, opacity: 0.025 }),
+      ],
+      skybox: { preset: "nebula", rotationSpeed: 0.8, brightness: 0.8 },
+      dynamics: dyn(0.12, 0.8, 0.5, 0.8),
+      camera: { distance: 4.5, fov: 55 },
+    },
+  },
+  "cosmic-void": {
+    label: "Cosmic Void",
+    config: {
+      seed: 3,
+      layers: [
+        flameCore("#d9e8ff", "#4a3cff", { rise: 0.4, turbulence: 1.2 }),
+        mistCloud("#8a7dff", "#140a3a", { count: 3000, spawnRadius: 1.4 }),
+      ],
+      skybox: { preset: "void", rotationSpeed: 0.5, brightness: 1 },
+      dynamics: dyn(0.06, 0.6, 0.8, 0.9),
+      camera: { distance: 4.8, fov: 55 },
+    },
+  },
+  "solar-flare": {
+    label: "Solar Flare",
+    config: {
+      seed: 4,
+      layers: [
+        flameCore("#ffffff", "#ffb000", { rise: 1.3, opacity: 0.2 }),
+        flameHalo("#ff8c00", "#ff2000", { turbulence: 2, rise: 0.9 }),
+      ],
+      skybox: { preset: "solar", rotationSpeed: 2, brightness: 1 },
+      dynamics: dyn(0.02, 0.25, 1.6, 1.3),
+      camera: { distance: 4.2, fov: 55 },
+    },
+  },
+  aurora: {
+    label: "Aurora",
+    config: {
+      seed: 5,
+      layers: [
+        flameCore("#c8ffe8", "#19d18a", { rise: 0.5, turbulence: 1.6 }),
+        mistCloud("#7dffd0", "#2a4dff", { count: 3000, rise: 0.3 }),
+      ],
+      skybox: { preset: "aurora", rotationSpeed: 1, brightness: 1 },
+      dynamics: dyn(0.08, 0.6, 0.7, 1),
+      camera: { distance: 4.4, fov: 55 },
+    },
+  },
+  "neon-pulse": {
+    label: "Neon Pulse",
+    config: {
+      seed: 6,
+      layers: [
+        flameCore("#ffd6ff", "#ff00c8", { bandWeights: w(1.5, 0.3, 0.3, 2) }),
+        flameHalo("#00e5ff", "#5a00ff", { bandWeights: w(0.6, 0.6, 1, 1.5) }),
+      ],
+      skybox: { preset: "neon", rotationSpeed: 3, brightness: 1 },
+      dynamics: dyn(0.01, 0.18, 2, 1.4),
+      camera: { distance: 4.2, fov: 55 },
+    },
+  },
+} as const;
+
+export type PresetId = keyof typeof RAW;
+export const PRESET_IDS = Object.keys(RAW) as PresetId[];
+export const DEFAULT_PRESET: PresetId = "ethereal-flame";
+
+export function isPresetId(id: unknown): id is PresetId {
+  return typeof id === "string" && Object.hasOwn(RAW, id);
+}
+
+// Human label of a preset ("Ethereal Flame").
+export function presetLabel(id: PresetId): string {
+  return RAW[id].label;
+}
+
+// A preset's validated config, with an optional partial override merged on top.
+export function resolveVisualConfig(preset: string, override?: unknown): VisualConfig {
+  if (!isPresetId(preset)) {
+    throw new Error(`unknown preset "${preset}"; choose one of ${PRESET_IDS.join(", ")}`);
+  }
+  return parseVisualConfig(mergeConfig(structuredClone(RAW[preset].config), override));
+}
