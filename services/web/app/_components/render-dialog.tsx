@@ -1,0 +1,157 @@
+"use client";
+// The render dialog: format, fps, whole track or the first N seconds → a render job, followed
+// live until the video is ready to download.
+import { RENDER_FORMAT_NAMES, RENDER_FORMATS, type RenderFormatName } from "@efs/core/formats";
+import Link from "next/link";
+import { useEffect, useRef, useState } from "react";
+import { api, type JobView } from "../../lib/client/api";
+import { useJob } from "../../lib/client/use-job";
+import { JobStatus } from "./job-status";
+
+export function RenderDialog({
+  audioId,
+  duration,
+  preset,
+  visual,
+  onClose,
+}: {
+  audioId: string;
+  duration: number;
+  preset: string;
+  visual: Record<string, unknown>;
+  onClose: () => void;
+}) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  const [format, setFormat] = useState<RenderFormatName>("flat-1080p-landscape");
+  const [fps, setFps] = useState(30);
+  const [whole, setWhole] = useState(true);
+  const [seconds, setSeconds] = useState(Math.min(10, Math.max(1, Math.floor(duration))));
+  const [renderId, setRenderId] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const { job } = useJob(renderId);
+
+  useEffect(() => {
+    dialog.current?.showModal();
+  }, []);
+
+  const start = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const { job: created } = await api<{ job: JobView }>("/api/jobs", {
+        body: {
+          type: "render",
+          audioId,
+          preset,
+          format,
+          fps,
+          durationSec: whole ? null : seconds,
+          visual,
+        },
+      });
+      setRenderId(created.id);
+    } catch (err) {
+      setError((err as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <dialog ref={dialog} onClose={onClose} aria-label="Render video">
+      <h2>Render video</h2>
+      {!renderId ? (
+        <form
+          method="dialog"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void start();
+          }}
+        >
+          <label>
+            Format
+            <select
+              value={format}
+              onChange={(e) => setFormat(e.target.value as RenderFormatName)}
+              data-testid="render-format"
+              style={{ width: "100%" }}
+            >
+              {RENDER_FORMAT_NAMES.map((name) => {
+                const f = RENDER_FORMATS[name];
+                return (
+                  <option key={name} value={name}>
+                    {name} ({f.width}×{f.height}
+                    {f.projection === "equirect" ? ", 360°" : ""})
+                  </option>
+                );
+              })}
+            </select>
+          </label>
+          <label style={{ marginTop: 8 }}>
+            Frame rate
+            <select
+              value={fps}
+              onChange={(e) => setFps(Number(e.target.value))}
+              style={{ width: "100%" }}
+            >
+              <option value={30}>30 fps</option>
+              <option value={60}>60 fps</option>
+            </select>
+          </label>
+          <fieldset style={{ marginTop: 8, border: 0, padding: 0 }}>
+            <label>
+              <input type="radio" checked={whole} onChange={() => setWhole(true)} /> Whole track
+            </label>
+            <label>
+              <input
+                type="radio"
+                checked={!whole}
+                onChange={() => setWhole(false)}
+                data-testid="render-partial"
+              />{" "}
+              First{" "}
+              <input
+                type="number"
+                min={1}
+                max={Math.max(1, Math.ceil(duration))}
+                value={seconds}
+                onChange={(e) => setSeconds(Math.max(1, Number(e.target.value) || 1))}
+                data-testid="render-seconds"
+                style={{ width: 90 }}
+              />{" "}
+              seconds
+            </label>
+          </fieldset>
+          {error ? <p className="error">{error}</p> : null}
+          <div className="row" style={{ marginTop: 12 }}>
+            <button type="submit" disabled={busy}>
+              {busy ? "Starting…" : "Start render"}
+            </button>
+            <button type="button" className="secondary" onClick={() => dialog.current?.close()}>
+              Close
+            </button>
+          </div>
+        </form>
+      ) : (
+        <div>
+          {job ? <JobStatus job={job} /> : <p className="muted">Starting…</p>}
+          {job?.status === "complete" && job.urls.download ? (
+            <p>
+              <a className="button" href={job.urls.download} download data-testid="render-download">
+                Download MP4
+              </a>
+            </p>
+          ) : null}
+          <p className="muted">
+            Renders keep going if you close this; find them under{" "}
+            <Link href="/renders">Renders</Link>.
+          </p>
+          <button type="button" className="secondary" onClick={() => dialog.current?.close()}>
+            Close
+          </button>
+        </div>
+      )}
+    </dialog>
+  );
+}

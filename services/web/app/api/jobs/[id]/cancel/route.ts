@@ -1,0 +1,23 @@
+// POST /api/jobs/:id/cancel: cancels a pending or running job; 409 once it has finished.
+import { TERMINAL_STATUSES } from "@efs/core/jobs/types";
+import { ApiError, json } from "../../../../../lib/api/errors";
+import { route } from "../../../../../lib/api/route";
+import { requireJob } from "../../../../../lib/jobs/lookup";
+import { toJobView } from "../../../../../lib/jobs/view";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+export const POST = route<{ id: string }>("studio", async (_req, ctx, { id }) => {
+  const job = await requireJob(ctx.jobs, id);
+  const applied = !TERMINAL_STATUSES.includes(job.status) && (await ctx.jobs.cancel(id));
+  const now = (await ctx.jobs.get(id)) ?? job;
+  if (!applied) {
+    throw new ApiError(
+      409,
+      "conflict",
+      `Job ${id} is already ${now.status}; there is nothing to cancel.`,
+    );
+  }
+  return json({ job: await toJobView(ctx.storage, now, null) });
+});

@@ -1,0 +1,103 @@
+// The worker/renderer webhook (ARCHITECTURE.md "Wire contracts"): bearer token compared in
+// constant time (shared INTERNAL_WEBHOOK_SECRET, or the per-job token derived from it for that
+// job only); 401 without saying why; idempotent — a replay, or any report for a job already
+// finished, answers 200 and changes nothing (terminal states are immutable).
+
+import type { Job } from "@efs/core/jobs/types";
+import { checkWebhookAuth } from "@efs/core/webhook-auth";
+import { z } from "zod";
+import { readText } from "./api/body";
+import { ApiError, json } from "./api/errors";
+import { validate } from "./api/validate";
+import type { WebContext } from "./context";
+import { MAX_WEBHOOK_BYTES } from "./limits";
+
+const resultSchema = z
+  .object({
+    videoKey: z.string().min(1).max(1024),
+    format: z.string().min(1).max(64),
+    durationSeconds: z.number().finite().min(0),
+    thumbnailKey: z.string().min(1).max(1024).optional(),
+  })
+  .passthrough();
+
+const bodySchema = z.discriminatedUnion("status", [
+  z.object({
+    jobId: z.string().min(1).max(128),
+    status: z.literal("complete"),
+    result: z.record(z.unknown()).default({}),
+  }),
+  z.object({
+    jobId: z.string().min(1).max(128),
+    status: z.literal("failed"),
+    error: z.string().max(4000).default("the renderer reported a failure without a reason"),
+  }),
+]);
+
+const unauthorized = () => new ApiError(401, "unauthorized", "Unauthorized.");
+
+// Handles one webhook call end to end.
+export async function handleWebhook(req: Request, ctx: WebContext): Promise<Response> {
+  const authorization = req.headers.get("authorization");
+  const secret = ctx.config.webhookSecret?.reveal() ?? null;
+  if (!authorization || !secret) throw unauthorized();
+  const text = await readText(req, MAX_WEBHOOK_BYTES);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    raw = undefined;
+  }
+  // The per-job token needs the job id, so the body is read before the check; until the
+  // token is accepted nothing about the body or the job is revealed.
+  const claimedId =
+    typeof (raw as { jobId?: unknown })?.jobId === "string"
+      ? (raw as { jobId: string }).jobId
+      : null;
+  if (!checkWebhookAuth({ authorization, secret, jobId: claimedId })) throw unauthorized();
+  if (raw === undefined)
+    throw new ApiError(400, "malformed_json", "The request body is not valid JSON.");
+  const body = validate(bodySchema, raw);
+
+  const job = await ctx.jobs.get(body.jobId);
+  if (!job) throw new ApiError(404, "not_found", `No job with id "${body.jobId}".`);
+  if (job.status === "complete" || job.status === "failed" || job.status === "cancelled") {
+    return json({ ok: true, applied: false, status: job.status });
+  }
+
+  if (body.status === "complete") {
+    const result = job.type === "render" ? await checkRenderResult(ctx, body.result) : body.result;
+    const applied = await ctx.jobs.complete(job.id, result);
+    if (applied && job.type === "render")
+      console.log(`[Webhook] Render complete for job ${job.id}`);
+    return answer(ctx, job, applied);
+  }
+  const failed = await ctx.jobs.fail(job.id, body.error);
+  const applied = failed?.status === "failed";
+  if (applied) console.log(`[Webhook] ${label(job)} failed for job ${job.id}: ${body.error}`);
+  return answer(ctx, job, applied);
+}
+
+async function checkRenderResult(ctx: WebContext, result: Record<string, unknown>) {
+  const r = validate(resultSchema, result);
+  if (!r.videoKey.startsWith("renders/")) {
+    throw new ApiError(400, "bad_request", 'result.videoKey: must be under "renders/".');
+  }
+  if (!(await ctx.storage.stat(r.videoKey))) {
+    throw new ApiError(
+      400,
+      "bad_request",
+      "result.videoKey: no such object in storage; upload the video first.",
+    );
+  }
+  return r;
+}
+
+async function answer(ctx: WebContext, job: Job, applied: boolean): Promise<Response> {
+  const now = await ctx.jobs.get(job.id);
+  return json({ ok: true, applied, status: now?.status ?? job.status });
+}
+
+function label(job: Job): string {
+  return job.type === "render" ? "Render" : `Job (${job.type})`;
+}
