@@ -34,8 +34,8 @@ import type { GetResult, ObjectInfo, SignedPut, Storage } from "./types";
 export interface LocalStorageOptions {
   /** Directory holding the objects (created on first write). */
   root: string;
-  /** HMAC key for signed URLs (e.g. the webhook secret or a dedicated random value). */
-  signingSecret: string;
+  /** HMAC key for signed URLs (config's localStorageSecret); a string or a Secret wrapper. */
+  signingSecret: string | { reveal(): string };
   /** Origin (plus optional base path) of the web app that serves /api/storage/… */
   publicBaseUrl: string;
 }
@@ -86,7 +86,9 @@ export function createLocalStorage(opts: LocalStorageOptions): LocalStorage {
     throw new StorageError("InvalidOption", "local storage: publicBaseUrl must use http or https");
   }
   const root = opts.root;
-  const secret = opts.signingSecret;
+  const secret =
+    typeof opts.signingSecret === "string" ? opts.signingSecret : opts.signingSecret.reveal();
+  if (!secret) throw new StorageError("InvalidOption", "local storage: signingSecret is required");
   const publicBaseUrl = opts.publicBaseUrl;
   const dataPath = (key: string) => join(root, ...key.split("/"));
   const metaPath = (key: string) => `${join(root, META_DIR, ...key.split("/"))}.json`;

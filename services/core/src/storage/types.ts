@@ -41,7 +41,8 @@ export interface Storage {
   stat(key: string): Promise<ObjectInfo | null>;
   delete(key: string): Promise<void>;
   deletePrefix(prefix: string): Promise<number>;
-  list(prefix: string): AsyncIterable<ObjectInfo>;
+  /** Objects whose key starts with `prefix`, in key order. Throws on the call for an invalid prefix. */
+  list(prefix: string, opts?: { pageSize?: number }): AsyncIterable<ObjectInfo>;
   signGetUrl(key: string, opts: { expiresInSec: number; downloadName?: string }): Promise<string>;
   signPutUrl(
     key: string,
