@@ -39,7 +39,7 @@ const unauthorized = () => new ApiError(401, "unauthorized", "Unauthorized.");
 // Handles one webhook call end to end.
 export async function handleWebhook(req: Request, ctx: WebContext): Promise<Response> {
   const authorization = req.headers.get("authorization");
-  const secret = ctx.config.webhookSecret?.reveal() ?? null;
+  const secret = ctx.config.webhookSecret;
   if (!authorization || !secret) throw unauthorized();
   const text = await readText(req, MAX_WEBHOOK_BYTES);
   let raw: unknown;
@@ -54,7 +54,8 @@ export async function handleWebhook(req: Request, ctx: WebContext): Promise<Resp
     typeof (raw as { jobId?: unknown })?.jobId === "string"
       ? (raw as { jobId: string }).jobId
       : null;
-  if (!checkWebhookAuth({ authorization, secret, jobId: claimedId })) throw unauthorized();
+  if (!checkWebhookAuth(authorization, { secrets: [secret], jobId: claimedId }).ok)
+    throw unauthorized();
   if (raw === undefined)
     throw new ApiError(400, "malformed_json", "The request body is not valid JSON.");
   const body = validate(bodySchema, raw);

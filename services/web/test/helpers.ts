@@ -107,3 +107,56 @@ export async function callStorage(url: string, opts: RequestOptions = {}): Promi
   const handler = method === "PUT" ? route.PUT : method === "HEAD" ? route.HEAD : route.GET;
   return handler(request(url, { ...opts, method }), params({ key }));
 }
+
+// Claims `id` (releasing any other job claimed on the way) and completes it with `result`.
+export async function finishJob(
+  ctx: WebContext,
+  id: string,
+  result: Record<string, unknown>,
+): Promise<void> {
+  const held: string[] = [];
+  try {
+    for (;;) {
+      const job = await ctx.jobs.claim({ owner: "test", leaseMs: 60_000 });
+      if (!job) throw new Error(`job ${id} is not claimable`);
+      if (job.id === id) break;
+      held.push(job.id);
+    }
+    if (!(await ctx.jobs.complete(id, result, { owner: "test" })))
+      throw new Error(`could not complete ${id}`);
+  } finally {
+    for (const other of held) await ctx.jobs.release(other, "test");
+  }
+}
+
+// A ready audio item (a completed ingest job) with its renditions in storage.
+export async function readyAudio(
+  ctx: WebContext,
+  title = "Test Tone",
+  durationSec = 12,
+): Promise<string> {
+  const job = await ctx.jobs.create({
+    type: "ingest",
+    payload: { source: { kind: "url", url: "https://example.com/tone.mp3" }, title },
+  });
+  const base = `audio/${job.id}`;
+  await ctx.storage.put(`${base}/stream.m4a`, "m4a-bytes", { contentType: "audio/mp4" });
+  await ctx.storage.put(`${base}/peaks.json`, JSON.stringify({ version: 1, peaks: [0.1, 0.5] }), {
+    contentType: "application/json",
+  });
+  await finishJob(ctx, job.id, {
+    title,
+    durationSec,
+    sampleRate: 48000,
+    channels: 2,
+    codec: "mp3",
+    keys: {
+      master: `${base}/master.wav`,
+      stream: `${base}/stream.m4a`,
+      peaks: `${base}/peaks.json`,
+      features: `${base}/features-30fps.json`,
+    },
+    featuresFps: 30,
+  });
+  return job.id;
+}
