@@ -107,7 +107,7 @@ def build_image() -> modal.Image:
             {
                 "NVIDIA_DRIVER_CAPABILITIES": "all",
                 "NVIDIA_VISIBLE_DEVICES": "all",
-                "CHROMIUM_PATH": "/usr/bin/chromium",
+                "EFS_CHROMIUM_PATH": "/usr/bin/chromium",
                 "EFS_MODAL_GPU": GPU,
                 "EFS_MODAL_MAX_CHUNKS": str(MAX_CHUNKS),
             }
@@ -142,7 +142,7 @@ def _prepare_gpu_container() -> None:
 def _runtime() -> Runtime:
     cfg = storage.r2_config_from_env(os.environ)
     client = storage.make_client(cfg)
-    chromium = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+    chromium = os.environ.get("EFS_CHROMIUM_PATH", "/usr/bin/chromium")
     return Runtime(
         storage=Storage(
             upload=lambda path, key, ctype: storage.upload_file(client, cfg.bucket, path, key, ctype),

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import signal
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -70,16 +72,31 @@ def parse_probe_output(dom: str) -> str | None:
 
 
 # The WebGL renderer Chromium reports with `flags` (runs headless --dump-dom on a probe page).
-def probe_webgl(chromium: str, flags: tuple[str, ...], timeout: float = 60.0) -> str:
+# A back-end without a driver can hang Chromium: after `timeout` its whole process group is killed.
+def probe_webgl(chromium: str, flags: tuple[str, ...], timeout: float = 30.0) -> str:
     with tempfile.TemporaryDirectory(prefix="efs-glprobe-") as tmp:
         page = Path(tmp) / "probe.html"
         page.write_text(PROBE_HTML)
         argv = [chromium, "--headless", *COMMON_FLAGS, *flags, f"--user-data-dir={tmp}/profile", "--dump-dom", page.as_uri()]
         try:
-            proc = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, check=False)
-        except (OSError, subprocess.TimeoutExpired) as exc:
+            proc = subprocess.Popen(  # noqa: S603
+                argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, text=True, start_new_session=True
+            )
+        except OSError as exc:
             return f"probe failed: {exc.__class__.__name__}"
-    return parse_probe_output(proc.stdout) or f"probe failed: exit {proc.returncode}"
+        try:
+            out, _ = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            out = None
+        finally:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)  # Chromium's GPU/zygote children too
+            except ProcessLookupError:
+                pass
+            proc.wait()
+    if out is None:
+        return f"probe failed: no answer within {timeout:.0f}s"
+    return parse_probe_output(out) or f"probe failed: exit {proc.returncode}"
 
 
 # Tries the hardware modes in order and returns the first that reports NVIDIA; otherwise logs

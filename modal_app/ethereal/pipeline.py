@@ -81,15 +81,14 @@ def render_segment(request: RenderRequest, rng: FrameRange | None, gpu: str | No
             fmt=request.format,
             fps=request.fps,
             out=out,
-            encoder=encoder,
+            gpu=gl.hardware,
             start=None if rng is None else rng.start,
             end=None if rng is None else rng.end,
             duration_sec=request.duration_sec,
             visual_file=renderer_cli.write_visual(request.visual, work),
-            segment=rng is not None,
         )
         try:
-            rt.run(argv, renderer_cli.child_env(rt.env, gl.mode, gl.flags), rt.render_timeout_s)
+            rt.run(argv, renderer_cli.child_env(rt.env, gl.mode, gl.flags, encoder), rt.render_timeout_s)
         except ProcessError as exc:
             raise RenderError(str(exc)) from None
         if not out.is_file() or out.stat().st_size == 0:

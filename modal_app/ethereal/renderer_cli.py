@@ -1,15 +1,14 @@
 """The one place that knows how to invoke the Node renderer (services/renderer) in the container.
 
-Contract assumed (align with docs/rendering.md as the renderer lands):
+Contract assumed (services/renderer RenderOptions / concatChunks; align with its CLI as it lands):
   node <entry> render --audio A --preset P --format F --fps N [--from I] [--to J]
-                      [--duration S] [--visual V.json] [--encoder libx264|h264_nvenc]
-                      [--segment] --out FILE
-    --from/--to: frame range [I, J) (no --to: to the last frame); --segment writes a
+                      [--duration S] [--visual V.json] --gpu|--no-gpu --out FILE
+    --from/--to: frame range [I, J) (no --to: to the last frame); a range writes a
     video-only MPEG-TS chunk with the same encoder settings as a full render.
-  node <entry> concat --audio A --format F [--duration S] --out OUT.mp4 SEG1.ts SEG2.ts …
+  node <entry> concat --audio A --format F [--duration S] --out OUT.mp4 CHUNK1.ts CHUNK2.ts …
     joins the chunks with stream copy, muxes the audio once, writes +faststart and 360 metadata.
-Chromium's GL back-end is passed in the environment (EFS_CHROMIUM_GL, EFS_CHROMIUM_FLAGS),
-never secrets: the child gets a scrubbed environment.
+The child gets a scrubbed environment (no R2 keys, no tokens) plus hints it may use:
+EFS_CHROMIUM_GL / EFS_CHROMIUM_FLAGS (the GL back-end the probe found) and EFS_VIDEO_ENCODER.
 """
 
 from __future__ import annotations
@@ -24,7 +23,7 @@ RENDERER_ROOT = "/opt/efs/renderer"
 RENDERER_ENTRY = f"{RENDERER_ROOT}/dist/cli.js"
 
 # Environment variables the renderer may see (no R2 keys, no auth tokens).
-ENV_ALLOWLIST = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "NVIDIA_DRIVER_CAPABILITIES", "NVIDIA_VISIBLE_DEVICES", "LD_LIBRARY_PATH", "VK_ICD_FILENAMES", "__EGL_VENDOR_LIBRARY_DIRS", "CHROMIUM_PATH")
+ENV_ALLOWLIST = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "NVIDIA_DRIVER_CAPABILITIES", "NVIDIA_VISIBLE_DEVICES", "LD_LIBRARY_PATH", "VK_ICD_FILENAMES", "__EGL_VENDOR_LIBRARY_DIRS", "EFS_CHROMIUM_PATH")
 
 
 # argv for rendering frames [start, end) (end None: to the last frame) into `out`.
@@ -37,12 +36,11 @@ def render_argv(
     fmt: str,
     fps: int,
     out: Path,
-    encoder: str,
+    gpu: bool,
     start: int | None = None,
     end: int | None = None,
     duration_sec: float | None = None,
     visual_file: Path | None = None,
-    segment: bool = False,
 ) -> list[str]:
     argv = [node, entry, "render", "--audio", str(audio), "--preset", preset, "--format", fmt, "--fps", str(fps)]
     if start is not None:
@@ -53,9 +51,7 @@ def render_argv(
         argv += ["--duration", f"{duration_sec:g}"]
     if visual_file is not None:
         argv += ["--visual", str(visual_file)]
-    argv += ["--encoder", encoder]
-    if segment:
-        argv.append("--segment")
+    argv.append("--gpu" if gpu else "--no-gpu")
     return [*argv, "--out", str(out)]
 
 
@@ -70,10 +66,12 @@ def concat_argv(
 
 
 # The child environment: allow-listed variables only, plus the GL choice.
-def child_env(parent: Mapping[str, str], gl_mode: str, gl_flags: Sequence[str]) -> dict[str, str]:
+def child_env(parent: Mapping[str, str], gl_mode: str, gl_flags: Sequence[str], encoder: str | None = None) -> dict[str, str]:
     env = {k: v for k, v in parent.items() if k in ENV_ALLOWLIST}
     env["EFS_CHROMIUM_GL"] = gl_mode
     env["EFS_CHROMIUM_FLAGS"] = json.dumps(list(gl_flags))
+    if encoder:
+        env["EFS_VIDEO_ENCODER"] = encoder
     return env
 
 
