@@ -75,7 +75,8 @@ async function connect(opts: JobStoreOptions): Promise<Client> {
       // WAL lets readers run beside the one writer; it is a property of the file, so it
       // persists. NORMAL sync is safe under WAL (no corruption; a power cut may lose the
       // last commits) and avoids an fsync per claim. concurrency: 1 keeps it one connection.
-      await client.execute("PRAGMA journal_mode = WAL");
+      const limit = opts.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
+      await retryBusy(() => client.execute("PRAGMA journal_mode = WAL"), limit);
       await client.execute("PRAGMA synchronous = NORMAL");
     } catch (err) {
       client.close();
@@ -83,6 +84,21 @@ async function connect(opts: JobStoreOptions): Promise<Client> {
     }
   }
   return client;
+}
+
+// Switching a brand-new file to WAL needs an exclusive lock, and SQLite may answer
+// SQLITE_BUSY without consulting the busy timeout while another process creates the file.
+async function retryBusy<T>(fn: () => Promise<T>, limitMs: number): Promise<T> {
+  const start = Date.now();
+  for (let delay = 10; ; delay = Math.min(delay * 2, 250)) {
+    try {
+      return await fn();
+    } catch (err) {
+      const busy = /SQLITE_BUSY|database is locked/i.test(String((err as Error).message ?? err));
+      if (!busy || Date.now() - start > limitMs) throw err;
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
 }
 
 async function ensureParentDir(url: string): Promise<void> {
