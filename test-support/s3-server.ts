@@ -20,6 +20,8 @@ export interface S3TestServer {
   bucket: string;
   /** Temp directory holding SeaweedFS data (removed by stop). */
   dataDir: string;
+  /** Process (and process-group) id of `weed`. */
+  pid: number;
   /** Last lines of the server log (for failure messages). */
   logTail(lines?: number): string;
   stop(): Promise<void>;
@@ -205,5 +207,15 @@ export async function startS3Server(opts: StartS3ServerOptions = {}): Promise<S3
     client.destroy();
   }
 
-  return { endpoint, region, accessKeyId, secretAccessKey, bucket, dataDir, logTail, stop };
+  return {
+    endpoint,
+    region,
+    accessKeyId,
+    secretAccessKey,
+    bucket,
+    dataDir,
+    pid: child.pid!,
+    logTail,
+    stop,
+  };
 }
