@@ -22,12 +22,11 @@ HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:  # `modal deploy modal_app/app.py` from the repo root
     sys.path.insert(0, str(HERE))
 
-from ethereal import renderer_cli, storage, timeouts  # noqa: E402
-from ethereal.chromium import choose_gl, probe_webgl  # noqa: E402
+from ethereal import renderer_cli, timeouts  # noqa: E402
 from ethereal.chunks import DEFAULT_MAX_CHUNKS, FrameRange  # noqa: E402
 from ethereal.gpu import DEFAULT_GPU, KNOWN_GPUS, normalize_gpu  # noqa: E402
-from ethereal.pipeline import Runtime, Storage, gather, render_segment, run_job  # noqa: E402
-from ethereal.process import run_process  # noqa: E402
+from ethereal.pipeline import Runtime, gather, render_segment, run_job  # noqa: E402
+from ethereal.runtime import build_runtime  # noqa: E402
 from ethereal.status import call_state, handle_status  # noqa: E402
 from ethereal.submit import RenderRequest, handle_submit  # noqa: E402
 from ethereal.webhook import send_webhook  # noqa: E402
@@ -140,21 +139,7 @@ def _prepare_gpu_container() -> None:
 
 
 def _runtime() -> Runtime:
-    cfg = storage.r2_config_from_env(os.environ)
-    client = storage.make_client(cfg)
-    chromium = os.environ.get("EFS_CHROMIUM_PATH", "/usr/bin/chromium")
-    return Runtime(
-        storage=Storage(
-            upload=lambda path, key, ctype: storage.upload_file(client, cfg.bucket, path, key, ctype),
-            download=lambda key, path: storage.download_file(client, cfg.bucket, key, path),
-            delete=lambda keys: storage.delete_keys(client, cfg.bucket, keys),
-        ),
-        run=lambda argv, env, timeout: run_process(argv, env, timeout),
-        choose_gl=lambda hardware: choose_gl(lambda flags: probe_webgl(chromium, flags), hardware),
-        env=dict(os.environ),
-        render_timeout_s=timeouts.RENDER_TIMEOUT_S,
-        concat_timeout_s=timeouts.CONCAT_TIMEOUT_S,
-    )
+    return build_runtime(os.environ)
 
 
 def _segment(request: dict[str, Any], rng: dict[str, Any] | None) -> dict[str, Any]:

@@ -144,6 +144,7 @@ def run_job(
     run_segments: Callable[[list[FrameRange | None]], list[dict[str, Any]]],
     send_webhook: Callable[[dict[str, Any]], bool],
     max_chunks: int,
+    plan: Callable[..., list[FrameRange]] = plan_chunks,
 ) -> dict[str, Any]:
     try:
         with tempfile.TemporaryDirectory(prefix="efs-job-", dir=rt.workdir) as tmp:
@@ -152,7 +153,7 @@ def run_job(
             duration = _probe(audio)
             if request.duration_sec is not None:
                 duration = min(duration, request.duration_sec)
-            ranges = plan_chunks(duration, request.fps, RENDER_FORMATS[request.format], max_chunks)
+            ranges = plan(duration, request.fps, RENDER_FORMATS[request.format], max_chunks)
             log.info("job %s: %.1fs of %s at %d fps in %d chunk(s)", request.job_id, duration, request.format, request.fps, len(ranges))
             if len(ranges) == 1:
                 results = run_segments([None])

@@ -1,0 +1,37 @@
+"""Builds the pipeline Runtime from a container's environment (R2 secret, Chromium path)."""
+
+from __future__ import annotations
+
+from typing import Callable, Mapping, Sequence
+
+from . import storage, timeouts
+from .chromium import choose_gl, probe_webgl
+from .pipeline import Runtime, Storage
+from .process import run_process
+
+
+# The Runtime for this container: R2 from the r2-credentials env, Chromium from EFS_CHROMIUM_PATH.
+def build_runtime(
+    env: Mapping[str, str],
+    *,
+    run: Callable[[Sequence[str], Mapping[str, str], float], None] = run_process,
+    node: str = "node",
+    render_timeout_s: float = timeouts.RENDER_TIMEOUT_S,
+    concat_timeout_s: float = timeouts.CONCAT_TIMEOUT_S,
+) -> Runtime:
+    cfg = storage.r2_config_from_env(env)
+    client = storage.make_client(cfg)
+    chromium = env.get("EFS_CHROMIUM_PATH", "/usr/bin/chromium")
+    return Runtime(
+        storage=Storage(
+            upload=lambda path, key, ctype: storage.upload_file(client, cfg.bucket, path, key, ctype),
+            download=lambda key, path: storage.download_file(client, cfg.bucket, key, path),
+            delete=lambda keys: storage.delete_keys(client, cfg.bucket, keys),
+        ),
+        run=run,
+        choose_gl=lambda hardware: choose_gl(lambda flags: probe_webgl(chromium, flags), hardware),
+        env=dict(env),
+        render_timeout_s=render_timeout_s,
+        concat_timeout_s=concat_timeout_s,
+        node=node,
+    )
