@@ -2,9 +2,10 @@
 // and one entry here (see docs/cli.md). Declarations must not import handlers statically.
 import type { Command } from "commander";
 import { register as completion } from "./commands/completion";
+import { register as env } from "./commands/env";
 import type { CliContext } from "./context";
 
 export type Register = (program: Command, ctx: CliContext) => void;
 
 // Order is the order in `efs --help`.
-export const COMMANDS: readonly Register[] = [completion];
+export const COMMANDS: readonly Register[] = [env, completion];

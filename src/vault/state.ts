@@ -23,8 +23,8 @@ export interface StoredEntry extends VaultEntry {
 // Names must be UPPER_SNAKE_CASE, like env vars everywhere they are pushed.
 export const NAME_PATTERN = /^[A-Z][A-Z0-9_]*$/;
 
-// Throws a usage error naming the variable when `name`/`value` may not be stored.
-export function assertStorable(name: string, value: string): void {
+// Throws a usage error when `name` is not a valid variable name.
+export function assertName(name: string): void {
   if (!NAME_PATTERN.test(name)) {
     throw new EfsError(
       `"${name}" is not a valid variable name (use UPPER_SNAKE_CASE, e.g. TURSO_AUTH_TOKEN)`,
@@ -35,6 +35,11 @@ export function assertStorable(name: string, value: string): void {
       },
     );
   }
+}
+
+// Throws a usage error naming the variable when `name`/`value` may not be stored.
+export function assertStorable(name: string, value: string): void {
+  assertName(name);
   const problem = validateVar(name, value);
   if (problem) {
     const e = catalogEntry(name);

@@ -10,6 +10,8 @@ import type { Prompter } from "../../src/ui/prompter";
 import { recordOutput } from "./leak-record";
 
 export const REPO = resolve(import.meta.dirname, "../..");
+// tsx's loader by absolute URL, so efs can run with any working directory.
+export const TSX = import.meta.resolve("tsx");
 
 export interface RunResult {
   readonly code: number;
@@ -34,6 +36,8 @@ export interface RunOptions {
   readonly env?: Record<string, string | undefined>;
   readonly input?: string;
   readonly timeoutMs?: number;
+  // The test asked for a secret on stdout (--reveal): keep stdout out of the leak record.
+  readonly revealsOnStdout?: boolean;
 }
 
 // How the real-process runs start efs: source through tsx (default) or the built bundle
@@ -41,7 +45,7 @@ export interface RunOptions {
 export function efsCommand(): string[] {
   return process.env.EFS_TEST_CLI === "dist"
     ? [join(REPO, "bin/efs.js")]
-    : ["--import", "tsx", join(REPO, "src/cli.ts")];
+    : ["--import", TSX, join(REPO, "src/cli.ts")];
 }
 
 /** A temp project dir and an isolated HOME/XDG config dir, removed by cleanup(). */
@@ -102,7 +106,7 @@ export function runEfs(args: readonly string[], options: RunOptions = {}): Promi
     child.on("close", (code, signal) => {
       clearTimeout(timer);
       const label = `efs ${args.join(" ")}`;
-      recordOutput(`${label} [stdout]`, stdout);
+      if (!options.revealsOnStdout) recordOutput(`${label} [stdout]`, stdout);
       recordOutput(`${label} [stderr]`, stderr);
       resolvePromise(result(code ?? 128, stdout, stderr, signal));
     });
@@ -142,7 +146,7 @@ export async function runEfsInProcess(
     prompter: options.prompter,
   });
   const label = `efs(in-process) ${args.join(" ")}`;
-  recordOutput(`${label} [stdout]`, stdout);
+  if (!options.revealsOnStdout) recordOutput(`${label} [stdout]`, stdout);
   recordOutput(`${label} [stderr]`, stderr);
   return result(code, stdout, stderr, null);
 }

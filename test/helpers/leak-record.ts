@@ -57,12 +57,6 @@ export function recordStats(): { outputs: number; bytes: number; secrets: number
   };
 }
 
-// Lets a test that deliberately prints a secret (e.g. `env get --reveal`) keep its output
-// out of the record; returns the text for the test's own assertions.
-export function unrecordLast(): void {
-  captured.pop();
-}
-
 afterAll(() => {
   const leaks = findLeaks();
   if (leaks.length > 0) {

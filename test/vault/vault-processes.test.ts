@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { EfsError } from "../../src/errors";
 import { acquireLock } from "../../src/vault/lock";
 import { Vault } from "../../src/vault/vault";
-import { REPO, type Sandbox, sandbox } from "../helpers/cli";
+import { REPO, type Sandbox, sandbox, TSX } from "../helpers/cli";
 
 let box: Sandbox;
 const children = new Set<ChildProcess>();
@@ -24,7 +24,7 @@ function writer(args: string[]): {
 } {
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", join(REPO, "test/fixtures/vault-writer.ts"), box.project, ...args],
+    ["--import", TSX, join(REPO, "test/fixtures/vault-writer.ts"), box.project, ...args],
     {
       cwd: REPO,
       env: box.env,

@@ -1,0 +1,91 @@
+// `efs env …`: the env tracking table (ls, get, set, unset, import, export).
+import type { Command } from "commander";
+import type { CliContext } from "../context";
+
+// Declares `efs env` and its subcommands.
+export function register(program: Command, ctx: CliContext): void {
+  const env = program
+    .command("env")
+    .description("the env tracking table: every variable efs knows, encrypted in .efs/vault.json");
+
+  env
+    .command("ls")
+    .description("list variables: source, redacted value, where pushed, in sync")
+    .option("--set-only", "hide catalog variables that are not set yet")
+    .action(async (opts: { setOnly?: boolean }, cmd: Command) => {
+      await ctx.run(cmd, async (rt) => {
+        const { envLs } = await import("../handlers/env-ls");
+        return envLs(rt, { setOnly: opts.setOnly === true });
+      });
+    });
+
+  env
+    .command("get")
+    .description("show one variable (redacted unless --reveal)")
+    .argument("<name>", "variable name, e.g. TURSO_AUTH_TOKEN")
+    .option("--reveal", "print the real value (only the value, for pipes)")
+    .action(async (name: string, opts: { reveal?: boolean }, cmd: Command) => {
+      await ctx.run(cmd, async (rt) => {
+        const { envGet } = await import("../handlers/env-get");
+        return envGet(rt, { name, reveal: opts.reveal === true });
+      });
+    });
+
+  env
+    .command("set")
+    .description("store a value: from stdin (piped) or a hidden prompt")
+    .argument("<name>", "variable name, e.g. TURSO_AUTH_TOKEN")
+    .option(
+      "--value <value>",
+      "the value on the command line (visible in shell history and ps; prefer stdin)",
+    )
+    .option(
+      "--source <section>",
+      "record where the value came from (default: the catalog's section)",
+    )
+    .addHelpText(
+      "after",
+      '\nExamples:\n  printf %s "$TOKEN" | efs env set TURSO_AUTH_TOKEN\n  efs env set TURSO_AUTH_TOKEN          # hidden prompt in a terminal',
+    )
+    .action(async (name: string, opts: { value?: string; source?: string }, cmd: Command) => {
+      await ctx.run(cmd, async (rt) => {
+        const { envSet } = await import("../handlers/env-set");
+        return envSet(rt, { name, value: opts.value, source: opts.source });
+      });
+    });
+
+  env
+    .command("unset")
+    .description("remove a variable from the vault (asks first; --yes in CI)")
+    .argument("<name>", "variable name")
+    .action(async (name: string, _opts: unknown, cmd: Command) => {
+      await ctx.run(cmd, async (rt) => {
+        const { envUnset } = await import("../handlers/env-unset");
+        return envUnset(rt, { name });
+      });
+    });
+
+  env
+    .command("import")
+    .description("import variables from a dotenv file (validated; all or nothing)")
+    .argument("<file>", "a .env file")
+    .action(async (file: string, _opts: unknown, cmd: Command) => {
+      await ctx.run(cmd, async (rt) => {
+        const { envImport } = await import("../handlers/env-import");
+        return envImport(rt, { file });
+      });
+    });
+
+  env
+    .command("export")
+    .description("export values as dotenv or JSON: to a 0600 file (--out) or stdout (--reveal)")
+    .option("--format <format>", "dotenv or json", "dotenv")
+    .option("--out <file>", "write to this file with mode 0600")
+    .option("--reveal", "print the values on stdout")
+    .action(async (opts: { format: string; out?: string; reveal?: boolean }, cmd: Command) => {
+      await ctx.run(cmd, async (rt) => {
+        const { envExport } = await import("../handlers/env-export");
+        return envExport(rt, { format: opts.format, out: opts.out, reveal: opts.reveal === true });
+      });
+    });
+}
