@@ -123,13 +123,13 @@ export function createHttp(config: HttpConfig): Http {
         }
         const found = await opts.create.lookup();
         if (found !== undefined) {
-          await response?.body?.cancel().catch(() => {});
+          await response?.arrayBuffer().catch(() => undefined);
           return { status: 200, data: found, headers: new Headers(), adopted: true };
         }
       }
       const delayMs = retryDelay(response, attempt, baseDelay, maxDelay, random);
       const reason = response ? `HTTP ${response.status}` : describeNetwork(networkError);
-      await response?.body?.cancel().catch(() => {});
+      await response?.arrayBuffer().catch(() => undefined);
       config.onRetry?.({ operation: opts.operation, attempt, delayMs, reason: redact(reason) });
       await sleep(delayMs);
     }

@@ -1,0 +1,190 @@
+// Stateful Cloudflare emulation: R2 buckets (+CORS), API tokens, permission groups.
+import { HttpResponse } from "msw";
+import { bearer, type Ctx, fail, route } from "./route";
+import { type CfToken, type EmulatorState, newId } from "./state";
+
+const ok = (result: unknown, extra: Record<string, unknown> = {}, status = 200) =>
+  HttpResponse.json({ success: true, errors: [], messages: [], result, ...extra }, { status });
+
+const BUCKET_NAME = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
+
+// msw handlers for the Cloudflare API under `base` (…/client/v4).
+export function cloudflareHandlers(state: EmulatorState, base: string) {
+  const cf = state.cloudflare;
+  const r = (
+    m: Parameters<typeof route>[2],
+    p: string,
+    h: (c: Ctx, t: CfToken) => Response | Promise<Response>,
+  ) =>
+    route(state, "cloudflare", m, base + p, (ctx) => {
+      const token = cf.tokens.find((t) => t.value === bearer(ctx.request));
+      if (!token) return fail("cloudflare", 400, "Invalid request headers", 6003);
+      return h(ctx, token);
+    });
+  const acctOk = (ctx: Ctx, t: CfToken) => {
+    if (ctx.params.acct !== cf.accountId)
+      return fail("cloudflare", 403, "Authentication error", 10000);
+    if (!t.canR2) return fail("cloudflare", 403, "Authentication error", 10000);
+    if (!cf.r2Enabled)
+      return fail("cloudflare", 403, "Please enable R2 through the Cloudflare Dashboard.", 10042);
+    return undefined;
+  };
+  const mintOk = (t: CfToken, scope: "user" | "account") => {
+    if (!t.canMintTokens)
+      return fail("cloudflare", 403, "Unauthorized to access requested resource", 9109);
+    if (t.scope !== scope) return fail("cloudflare", 401, "Invalid API Token", 1000);
+    return undefined;
+  };
+
+  const tokenRoutes = (prefix: string, scope: "user" | "account") => [
+    r("get", `${prefix}/tokens/verify`, (ctx, t) => {
+      if (scope === "account" && ctx.params.acct !== cf.accountId)
+        return fail("cloudflare", 403, "Authentication error", 10000);
+      if (t.scope !== scope) return fail("cloudflare", 401, "Invalid API Token", 1000);
+      return ok({ id: t.id, status: t.status });
+    }),
+    r(
+      "get",
+      `${prefix}/tokens/permission_groups`,
+      (_ctx, t) => mintOk(t, scope) ?? ok(cf.permissionGroups),
+    ),
+    r("get", `${prefix}/tokens`, (ctx, t) => {
+      const denied = mintOk(t, scope);
+      if (denied) return denied;
+      const perPage = Number(ctx.url.searchParams.get("per_page") ?? 20);
+      const page = Number(ctx.url.searchParams.get("page") ?? 1);
+      const list = cf.tokens.filter((x) => x.scope === scope);
+      const slice = list.slice((page - 1) * perPage, page * perPage);
+      return ok(
+        slice.map(({ id, name, status, policies }) => ({ id, name, status, policies })),
+        {
+          result_info: {
+            page,
+            per_page: perPage,
+            count: slice.length,
+            total_count: list.length,
+            total_pages: Math.max(1, Math.ceil(list.length / perPage)),
+          },
+        },
+      );
+    }),
+    r("post", `${prefix}/tokens`, async (ctx, t) => {
+      const denied = mintOk(t, scope);
+      if (denied) return denied;
+      const body = (await ctx.json()) as {
+        name?: string;
+        policies?: { resources?: Record<string, string>; permission_groups?: { id: string }[] }[];
+      };
+      const policy = body.policies?.[0];
+      const resource = Object.keys(policy?.resources ?? {})[0] ?? "";
+      const group = policy?.permission_groups?.[0]?.id;
+      if (
+        !body.name ||
+        !/^com\.cloudflare\.edge\.r2\.bucket\.[0-9a-f]{32}_default_[a-z0-9-]+$/.test(resource)
+      ) {
+        return fail("cloudflare", 400, "Invalid policy resources", 400);
+      }
+      if (!cf.permissionGroups.some((g) => g.id === group))
+        return fail("cloudflare", 400, "Invalid permission group", 400);
+      const token: CfToken = {
+        id: newId("", 16),
+        name: body.name,
+        value: newId("cfv", 20),
+        status: "active",
+        scope,
+        canMintTokens: false,
+        canR2: false,
+        policies: body.policies,
+      };
+      cf.tokens.push(token);
+      return ok({ id: token.id, name: token.name, status: token.status, value: token.value });
+    }),
+    r("put", `${prefix}/tokens/:id/value`, (ctx, t) => {
+      const denied = mintOk(t, scope);
+      if (denied) return denied;
+      const token = cf.tokens.find((x) => x.id === ctx.params.id && x.scope === scope);
+      if (!token) return fail("cloudflare", 404, "Token not found", 1003);
+      token.value = newId("cfv", 20);
+      return ok(token.value);
+    }),
+  ];
+
+  return [
+    ...tokenRoutes("/user", "user"),
+    ...tokenRoutes("/accounts/:acct", "account"),
+    r("get", "/accounts/:acct/r2/buckets", (ctx, t) => {
+      const denied = acctOk(ctx, t);
+      if (denied) return denied;
+      const q = ctx.url.searchParams;
+      const perPage = Math.min(Number(q.get("per_page") ?? cf.listPageSize), cf.listPageSize);
+      const contains = q.get("name_contains") ?? "";
+      const sorted = cf.buckets
+        .filter((b) => b.name.includes(contains))
+        .sort((a, b) => a.name.localeCompare(b.name));
+      const start = q.get("cursor") ? sorted.findIndex((b) => b.name > String(q.get("cursor"))) : 0;
+      const page = start < 0 ? [] : sorted.slice(start, start + perPage);
+      const more = start >= 0 && start + perPage < sorted.length;
+      const buckets = page.map(({ cors: _c, ...b }) => b);
+      return ok(
+        { buckets },
+        {
+          result_info: {
+            per_page: perPage,
+            ...(more ? { cursor: page[page.length - 1]?.name } : {}),
+          },
+        },
+      );
+    }),
+    r("post", "/accounts/:acct/r2/buckets", async (ctx, t) => {
+      const denied = acctOk(ctx, t);
+      if (denied) return denied;
+      const body = (await ctx.json()) as { name?: string; locationHint?: string };
+      const name = body.name ?? "";
+      if (!BUCKET_NAME.test(name))
+        return fail("cloudflare", 400, "The specified bucket name is not valid.", 10005);
+      if (cf.buckets.some((b) => b.name === name)) {
+        return fail(
+          "cloudflare",
+          409,
+          "The bucket you tried to create already exists, and you own it.",
+          10073,
+        );
+      }
+      const bucket = {
+        name,
+        creation_date: new Date().toISOString(),
+        location: (body.locationHint ?? "enam").toUpperCase(),
+        storage_class: "Standard",
+      };
+      cf.buckets.push(bucket);
+      return ok(bucket);
+    }),
+    r("get", "/accounts/:acct/r2/buckets/:name", (ctx, t) => {
+      const denied = acctOk(ctx, t);
+      if (denied) return denied;
+      const b = cf.buckets.find((x) => x.name === ctx.params.name);
+      if (!b) return fail("cloudflare", 404, "The specified bucket does not exist.", 10006);
+      const { cors: _c, ...bucket } = b;
+      return ok(bucket);
+    }),
+    r("put", "/accounts/:acct/r2/buckets/:name/cors", async (ctx, t) => {
+      const denied = acctOk(ctx, t);
+      if (denied) return denied;
+      const b = cf.buckets.find((x) => x.name === ctx.params.name);
+      if (!b) return fail("cloudflare", 404, "The specified bucket does not exist.", 10006);
+      const body = (await ctx.json()) as { rules?: unknown[] };
+      if (!Array.isArray(body.rules))
+        return fail("cloudflare", 400, "rules must be an array", 10040);
+      b.cors = body.rules;
+      return ok(null);
+    }),
+    r("get", "/accounts/:acct/r2/buckets/:name/cors", (ctx, t) => {
+      const denied = acctOk(ctx, t);
+      if (denied) return denied;
+      const b = cf.buckets.find((x) => x.name === ctx.params.name);
+      if (!b) return fail("cloudflare", 404, "The specified bucket does not exist.", 10006);
+      if (!b.cors) return fail("cloudflare", 404, "The CORS configuration does not exist.", 10059);
+      return ok({ rules: b.cors });
+    }),
+  ];
+}

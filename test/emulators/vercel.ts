@@ -1,0 +1,185 @@
+// Stateful Vercel REST emulation: projects, env (upsert, failed[]), deployments.
+import { HttpResponse } from "msw";
+import { bearer, type Ctx, fail, route } from "./route";
+import { type EmulatorState, newId, type VercelProjectState } from "./state";
+
+// msw handlers for the Vercel API under `base`.
+export function vercelHandlers(state: EmulatorState, base: string) {
+  const v = state.vercel;
+  const r = (
+    m: Parameters<typeof route>[2],
+    p: string,
+    h: (c: Ctx, owner: string) => Response | Promise<Response>,
+  ) =>
+    route(state, "vercel", m, base + p, (ctx) => {
+      const tok = v.tokens.get(bearer(ctx.request) ?? "");
+      if (!tok)
+        return fail(
+          "vercel",
+          403,
+          "You're not authorized to perform this action. Please check your token.",
+          "forbidden",
+        );
+      const teamId = ctx.url.searchParams.get("teamId");
+      if (teamId && !tok.teams.includes(teamId))
+        return fail("vercel", 403, "Not authorized", "forbidden");
+      return h(ctx, teamId ?? tok.userId);
+    });
+  const find = (idOrName: unknown, owner: string) =>
+    v.projects.find((p) => (p.id === idOrName || p.name === idOrName) && p.accountId === owner);
+  const show = (p: VercelProjectState) => ({
+    id: p.id,
+    name: p.name,
+    accountId: p.accountId,
+    framework: p.framework,
+    rootDirectory: p.rootDirectory,
+    ...(p.alias.length
+      ? {
+          targets: {
+            production: { alias: p.alias, url: `${p.name}-abc123.vercel.app`, readyState: "READY" },
+          },
+          alias: p.alias.map((domain) => ({ domain })),
+        }
+      : {}),
+    latestDeployments: [],
+  });
+  const showEnv = ({ value: _v, ...e }: VercelProjectState["envs"][number]) => ({
+    ...e,
+    value: `enc:${Buffer.from(_v).toString("base64")}`,
+  });
+  const notFound = () => fail("vercel", 404, "Project not found", "not_found");
+
+  return [
+    r("get", "/v9/projects/:id", (ctx, owner) => {
+      const p = find(ctx.params.id, owner);
+      return p ? HttpResponse.json(show(p)) : notFound();
+    }),
+    r("post", "/v11/projects", async (ctx, owner) => {
+      const body = (await ctx.json()) as {
+        name?: string;
+        framework?: string;
+        rootDirectory?: string;
+      };
+      if (!body.name || !/^[a-z0-9._-]{1,100}$/.test(body.name))
+        return fail("vercel", 400, "Invalid project name", "bad_request");
+      if (find(body.name, owner))
+        return fail("vercel", 409, `Project "${body.name}" already exists.`, "conflict");
+      const p: VercelProjectState = {
+        id: newId("prj_", 12),
+        name: body.name,
+        accountId: owner,
+        framework: body.framework ?? null,
+        rootDirectory: body.rootDirectory ?? null,
+        alias: [],
+        envs: [],
+      };
+      v.projects.push(p);
+      return HttpResponse.json(show(p));
+    }),
+    r("get", "/v10/projects/:id/env", (ctx, owner) => {
+      const p = find(ctx.params.id, owner);
+      if (!p) return notFound();
+      const until = Number(ctx.url.searchParams.get("until") ?? 0);
+      const sorted = [...p.envs].sort((a, b) => a.createdAt - b.createdAt);
+      const start = until ? sorted.findIndex((e) => e.createdAt > until) : 0;
+      const page = start < 0 ? [] : sorted.slice(start, start + v.envPageSize);
+      const more = start >= 0 && start + v.envPageSize < sorted.length;
+      return HttpResponse.json({
+        envs: page.map(showEnv),
+        pagination: {
+          count: page.length,
+          next: more ? page[page.length - 1]!.createdAt : null,
+          prev: null,
+        },
+      });
+    }),
+    r("post", "/v10/projects/:id/env", async (ctx, owner) => {
+      const p = find(ctx.params.id, owner);
+      if (!p) return notFound();
+      const raw = await ctx.json();
+      const items = (Array.isArray(raw) ? raw : [raw]) as {
+        key: string;
+        value: string;
+        type: string;
+        target: string[];
+      }[];
+      const upsert = ctx.url.searchParams.get("upsert") === "true";
+      const created: unknown[] = [];
+      const failed: unknown[] = [];
+      let tick = Date.now();
+      for (const item of items) {
+        if (v.failEnvKeys.has(item.key)) {
+          failed.push({
+            error: {
+              code: "invalid_value",
+              message: `The value of ${item.key} is invalid.`,
+              key: item.key,
+            },
+          });
+          continue;
+        }
+        const existing = p.envs.find(
+          (e) => e.key === item.key && e.target.join() === item.target.join(),
+        );
+        if (existing && !upsert) {
+          failed.push({
+            error: {
+              code: "ENV_ALREADY_EXISTS",
+              message: `A variable with the name \`${item.key}\` already exists`,
+              key: item.key,
+              envVarId: existing.id,
+            },
+          });
+          continue;
+        }
+        tick += 1;
+        if (existing)
+          Object.assign(existing, { value: item.value, type: item.type, updatedAt: tick });
+        else
+          p.envs.push({
+            id: newId("env_", 8),
+            key: item.key,
+            value: item.value,
+            type: item.type,
+            target: item.target,
+            createdAt: tick,
+            updatedAt: tick,
+          });
+        created.push(showEnv(existing ?? p.envs[p.envs.length - 1]!));
+      }
+      return HttpResponse.json(
+        { created: created.length === 1 ? created[0] : created, failed },
+        { status: 201 },
+      );
+    }),
+    r("get", "/v6/deployments", (ctx, owner) => {
+      const projectId = ctx.url.searchParams.get("projectId");
+      const list = v.deployments.filter(
+        (d) =>
+          d.projectId === projectId &&
+          v.projects.some((p) => p.id === projectId && p.accountId === owner),
+      );
+      return HttpResponse.json({
+        deployments: list.map((d) => ({ ...d, state: "READY", readyState: "READY" })),
+        pagination: { count: list.length, next: null, prev: null },
+      });
+    }),
+    // What `vercel deploy --prod` does underneath (used by the fake CLI).
+    r("post", "/v13/deployments", async (ctx, owner) => {
+      const body = (await ctx.json()) as { project?: string; target?: string };
+      const p = find(body.project, owner);
+      if (!p) return notFound();
+      const uid = newId("dpl_", 10);
+      const url = `${p.name}-${uid.slice(4, 12)}.vercel.app`;
+      v.deployments.push({
+        uid,
+        url,
+        projectId: p.id,
+        created: Date.now(),
+        target: body.target ?? "preview",
+      });
+      if (body.target === "production" && p.alias.length === 0) p.alias = [`${p.name}.vercel.app`];
+      return HttpResponse.json({ id: uid, url, readyState: "READY", target: body.target ?? null });
+    }),
+  ];
+}

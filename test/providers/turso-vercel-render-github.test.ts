@@ -1,0 +1,179 @@
+import sodium from "libsodium-wrappers";
+import { describe, expect, it } from "vitest";
+import { createGitHubClient } from "../../src/providers/github";
+import { createRenderClient } from "../../src/providers/render";
+import { createTursoClient, tursoUrl } from "../../src/providers/turso";
+import { createVercelClient, productionUrl } from "../../src/providers/vercel";
+import { openGitHubSecret } from "../emulators/github";
+import { fastRetries, useEmulators } from "../emulators/msw";
+import { seedRenderService } from "../emulators/render";
+import { TEST_CREDENTIALS as C } from "../emulators/state";
+import { countCalls, REAL_BASES } from "../emulators/world";
+
+const { world } = useEmulators();
+
+describe("turso client", () => {
+  const turso = () =>
+    createTursoClient({ token: C.tursoToken, baseUrl: REAL_BASES.turso, ...fastRetries() });
+
+  it("creates the group when missing, then the database, and takes the URL from Hostname", async () => {
+    const t = turso();
+    expect((await t.listOrgs())[0]).toMatchObject({ slug: C.tursoOrg, type: "personal" });
+    expect(await t.ensureGroup(C.tursoOrg, "default", "aws-us-east-1")).toEqual({ created: true });
+    expect(await t.ensureGroup(C.tursoOrg, "default", "aws-us-east-1")).toEqual({ created: false });
+    const { db, existed } = await t.createDatabase(C.tursoOrg, "efs-jobs", "default");
+    expect(existed).toBe(false);
+    expect(tursoUrl(db)).toBe(`libsql://efs-jobs-${C.tursoOrg}.aws-us-east-1.turso.io`);
+    const again = await t.createDatabase(C.tursoOrg, "efs-jobs", "default");
+    expect(again.existed).toBe(true);
+    expect(world().turso.dbs.get(C.tursoOrg)).toHaveLength(1);
+    expect(await t.mintToken(C.tursoOrg, "efs-jobs")).toMatch(/^eyJ/);
+  });
+
+  it("reports a missing group with Turso's own message", async () => {
+    await expect(turso().createDatabase(C.tursoOrg, "x", "nogroup")).rejects.toThrow(
+      /group not found/,
+    );
+  });
+
+  it("says how to get a token when the token is invalid", async () => {
+    const t = createTursoClient({
+      token: "bad-token-123456",
+      baseUrl: REAL_BASES.turso,
+      ...fastRetries(),
+    });
+    await expect(t.validate()).rejects.toThrow(/TURSO_API_TOKEN.*api-tokens mint/);
+  });
+});
+
+describe("vercel client", () => {
+  const vercel = (teamId?: string) =>
+    createVercelClient({
+      token: C.vercelToken,
+      teamId,
+      baseUrl: REAL_BASES.vercel,
+      ...fastRetries(),
+    });
+
+  it("creates a project once and adopts it on 409", async () => {
+    const v = vercel();
+    expect(await v.getProject("efs-web")).toBeUndefined();
+    const a = await v.createProject({ name: "efs-web", framework: "nextjs" });
+    const b = await v.createProject({ name: "efs-web" });
+    expect(b).toEqual({ project: a.project, existed: true });
+    expect(productionUrl(a.project)).toBeUndefined();
+  });
+
+  it("scopes every call to the team with teamId", async () => {
+    await vercel("team_flame01").createProject({ name: "team-web" });
+    expect(world().vercel.projects[0]!.accountId).toBe("team_flame01");
+    expect(await vercel().getProject("team-web")).toBeUndefined();
+  });
+
+  it("treats a 201 with failed[] entries as a failure naming the key", async () => {
+    const v = vercel();
+    const { project } = await v.createProject({ name: "efs-web" });
+    world().vercel.failEnvKeys.add("BROKEN");
+    const err = await v
+      .upsertEnv(project.id, [
+        { key: "OK_VAR", value: "1", type: "plain", target: ["production"] },
+        { key: "BROKEN", value: "secret-value-xyz", type: "encrypted", target: ["production"] },
+      ])
+      .catch((e) => e);
+    expect(err.message).toMatch(/1 of 2 not saved \(BROKEN: The value of BROKEN is invalid/);
+    expect(err.message).not.toContain("secret-value-xyz");
+  });
+
+  it("upserts instead of duplicating, and pages through env with until", async () => {
+    world().vercel.envPageSize = 2;
+    const v = vercel();
+    const { project } = await v.createProject({ name: "efs-web" });
+    const vars = ["A", "B", "C", "D", "E"].map((key) => ({
+      key,
+      value: `v-${key}`,
+      type: "plain" as const,
+      target: ["production"],
+    }));
+    await v.upsertEnv(project.id, vars);
+    await v.upsertEnv(project.id, [
+      { key: "A", value: "new", type: "plain", target: ["production"] },
+    ]);
+    const envs = await v.listEnv(project.id);
+    expect(envs.map((e) => e.key).sort()).toEqual(["A", "B", "C", "D", "E"]);
+    expect(countCalls(world(), "vercel", "GET", /\/env$/)).toBe(3);
+  });
+
+  it("refuses a value with a trailing newline before sending it", async () => {
+    await expect(
+      vercel().upsertEnv("prj_x", [
+        { key: "K", value: "x\n", type: "plain", target: ["production"] },
+      ]),
+    ).rejects.toThrow(/whitespace/);
+    expect(world().calls).toHaveLength(0);
+  });
+});
+
+describe("render client", () => {
+  const render = () =>
+    createRenderClient({ apiKey: C.renderKey, baseUrl: REAL_BASES.render, ...fastRetries() });
+
+  it("sets env per key and never replaces the whole set", async () => {
+    const { service } = seedRenderService(world(), "efs-worker", REAL_BASES.renderHooks);
+    const r = render();
+    expect((await r.findService("efs-worker", C.renderOwnerId))?.id).toBe(service.id);
+    await r.setEnvVar(service.id, "STORAGE_BACKEND", "r2");
+    expect(Object.fromEntries(service.env)).toEqual({ KEEP_ME: "1", STORAGE_BACKEND: "r2" });
+    expect(world().render.replaceAllPuts).toBe(0);
+    expect((await r.listEnvVars(service.id)).map((e) => e.key).sort()).toEqual([
+      "KEEP_ME",
+      "STORAGE_BACKEND",
+    ]);
+  });
+
+  it("finds the queued deploy when create-deploy answers 202 with no body, and does not create a second", async () => {
+    const { service } = seedRenderService(world(), "efs-worker", REAL_BASES.renderHooks);
+    world().render.deployAnswers202 = true;
+    const r = render();
+    const since = new Date(Date.now() - 1000);
+    const dep = await r.createDeploy(service.id, since);
+    expect(dep?.id).toMatch(/^dep-/);
+    expect((await r.createDeploy(service.id, since))?.id).toBe(dep?.id);
+    expect(service.deploys).toHaveLength(1);
+  });
+
+  it("pages owners with cursors", async () => {
+    for (let i = 0; i < 120; i++)
+      world().render.owners.push({ id: `own-${i}`, name: `o${i}`, email: "x@y", type: "team" });
+    expect(await render().listOwners()).toHaveLength(121);
+  });
+});
+
+describe("github client", () => {
+  it("stores a sealed-box secret that opens to the exact value", async () => {
+    const gh = createGitHubClient({
+      token: C.githubToken,
+      baseUrl: REAL_BASES.github,
+      ...fastRetries(),
+    });
+    const repo = { owner: "acme", repo: "flame-studio" };
+    expect(await gh.putSecret(repo, "VERCEL_TOKEN", "tok-value-123")).toBe("created");
+    expect(await gh.putSecret(repo, "VERCEL_TOKEN", "tok-value-456")).toBe("updated");
+    await sodium.ready;
+    expect(await openGitHubSecret(world(), "acme/flame-studio", "VERCEL_TOKEN")).toBe(
+      "tok-value-456",
+    );
+    expect((await gh.listSecrets(repo)).map((s) => s.name)).toEqual(["VERCEL_TOKEN"]);
+  });
+
+  it("diagnoses a token without the Secrets permission", async () => {
+    world().github.tokens.set("weak-token-abcdef", { canSecrets: false });
+    const gh = createGitHubClient({
+      token: "weak-token-abcdef",
+      baseUrl: REAL_BASES.github,
+      ...fastRetries(),
+    });
+    await expect(gh.putSecret({ owner: "acme", repo: "flame-studio" }, "X", "y")).rejects.toThrow(
+      /Secrets: Read and write/,
+    );
+  });
+});
