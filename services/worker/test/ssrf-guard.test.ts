@@ -115,7 +115,7 @@ describe("guarded fetch against a local server", () => {
       resolve,
       allowHostPorts: [`rebind.test:${port}`],
     });
-    expect(await res.body.text()).toBe(`host=rebind.test:${port}`);
+    expect(Buffer.concat(await res.body.toArray()).toString()).toBe(`host=rebind.test:${port}`);
     await res.close();
     expect(calls).toBe(1);
   });

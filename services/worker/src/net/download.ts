@@ -4,7 +4,7 @@ import { rm } from "node:fs/promises";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { PermanentJobError } from "../errors";
-import type { GuardedResponse } from "./guarded-fetch";
+import { discardBody, type GuardedResponse } from "./guarded-fetch";
 
 function mb(bytes: number): string {
   return `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
@@ -18,7 +18,7 @@ export async function saveBody(
   signal?: AbortSignal,
 ): Promise<number> {
   if (res.contentLength !== null && res.contentLength > maxBytes) {
-    res.body.destroy();
+    discardBody(res.body);
     await res.close();
     throw new PermanentJobError(
       `the file is too large: ${mb(res.contentLength)} (limit ${mb(maxBytes)}, INGEST_MAX_BYTES)`,

@@ -2,7 +2,7 @@
 // (after the guard has checked it and its redirects) is handed to yt-dlp.
 import { join } from "node:path";
 import { saveBody } from "./download";
-import { type GuardOptions, guardedFetch } from "./guarded-fetch";
+import { discardBody, type GuardOptions, guardedFetch } from "./guarded-fetch";
 import { ytdlpDownload } from "./ytdlp";
 
 export interface FetchedSource {
@@ -29,7 +29,7 @@ export async function fetchUrlSource(
 ): Promise<FetchedSource> {
   const res = await guardedFetch(url, { ...opts, signal: opts.signal });
   if (/^(text\/html|application\/xhtml)/.test(res.contentType)) {
-    res.body.destroy();
+    discardBody(res.body);
     await res.close();
     const path = await ytdlpDownload(res.url.href, dir, {
       maxBytes: opts.maxBytes,

@@ -25,6 +25,12 @@ export interface GuardedFetchOptions extends GuardOptions {
   bodyTimeoutMs?: number;
 }
 
+// Drops a response body we will not read (no 'error' event left unhandled).
+export function discardBody(body: Readable): void {
+  body.on("error", () => {});
+  body.destroy();
+}
+
 export interface GuardedResponse {
   url: URL;
   statusCode: number;
