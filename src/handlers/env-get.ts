@@ -2,6 +2,7 @@
 import { EfsError } from "../errors";
 import type { CommandResult, Runtime } from "../runtime";
 import { projectVault } from "../vault/open";
+import { assertName } from "../vault/state";
 import { envRow } from "./env-rows";
 
 // Shows one variable; the value itself only with --reveal.
@@ -9,6 +10,7 @@ export async function envGet(
   rt: Runtime,
   args: { name: string; reveal: boolean },
 ): Promise<CommandResult> {
+  assertName(args.name);
   const state = await projectVault(rt).read();
   const value = state.get(args.name);
   if (value === undefined) {
