@@ -30,6 +30,19 @@ export function nvidiaPresent(): boolean {
   return existsSync("/dev/nvidiactl") || existsSync("/dev/nvidia0");
 }
 
+// GL flags: $EFS_CHROMIUM_FLAGS (a JSON array chosen by the Modal probe) wins over the defaults.
+export function glFlags(gpu: boolean, env: NodeJS.ProcessEnv = process.env): string[] {
+  const raw = env.EFS_CHROMIUM_FLAGS;
+  if (raw) {
+    const parsed: unknown = JSON.parse(raw);
+    if (!Array.isArray(parsed) || !parsed.every((f) => typeof f === "string")) {
+      throw new Error("EFS_CHROMIUM_FLAGS must be a JSON array of strings");
+    }
+    return parsed as string[];
+  }
+  return gpu ? NVIDIA_FLAGS : SWIFTSHADER_FLAGS;
+}
+
 export interface LaunchOptions {
   /** true: hardware WebGL flags; false: SwiftShader; "auto": hardware when NVIDIA is present. */
   gpu?: boolean | "auto";
@@ -51,7 +64,7 @@ export async function launchBrowser(
   const browser = await puppeteer.launch({
     executablePath,
     headless: true,
-    args: [...BASE_FLAGS, ...(gpu ? NVIDIA_FLAGS : SWIFTSHADER_FLAGS)],
+    args: [...BASE_FLAGS, ...glFlags(gpu)],
     protocolTimeout: 24 * 3600 * 1000,
     defaultViewport: { width: 640, height: 360 },
   });

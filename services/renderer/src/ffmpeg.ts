@@ -51,6 +51,23 @@ export interface ChunkEncodeOptions {
   from: number;
   out: string;
   x264Preset?: string;
+  /** libx264 (default) or h264_nvenc ($EFS_VIDEO_ENCODER on GPUs with NVENC). */
+  encoder?: string;
+}
+
+function encoderArgs(o: ChunkEncodeOptions): string[] {
+  if (o.encoder === "h264_nvenc")
+    return ["-c:v", "h264_nvenc", "-preset", "p5", "-profile:v", "high", "-rc", "vbr"];
+  return [
+    "-c:v",
+    "libx264",
+    "-preset",
+    o.x264Preset ?? "veryfast",
+    "-profile:v",
+    "high",
+    "-x264-params",
+    "open-gop=0",
+  ];
 }
 
 // Arguments for one video-only MPEG-TS chunk: the in-page H.264 bitstream copied as is, or raw
@@ -84,31 +101,9 @@ export function chunkArgs(o: ChunkEncodeOptions): string[] {
       "-i",
       "pipe:0",
     ],
-    ...[
-      "-vf",
-      "vflip",
-      "-c:v",
-      "libx264",
-      "-preset",
-      o.x264Preset ?? "veryfast",
-      "-profile:v",
-      "high",
-      "-pix_fmt",
-      "yuv420p",
-    ],
+    ...["-vf", "vflip", ...encoderArgs(o), "-pix_fmt", "yuv420p"],
     ...["-b:v", `${k}k`, "-maxrate", `${Math.round(k * 1.5)}k`, "-bufsize", `${k * 2}k`],
-    ...[
-      "-g",
-      String(o.gop),
-      "-keyint_min",
-      String(o.gop),
-      "-sc_threshold",
-      "0",
-      "-bf",
-      "2",
-      "-x264-params",
-      "open-gop=0",
-    ],
+    ...["-g", String(o.gop), "-keyint_min", String(o.gop), "-sc_threshold", "0", "-bf", "2"],
     ...ts,
   ];
 }

@@ -29,7 +29,8 @@ export interface RenderOptions {
   preset: string;
   /** Partial visual-config override merged onto the preset. */
   visual?: unknown;
-  format: string;
+  /** A format name from formats.ts (or, for benchmarks and tests, a custom format object). */
+  format: string | RenderFormat;
   fps?: number;
   /** Render only the first N seconds of the audio. */
   durationSec?: number;
@@ -58,13 +59,14 @@ export interface RenderResult {
 
 // Validates the options that do not need I/O; throws with the fix in the message.
 export function checkRenderOptions(o: RenderOptions): { format: RenderFormat; fps: number } {
-  if (!isRenderFormat(o.format)) {
+  let format: RenderFormat;
+  if (typeof o.format !== "string") format = o.format;
+  else if (isRenderFormat(o.format)) format = RENDER_FORMATS[o.format];
+  else
     throw new Error(
       `unknown format "${o.format}"; choose one of ${RENDER_FORMAT_NAMES.join(", ")}`,
     );
-  }
-  const fps = o.fps ?? 30;
-  if (fps !== 30 && fps !== 60) throw new Error(`--fps must be 30 or 60 (got ${fps})`);
+  const fps = checkFps(o);
   if (o.durationSec !== undefined && !(o.durationSec > 0)) {
     throw new Error(`--duration must be a positive number of seconds (got ${o.durationSec})`);
   }
@@ -77,7 +79,13 @@ export function checkRenderOptions(o: RenderOptions): { format: RenderFormat; fp
     throw new Error(`--to (${o.to}) must be greater than --from (${o.from})`);
   }
   resolveVisualConfig(o.preset, o.visual);
-  return { format: RENDER_FORMATS[o.format], fps };
+  return { format, fps };
+}
+
+function checkFps(o: RenderOptions): number {
+  const fps = o.fps ?? 30;
+  if (fps !== 30 && fps !== 60) throw new Error(`--fps must be 30 or 60 (got ${fps})`);
+  return fps;
 }
 
 // Builds the page job for a format (bitrate ×1.5 at 60 fps, closed GOP of half the rate).
@@ -122,6 +130,7 @@ export async function captureChunk(
       gop: job.gop,
       from: range.from,
       out,
+      encoder: process.env.EFS_VIDEO_ENCODER,
     }),
     opts.signal,
   );

@@ -22,8 +22,13 @@ function progress(done: number): void {
   void post("/progress", JSON.stringify({ done }), "application/json").catch(() => {});
 }
 
-async function init(): Promise<PageInfo> {
-  job = (await (await fetch("/job.json")).json()) as CaptureJob;
+// Loads the job (from the server, or inline to switch jobs in one page) and builds the visuals.
+async function init(inline?: CaptureJob): Promise<PageInfo> {
+  job = inline ?? ((await (await fetch("/job.json")).json()) as CaptureJob);
+  for (const v of visuals) {
+    v.dispose();
+    (v.canvas as HTMLCanvasElement).remove();
+  }
   const eyes = job.stereo === "top-bottom" ? (["left", "right"] as const) : (["mono"] as const);
   visuals = eyes.map((eye) => {
     const canvas = document.createElement("canvas");
@@ -140,11 +145,15 @@ async function runRaw(from: number, to: number): Promise<void> {
   await inflight;
 }
 
+// gl.finish() alone returns early in Chromium (the command buffer is asynchronous), so a
+// 1×1 readPixels makes the wait real; it moves 4 bytes, no frame data.
 function runDrawOnly(from: number, to: number): void {
   const gl = (visuals[0]!.canvas as HTMLCanvasElement).getContext("webgl2")!;
+  const px = new Uint8Array(4);
   for (let i = from; i < to; i++) {
     for (const v of visuals) v.renderFrame(i);
     gl.finish();
+    gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, px);
   }
 }
 

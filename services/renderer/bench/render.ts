@@ -1,0 +1,138 @@
+// bench:render — one 10 s clip at 1280×720, 30 fps, default preset, measured three ways:
+// (a) the renderer end to end, (b) naive baseline: page.screenshot() PNGs on disk + ffmpeg,
+// (c) ceiling: the same frames drawn with gl.finish() and no readback or encoding.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { analyzeAudio } from "@efs/core/audio/analyze";
+import type { RenderFormat } from "@efs/core/formats";
+import { DEFAULT_PRESET, resolveVisualConfig } from "@efs/visual/presets";
+import { runFfmpeg } from "../src/ffmpeg";
+import { captureJob, renderVideo } from "../src/render";
+import { openCaptureSession } from "../src/session";
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const FPS = 30;
+const FORMAT: RenderFormat = {
+  name: "bench-720p",
+  width: 1280,
+  height: 720,
+  projection: "flat",
+  stereo: "mono",
+  videoKbps: 5_000,
+  gpu: false,
+};
+const dir = mkdtempSync(join(tmpdir(), "efs-bench-"));
+const log = (s: string) => process.stderr.write(`${s}\n`);
+
+try {
+  const audio = join(dir, "clip.wav");
+  const expr =
+    "0.6*sin(2*PI*55*t)*exp(-8*mod(t,0.5))+0.2*sin(2*PI*440*t)*(0.5+0.5*sin(2*PI*0.25*t))+0.05*(random(0)-0.5)*exp(-30*mod(t+0.25,0.5))";
+  execFileSync("ffmpeg", [
+    "-v",
+    "error",
+    "-y",
+    "-f",
+    "lavfi",
+    "-i",
+    `aevalsrc='${expr}':s=48000:d=${SECONDS}`,
+    audio,
+  ]);
+  const frames = SECONDS * FPS;
+
+  // (a) end to end
+  let t = performance.now();
+  const r = await renderVideo({
+    audioPath: audio,
+    preset: DEFAULT_PRESET,
+    format: FORMAT,
+    fps: FPS,
+    out: join(dir, "render.mp4"),
+    cacheDir: false,
+    log,
+  });
+  const renderSec = (performance.now() - t) / 1000;
+  log(
+    `(a) renderer: ${r.mode}, ${frames} frames in ${renderSec.toFixed(1)} s (${statSync(r.out).size} bytes)`,
+  );
+
+  // Shared setup for (b) and (c): same job, same page.
+  const { features } = await analyzeAudio(audio, { fps: FPS, cacheDir: false });
+  const job = captureJob(FORMAT, FPS, features, resolveVisualConfig(DEFAULT_PRESET));
+
+  // (b) naive baseline: screenshot each frame to a PNG file, then ffmpeg over the files.
+  t = performance.now();
+  const s1 = await openCaptureSession(job, {
+    viewport: { width: FORMAT.width, height: FORMAT.height },
+  });
+  try {
+    for (let i = 0; i < frames; i++) {
+      await s1.page.evaluate(
+        (n: number) => (window as unknown as { __efs: { draw(n: number): void } }).__efs.draw(n),
+        i,
+      );
+      await s1.page.screenshot({
+        path: join(dir, `f${String(i).padStart(5, "0")}.png`) as `${string}.png`,
+      });
+    }
+  } finally {
+    await s1.close();
+  }
+  await runFfmpeg([
+    ...["-framerate", String(FPS), "-i", join(dir, "f%05d.png"), "-i", audio],
+    ...[
+      "-c:v",
+      "libx264",
+      "-preset",
+      "veryfast",
+      "-profile:v",
+      "high",
+      "-pix_fmt",
+      "yuv420p",
+      "-b:v",
+      "5000k",
+    ],
+    ...[
+      "-c:a",
+      "aac",
+      "-b:a",
+      "384k",
+      "-ar",
+      "48000",
+      "-movflags",
+      "+faststart",
+      join(dir, "baseline.mp4"),
+    ],
+  ]).done;
+  const baselineSec = (performance.now() - t) / 1000;
+  log(`(b) baseline: ${frames} frames in ${baselineSec.toFixed(1)} s`);
+
+  // (c) ceiling: draw + gl.finish only.
+  const s2 = await openCaptureSession(job);
+  let drawSec: number;
+  try {
+    const res = (await s2.page.evaluate(
+      (n: number) =>
+        (
+          window as unknown as { __efs: { run(...a: unknown[]): Promise<{ ms: number }> } }
+        ).__efs.run(0, n, "draw-only", null),
+      frames,
+    )) as { ms: number };
+    drawSec = res.ms / 1000;
+  } finally {
+    await s2.close();
+  }
+  log(`(c) draw only: ${frames} frames in ${drawSec.toFixed(1)} s`);
+
+  const renderFps = frames / renderSec;
+  const baselineFps = frames / baselineSec;
+  const drawFps = frames / drawSec;
+  const f = (x: number) => x.toFixed(2);
+  console.log(
+    `render_fps=${f(renderFps)} baseline_fps=${f(baselineFps)} draw_fps=${f(drawFps)} ratio=${f(renderFps / baselineFps)} efficiency=${f(renderFps / drawFps)} realtime=${f(renderFps / FPS)}`,
+  );
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
