@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -262,6 +262,7 @@ describe("local signed URLs served over real HTTP", () => {
     expect(res.status).toBe(413);
     expect(await res.json()).toMatchObject({ reason: "too-large" });
     expect(await storage.stat("uploads/u2/big.bin")).toBeNull();
+    expect(await readdir(join(root, ".efs-tmp"))).toEqual([]);
   });
 
   it("refuses an upload with a declared Content-Length over the limit before reading it", async () => {
@@ -310,5 +311,7 @@ describe("local signed URLs served over real HTTP", () => {
       (await fetch(`${origin}/api/storage/renders/r/missing.mp4?exp=1&sig=${"0".repeat(64)}`))
         .status,
     ).toBe(403);
+    const missing = await storage.signGetUrl("renders/r/missing.mp4", { expiresInSec: 60 });
+    expect((await fetch(missing)).status).toBe(404);
   });
 });
