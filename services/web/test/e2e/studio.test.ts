@@ -1,0 +1,203 @@
+// The studio in a real browser: `next start` (built once), a real worker process, real
+// ffmpeg and Debian Chromium through playwright-core. Unlock → upload → ready → play →
+// live preview canvas draws and follows the audio. Screenshots land in .test-artifacts/.
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
+import {
+  ensureWebBuild,
+  startWebServer,
+  stopGroup,
+  type WebServer,
+} from "../../../../test-support/web-server";
+
+const ROOT = resolve(import.meta.dirname, "../../../..");
+const ARTIFACTS = join(ROOT, ".test-artifacts");
+const ACCESS_KEY = "e2e-access-key-4f2a9c1e";
+const CHROMIUM_FLAGS = [
+  "--no-sandbox",
+  "--use-angle=swiftshader",
+  "--enable-unsafe-swiftshader",
+  "--ignore-gpu-blocklist",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+  "--autoplay-policy=no-user-gesture-required",
+];
+
+let dir: string;
+let web: WebServer;
+let worker: ChildProcess;
+let workerLog: string[] = [];
+let browser: Browser;
+let page: Page;
+let audioFile: string;
+let audioId: string;
+
+function screenshotOnFailure(name: string): void {
+  onTestFailed(async () => {
+    await mkdir(ARTIFACTS, { recursive: true });
+    await page
+      ?.screenshot({ path: join(ARTIFACTS, `web-e2e-${name}.png`), fullPage: true })
+      .catch(() => undefined);
+    console.error(
+      `--- web log ---\n${web?.logTail(60)}\n--- worker log ---\n${workerLog.slice(-60).join("\n")}`,
+    );
+  });
+}
+
+beforeAll(async () => {
+  await ensureWebBuild();
+  dir = await mkdtemp(join(tmpdir(), "efs-web-e2e-"));
+  audioFile = join(dir, "pulse.mp3");
+  // 8 s of a 220 Hz tone pulsing at 2 Hz over soft noise: loud and quiet moments to react to.
+  execFileSync("ffmpeg", [
+    "-hide_banner",
+    "-v",
+    "error",
+    "-f",
+    "lavfi",
+    "-i",
+    "aevalsrc=0.8*sin(2*PI*220*t)*(0.5+0.5*sin(2*PI*2*t))+0.05*random(0):s=44100:d=8",
+    "-ac",
+    "2",
+    "-b:a",
+    "128k",
+    audioFile,
+  ]);
+  const env = {
+    EFS_DATA_DIR: join(dir, "data"),
+    STUDIO_ACCESS_KEY: ACCESS_KEY,
+    INTERNAL_WEBHOOK_SECRET: "cd".repeat(32),
+    RENDER_BACKEND: "local",
+  };
+  web = await startWebServer({ env });
+  worker = spawn(process.execPath, ["--import", "tsx", "services/worker/src/main.ts"], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      ...env,
+      NEXT_PUBLIC_APP_URL: web.url,
+      WORKER_POLL_MS: "300",
+      WORKER_TMP_DIR: dir,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  const collect = (d: Buffer) => workerLog.push(...d.toString().split("\n").filter(Boolean));
+  worker.stdout?.on("data", collect);
+  worker.stderr?.on("data", collect);
+  browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    headless: true,
+    args: CHROMIUM_FLAGS,
+  });
+  page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
+}, 25 * 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  if (worker) await stopGroup(worker);
+  await web?.stop();
+  if (dir) await rm(dir, { recursive: true, force: true });
+  workerLog = [];
+});
+
+// Mean luminance and mean absolute difference of two PNG screenshots (decoded by ffmpeg).
+function gray(png: Buffer): Buffer {
+  return execFileSync(
+    "ffmpeg",
+    ["-v", "error", "-i", "pipe:0", "-f", "rawvideo", "-pix_fmt", "gray", "pipe:1"],
+    {
+      input: png,
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
+}
+const mean = (b: Buffer) => b.reduce((s, v) => s + v, 0) / b.length;
+const diff = (a: Buffer, b: Buffer) => {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += Math.abs((a[i] ?? 0) - (b[i] ?? 0));
+  return s / a.length;
+};
+
+describe("the studio in a browser", () => {
+  it("unlocks with the access key", async () => {
+    screenshotOnFailure("unlock");
+    await page.goto(web.url);
+    await page.waitForURL(/\/unlock/);
+    await page.fill('input[name="key"]', "wrong-key");
+    await page.click('button[type="submit"]');
+    await expect
+      .poll(() => page.locator('form p[role="alert"]').textContent(), { timeout: 15_000 })
+      .toMatch(/not right/);
+    await page.fill('input[name="key"]', ACCESS_KEY);
+    await page.click('button[type="submit"]');
+    await page.waitForURL(`${web.url}/`);
+    await page.getByRole("heading", { name: "Your audio" }).waitFor();
+    const cookies = await page.context().cookies();
+    expect(cookies.find((c) => c.name === "efs_session")?.httpOnly).toBe(true);
+  }, 60_000);
+
+  it("uploads a generated audio file and sees it become ready", async () => {
+    screenshotOnFailure("upload");
+    await page.setInputFiles('[data-testid="file-input"]', audioFile);
+    const item = page.locator('[data-testid="library"] li').filter({ hasText: "pulse" });
+    await item.waitFor({ timeout: 60_000 });
+    await expect
+      .poll(() => item.locator('[data-testid="job-status"]').textContent(), {
+        timeout: 180_000,
+        interval: 1000,
+      })
+      .toBe("Ready");
+    audioId = (await item.getAttribute("data-job-id")) ?? "";
+    expect(audioId).toMatch(/^job_/);
+  }, 240_000);
+
+  it("plays the prepared audio with its waveform", async () => {
+    screenshotOnFailure("play");
+    await page.goto(`${web.url}/audio/${audioId}`);
+    const player = page.locator('[data-testid="player"]');
+    await player.waitFor();
+    await page.evaluate(() =>
+      (document.querySelector('[data-testid="player"]') as HTMLAudioElement).play(),
+    );
+    await expect
+      .poll(() => player.evaluate((el: HTMLAudioElement) => el.currentTime), { timeout: 30_000 })
+      .toBeGreaterThan(0.5);
+    const shot = gray(await page.locator('[data-testid="waveform"]').screenshot());
+    expect(mean(shot)).toBeGreaterThan(5);
+  }, 60_000);
+
+  it("draws the live preview on the visual page and follows the audio", async () => {
+    screenshotOnFailure("visual");
+    await page.goto(`${web.url}/visual/${audioId}`);
+    const canvas = page.locator('[data-testid="preview-canvas"]');
+    await canvas.waitFor({ timeout: 60_000 });
+    await expect
+      .poll(() => page.locator('[data-testid="feature-source"]').textContent(), { timeout: 30_000 })
+      .toMatch(/analysed features/);
+    const audio = page.locator('[data-testid="player"]');
+    // Paused at 0: the frame is a pure function of time, so it holds still.
+    await page.waitForTimeout(1500);
+    const still1 = gray(await canvas.screenshot());
+    await page.waitForTimeout(800);
+    const still2 = gray(await canvas.screenshot());
+    expect(mean(still1)).toBeGreaterThan(3);
+    expect(diff(still1, still2)).toBeLessThan(0.5);
+    // Playing: frames change with the audio.
+    await audio.evaluate((el: HTMLAudioElement) => el.play());
+    await expect
+      .poll(() => audio.evaluate((el: HTMLAudioElement) => el.currentTime), { timeout: 30_000 })
+      .toBeGreaterThan(1);
+    const moving1 = gray(await canvas.screenshot());
+    await page.waitForTimeout(700);
+    const moving2 = gray(await canvas.screenshot());
+    expect(mean(moving1)).toBeGreaterThan(3);
+    expect(diff(moving1, moving2)).toBeGreaterThan(0.5);
+  }, 120_000);
+});
