@@ -66,7 +66,7 @@ export function workerOptions(config: Config, env: Env, tmpRoot: string): Worker
           backend: "local",
           submitUrl: `${config.rendererUrl.replace(/\/$/, "")}/submit`,
           statusUrl: `${config.rendererUrl.replace(/\/$/, "")}/status`,
-          authToken: config.modal?.authToken ?? config.webhookSecret,
+          authToken: config.modal?.authToken ?? null,
         };
   return Object.freeze({
     workerId:

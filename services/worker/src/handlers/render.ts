@@ -1,17 +1,14 @@
 // `render`: resolve the audio, sign GET URLs for it (and its per-frame features), and hand
 // the render to Modal or the local renderer; the job then waits, lease-free, for the webhook
 // (or the reconciler) with its own long deadline.
-import { join } from "node:path";
-import { analyzeAudio } from "@efs/core/audio/analyze";
 import { isRenderFormat, RENDER_FPS } from "@efs/core/formats";
-import type { IngestResult, RenderPayload } from "@efs/core/jobs/payloads";
+import type { RenderPayload } from "@efs/core/jobs/payloads";
 import type { JsonObject } from "@efs/core/jobs/types";
 import { deriveJobToken } from "@efs/core/webhook-auth";
 import { PermanentJobError } from "../errors";
 import { submitRender } from "../render/submit";
-import { getFile, putJson } from "../storage-io";
 import { resolveAudio } from "./resolve-audio";
-import type { JobHandler, JobRun, WorkerDeps } from "./types";
+import type { JobHandler } from "./types";
 
 export const WEBHOOK_PATH = "/api/webhooks/worker";
 
@@ -44,25 +41,6 @@ export function parseRenderPayload(p: JsonObject): RenderPayload {
   };
 }
 
-// The features at the render's frame rate: the ingest's when the rate matches, else computed
-// now from the master and cached in storage under features/<audioId>/<fps>fps.json.
-async function featuresKeyFor(
-  audioId: string,
-  audio: IngestResult,
-  fps: number,
-  deps: WorkerDeps,
-  run: JobRun,
-): Promise<string> {
-  if (audio.keys.features && audio.featuresFps === fps) return audio.keys.features;
-  const key = `features/${audioId}/${fps}fps.json`;
-  if (await deps.storage.stat(key)) return key;
-  const master = join(run.tmpDir, "master");
-  await getFile(deps.storage, audio.keys.master, master, run.signal);
-  const { features } = await analyzeAudio(master, { fps, cacheDir: false, signal: run.signal });
-  await putJson(deps.storage, key, features);
-  return key;
-}
-
 // Dispatches the render and records it with markDispatched.
 export const renderHandler: JobHandler = async (job, deps, run) => {
   const { storage, store, options, log } = deps;
@@ -74,9 +52,13 @@ export const renderHandler: JobHandler = async (job, deps, run) => {
       "INTERNAL_WEBHOOK_SECRET is not set; the renderer could not report back",
     );
   }
-  const featuresKey = await featuresKeyFor(payload.audioId, audio, payload.fps, deps, run);
   const audioUrl = await storage.signGetUrl(audio.keys.master, { expiresInSec: signedUrlTtlSec });
-  const featuresUrl = await storage.signGetUrl(featuresKey, { expiresInSec: signedUrlTtlSec });
+  // The ingest's features are handed over when the frame rate matches; otherwise the
+  // renderer analyses the audio itself (same core analysis, same result).
+  const featuresUrl =
+    audio.keys.features && audio.featuresFps === payload.fps
+      ? await storage.signGetUrl(audio.keys.features, { expiresInSec: signedUrlTtlSec })
+      : null;
   const gpu = typeof job.payload.gpu === "string" ? job.payload.gpu : undefined;
   const { callId, gpu: usedGpu } = await submitRender(
     target,
@@ -89,7 +71,7 @@ export const renderHandler: JobHandler = async (job, deps, run) => {
         fps: payload.fps,
         ...(payload.durationSec ? { durationSec: payload.durationSec } : {}),
         ...(payload.visual ? { visual: payload.visual } : {}),
-        featuresUrl,
+        ...(featuresUrl ? { featuresUrl } : {}),
       },
       audio_url: audioUrl,
       output_key: `renders/${job.id}/output.mp4`,

@@ -1,0 +1,232 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { Job } from "@efs/core/jobs/types";
+import type { LocalStorage } from "@efs/core/storage/local";
+import { deriveJobToken } from "@efs/core/webhook-auth";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type FakeRenderer, startFakeRenderer } from "./helpers/fake-renderer";
+import { seedAudio } from "./helpers/seed-audio";
+import { createStack, type Stack, TEST_WEBHOOK_SECRET } from "./helpers/stack";
+import { REPO_ROOT, reapWorkers, type WorkerProcess } from "./helpers/worker-process";
+
+interface SubmitFixture {
+  valid: Array<{ name: string; body: Record<string, unknown> }>;
+}
+
+const render = (audioId: string, extra: Record<string, unknown> = {}) => ({
+  type: "render" as const,
+  payload: { audioId, preset: "ethereal-flame", format: "preview-360p", fps: 30, ...extra },
+});
+
+describe("render dispatch to the local renderer + reconciliation", () => {
+  let stack: Stack;
+  let renderer: FakeRenderer;
+  let worker: WorkerProcess;
+  let audioId: string;
+  const jobs: Record<string, Job> = {};
+
+  beforeAll(async () => {
+    renderer = await startFakeRenderer({ submit: "/submit", status: "/status" });
+    stack = await createStack({ RENDER_BACKEND: "local", RENDERER_URL: renderer.server.url });
+    audioId = await seedAudio(stack);
+    const create = async (name: string, extra: Record<string, unknown> = {}) => {
+      jobs[name] = await stack.store.create(render(audioId, extra));
+    };
+    await create("completes");
+    await create("fails");
+    await create("unknown");
+    await create("deadline");
+    await create("busy");
+    await create("refused");
+    await create("cancelled");
+    await create("badFormat", { format: "vhs" });
+    await create("noAudio");
+    jobs.noAudio = await stack.store.create(render("job_missing"));
+    for (const [name, job] of Object.entries(jobs)) {
+      renderer.setStatus(job.id, { status: "running" });
+      if (name === "busy") {
+        renderer.onSubmit(
+          job.id,
+          { status: 503, body: { error: "no GPU free" } },
+          {
+            status: 200,
+            body: { call_id: `call-${job.id}`, job_id: job.id, gpu: null },
+          },
+        );
+      }
+      if (name === "refused")
+        renderer.onSubmit(job.id, { status: 400, body: { error: "unknown preset" } });
+    }
+    worker = stack.startWorker({
+      WORKER_CONCURRENCY: "2",
+      WORKER_LEASE_MS: "1000",
+      WORKER_RECONCILE_INTERVAL_MS: "300",
+      RENDER_DEADLINE_MS: "8000",
+    });
+    for (const name of ["completes", "fails", "unknown", "deadline", "cancelled"]) {
+      await worker.waitFor(`[Render] Job ${jobs[name]!.id} dispatched to local renderer`, 60_000);
+    }
+  }, 120_000);
+
+  afterAll(async () => {
+    worker?.child.kill("SIGTERM");
+    if (worker) expect((await worker.exited).code).toBe(0);
+    expect(await reapWorkers()).toBe(0);
+    await renderer?.close();
+    await stack?.close();
+  });
+
+  it("sends the contract's submit payload with a per-job webhook token and a signed audio URL", async () => {
+    const job = jobs.completes!;
+    const sent = renderer.submits.find((s) => s.body.job_id === job.id)!;
+    const fixture = JSON.parse(
+      await readFile(join(REPO_ROOT, "contracts/modal-submit.json"), "utf8"),
+    ) as SubmitFixture;
+    const shape = fixture.valid.find((v) => v.name === "render")!.body;
+    expect(Object.keys(sent.body).sort()).toEqual(Object.keys(shape).sort());
+    for (const [k, v] of Object.entries(shape)) expect(typeof sent.body[k], k).toBe(typeof v);
+    expect(sent.body).toMatchObject({
+      auth_token: "",
+      job_id: job.id,
+      config: { preset: "ethereal-flame", format: "preview-360p", fps: 30 },
+      output_key: `renders/${job.id}/output.mp4`,
+      webhook_url: "http://localhost:3999/api/webhooks/worker",
+      webhook_token: deriveJobToken(TEST_WEBHOOK_SECRET, job.id),
+    });
+    expect(sent.body.webhook_token).not.toContain(TEST_WEBHOOK_SECRET);
+    const url = new URL(String(sent.body.audio_url));
+    const key = decodeURIComponent(url.pathname.replace(/^\/api\/storage\//, ""));
+    expect(key).toBe(`audio/${audioId}/master.wav`);
+    const verdict = (stack.storage as LocalStorage).verifySignedRequest({
+      method: "GET",
+      key,
+      query: Object.fromEntries(url.searchParams),
+    });
+    expect(verdict).toMatchObject({ ok: true });
+  });
+
+  it("logs the dispatch and keeps the job processing without a lease", async () => {
+    const job = (await stack.store.get(jobs.deadline!.id))!;
+    expect(worker.output).toContain(
+      `[Render] Job ${job.id} dispatched to local renderer (call_id=call-${job.id}, gpu=none)`,
+    );
+    expect(job.status).toBe("processing");
+    expect(job.leaseOwner).toBeNull();
+    expect(job.dispatch).toMatchObject({ callId: `call-${job.id}`, backend: "local" });
+  });
+
+  it("a late completion for a cancelled render changes nothing", async () => {
+    const id = jobs.cancelled!.id;
+    expect(await stack.store.cancel(id)).toBe(true);
+    renderer.setStatus(id, {
+      status: "completed",
+      result: { videoKey: "renders/x.mp4", format: "preview-360p", durationSeconds: 2 },
+    });
+    const polled = renderer.statusCalls.length;
+    while (renderer.statusCalls.length < polled + 3) await new Promise((r) => setTimeout(r, 100));
+    expect(await stack.store.get(id)).toMatchObject({ status: "cancelled", result: null });
+  });
+
+  it("completes a render from the renderer's status when the webhook never came", async () => {
+    const result = {
+      videoKey: `renders/${jobs.completes!.id}/output.mp4`,
+      format: "preview-360p",
+      durationSeconds: 2,
+    };
+    renderer.setStatus(jobs.completes!.id, { status: "completed", result });
+    const done = await stack.waitForStatus(jobs.completes!.id, ["complete", "failed"]);
+    expect(done.status).toBe("complete");
+    expect(done.result).toEqual(result);
+  });
+
+  it.each([
+    [
+      "fails",
+      { status: "failed", error: "render exceeded its timeout" },
+      "renderer reported failed: render exceeded its timeout",
+    ],
+    [
+      "unknown",
+      { status: "unknown", error: "result expired" },
+      "renderer reported unknown: result expired",
+    ],
+  ])("fails a %s render with the renderer's reason", async (name, status, reason) => {
+    renderer.setStatus(jobs[name]!.id, status);
+    const done = await stack.waitForStatus(jobs[name]!.id, ["complete", "failed"]);
+    expect(done).toMatchObject({ status: "failed", error: reason });
+    await worker.waitFor(`[Worker] Job ${done.id} failed: ${reason}`);
+  });
+
+  it("authenticates status calls and asks for the right call id", () => {
+    const call = renderer.statusCalls.find((c) => c.callId === `call-${jobs.deadline!.id}`);
+    expect(call?.path).toMatch(/^\/status\?call_id=call-/);
+  });
+
+  it("never lets the lease reaper fail a dispatched render; the render deadline does", async () => {
+    const id = jobs.deadline!.id;
+    await new Promise((r) => setTimeout(r, 2500)); // > 2 lease periods of 1 s
+    expect((await stack.store.get(id))?.status).toBe("processing");
+    const done = await stack.waitForStatus(id, ["complete", "failed"], 30_000);
+    expect(done.status).toBe("failed");
+    expect(done.error).toBe(`render did not finish before its deadline (call_id=call-${id})`);
+  });
+
+  it("retries a submit the renderer answered 503, then dispatches", async () => {
+    const id = jobs.busy!.id;
+    await worker.waitFor(`[Render] Job ${id} dispatched to local renderer`, 60_000);
+    expect(worker.output).toContain(
+      `[Worker] Job ${id} failed: render submit failed: renderer answered HTTP 503: no GPU free`,
+    );
+    expect(worker.output).toContain(`[Worker] Job ${id} will be retried (attempt 1 of 3)`);
+    expect(renderer.submits.filter((s) => s.body.job_id === id)).toHaveLength(2);
+    expect((await stack.store.get(id))?.attempts).toBe(2);
+  });
+
+  it.each([
+    ["refused", "render submit failed: renderer answered HTTP 400: unknown preset"],
+    ["badFormat", 'payload.format "vhs" is not a render format'],
+    ["noAudio", "audio job_missing was not found; ingest it first"],
+  ])("fails the %s render at once with a readable reason", async (name, reason) => {
+    const done = await stack.waitForStatus(jobs[name]!.id, ["complete", "failed"]);
+    expect(done).toMatchObject({ status: "failed", error: reason, attempts: 1 });
+  });
+});
+
+describe("render dispatch to Modal", () => {
+  it("posts to MODAL_ENDPOINT_URL with the auth token and polls the derived status URL", async () => {
+    const renderer = await startFakeRenderer({
+      submit: "/ethereal-submit",
+      status: "/ethereal-status",
+      gpu: "T4",
+    });
+    const stack = await createStack({
+      RENDER_BACKEND: "modal",
+      MODAL_ENDPOINT_URL: `${renderer.server.url}/ethereal-submit`,
+      MODAL_AUTH_TOKEN: "modal-test-token-123",
+    });
+    try {
+      const audioId = await seedAudio(stack, 1);
+      const job = await stack.store.create(render(audioId));
+      renderer.setStatus(job.id, { status: "failed", error: "chromium crashed" });
+      const worker = stack.startWorker({ WORKER_RECONCILE_INTERVAL_MS: "300" });
+      await worker.waitFor(
+        `[Render] Job ${job.id} dispatched to Modal (call_id=call-${job.id}, gpu=T4)`,
+        60_000,
+      );
+      const done = await stack.waitForStatus(job.id, ["failed", "complete"]);
+      expect(done.error).toBe("renderer reported failed: chromium crashed");
+      expect(renderer.submits[0]?.body.auth_token).toBe("modal-test-token-123");
+      expect(renderer.statusCalls[0]).toMatchObject({
+        callId: `call-${job.id}`,
+        authorization: "Bearer modal-test-token-123",
+      });
+      expect(worker.output.join("\n")).not.toContain("modal-test-token-123");
+      worker.child.kill("SIGTERM");
+      expect((await worker.exited).code).toBe(0);
+    } finally {
+      expect(await reapWorkers()).toBe(0);
+      await renderer.close();
+      await stack.close();
+    }
+  });
+});
