@@ -7,7 +7,9 @@ export function syntheticFeatures(fps = 30, seconds = 4): AudioFeatures {
   const beatEvery = fps / 2;
   const bass = Array.from({ length: n }, (_, i) => Math.max(0, 1 - (i % beatEvery) / 6));
   const mids = Array.from({ length: n }, (_, i) => 0.5 + 0.5 * Math.sin((i / n) * Math.PI * 2));
-  const highs = Array.from({ length: n }, (_, i) => ((i + beatEvery / 2) % beatEvery < 2 ? 0.9 : 0.1));
+  const highs = Array.from({ length: n }, (_, i) =>
+    (i + beatEvery / 2) % beatEvery < 2 ? 0.9 : 0.1,
+  );
   const onsets = Array.from({ length: n }, (_, i) => (i % beatEvery === 0 ? 1 : 0));
   const names = ["sub", "bass", "lowmid", "mid", "highmid", "presence", "brilliance"];
   return {
