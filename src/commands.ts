@@ -2,10 +2,13 @@
 // and one entry here (see docs/cli.md). Declarations must not import handlers statically.
 import type { Command } from "commander";
 import { register as completion } from "./commands/completion";
+import { register as doctor } from "./commands/doctor";
 import { register as env } from "./commands/env";
+import { register as init } from "./commands/init";
+import { register as vault } from "./commands/vault";
 import type { CliContext } from "./context";
 
 export type Register = (program: Command, ctx: CliContext) => void;
 
 // Order is the order in `efs --help`.
-export const COMMANDS: readonly Register[] = [env, completion];
+export const COMMANDS: readonly Register[] = [init, env, vault, doctor, completion];

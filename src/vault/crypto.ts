@@ -16,6 +16,8 @@ export const KEY_BYTES = 32;
 /** Sub-keys of one master key. */
 export interface VaultKeys {
   readonly id: string;
+  // The master key itself (for `efs vault key --reveal` backups only).
+  readonly master: Buffer;
   readonly enc: Buffer;
   readonly mac: Buffer;
   readonly fingerprint: Buffer;
@@ -38,6 +40,7 @@ export function deriveKeys(master: Uint8Array): VaultKeys {
   if (master.length !== KEY_BYTES) throw new Error(`vault key must be ${KEY_BYTES} bytes`);
   return {
     id: sub(master, "key-id", 8).toString("hex"),
+    master: Buffer.from(master),
     enc: sub(master, "enc"),
     mac: sub(master, "mac"),
     fingerprint: sub(master, "fingerprint"),

@@ -67,6 +67,20 @@ export class Vault {
     return existsSync(this.path);
   }
 
+  // The plain-text header (no key needed); null when the vault does not exist.
+  header(): { projectId: string; kdf: KdfRecord["type"]; keyId: string; entries: number } | null {
+    const text = this.#readText();
+    if (text === null) return null;
+    const f = parseVaultFile(text, this.path);
+    return { projectId: f.projectId, kdf: f.kdf.type, keyId: f.keyId, entries: f.entries.length };
+  }
+
+  // Resolves (and checks) this vault's key; null when the vault does not exist.
+  async key(): Promise<ResolvedKey | null> {
+    const text = this.#readText();
+    return text === null ? null : this.#resolveKey(parseVaultFile(text, this.path));
+  }
+
   // Reads and fully verifies the vault; a missing vault reads as empty (no key needed).
   async read(): Promise<VaultState> {
     const text = this.#readText();
