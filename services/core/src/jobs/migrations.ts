@@ -55,6 +55,18 @@ export const MIGRATIONS: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    // The claim's ORDER BY must be served by an index: with (status, id) the planner sorted
+    // every pending row on each claim (a temp B-tree; claims slowed as the queue grew).
+    version: 3,
+    name: "queue_order_index",
+    statements: [
+      "DROP INDEX IF EXISTS audio_prep_jobs_claim",
+      "DROP INDEX IF EXISTS audio_prep_jobs_status",
+      `CREATE INDEX IF NOT EXISTS audio_prep_jobs_queue
+        ON audio_prep_jobs (status, priority DESC, run_after, created_at, id)`,
+    ],
+  },
 ];
 
 // Applies every migration newer than the database's; returns the versions it applied.

@@ -6,7 +6,7 @@
 // `status = 'pending'` re-check makes the compare-and-set explicit regardless. Two workers
 // therefore never get the same row: the loser's sub-select already sees it processing.
 import type { Client } from "@libsql/client";
-import { firstJob } from "../row";
+import { firstJob, JOB_JSON } from "../row";
 import type { ClaimOptions, Job } from "../types";
 import { jsonList } from "./list";
 
@@ -23,7 +23,7 @@ export async function claimJob(db: Client, opts: ClaimOptions, now: number): Pro
           ORDER BY priority DESC, run_after, created_at, id
           LIMIT 1)
         AND status = 'pending'
-      RETURNING *`,
+      RETURNING ${JOB_JSON}`,
     args: {
       owner: opts.owner,
       expires: now + opts.leaseMs,

@@ -1,6 +1,6 @@
 // INSERT one pending job.
 import type { Client } from "@libsql/client";
-import { firstJob } from "../row";
+import { firstJob, JOB_JSON } from "../row";
 import type { CreateJobInput, Job } from "../types";
 
 // Inserts `input` as a pending job with id `id`; returns the stored row.
@@ -13,7 +13,7 @@ export async function createJob(
     sql: `INSERT INTO audio_prep_jobs
       (id, type, status, payload, priority, attempts, max_attempts, run_after, created_at, updated_at)
       VALUES (:id, :type, 'pending', :payload, :priority, 0, :max_attempts, :run_after, :now, :now)
-      RETURNING *`,
+      RETURNING ${JOB_JSON}`,
     args: {
       id: input.id,
       type: input.type,

@@ -1,7 +1,7 @@
 // Renders handed to a remote renderer: no lease (the reaper ignores them), a call id and a
 // long deadline instead, reconciled by the worker against the renderer's status endpoint.
 import type { Client } from "@libsql/client";
-import { rowToJob } from "../row";
+import { JOB_JSON, rowToJob } from "../row";
 import type { Job } from "../types";
 
 export interface Dispatch {
@@ -38,7 +38,7 @@ export async function markJobDispatched(
 // Dispatched jobs still processing; with `overdueAt`, only those past their deadline.
 export async function listDispatchedJobs(db: Client, overdueAt: number | null): Promise<Job[]> {
   const rs = await db.execute({
-    sql: `SELECT * FROM audio_prep_jobs
+    sql: `SELECT ${JOB_JSON} FROM audio_prep_jobs
       WHERE status = 'processing' AND dispatch_call_id IS NOT NULL
         AND (:at IS NULL OR dispatch_deadline_at < :at)
       ORDER BY dispatch_deadline_at, id`,

@@ -1,7 +1,7 @@
 // processing → failed, or → pending after a backoff when retryable and attempts remain.
 import type { Client } from "@libsql/client";
 import { BACKOFF_SQL, type BackoffPolicy } from "../backoff";
-import { firstJob } from "../row";
+import { firstJob, JOB_JSON } from "../row";
 import type { FailOptions, Job } from "../types";
 
 // Fails (or re-queues) a processing job; the updated job, or null when not applied.
@@ -25,7 +25,7 @@ export async function failJob(
           lease_owner = CASE WHEN ${retry} THEN NULL ELSE lease_owner END,
           error = :error, lease_expires_at = NULL, updated_at = :now
       WHERE id = :id AND status = 'processing' AND (:owner IS NULL OR lease_owner = :owner)
-      RETURNING *`,
+      RETURNING ${JOB_JSON}`,
     args: {
       id,
       error,

@@ -1,6 +1,6 @@
 // SELECT a page of jobs, newest first, filtered by status/type, keyset-paginated on id.
 import type { Client } from "@libsql/client";
-import { rowToJob } from "../row";
+import { JOB_JSON, rowToJob } from "../row";
 import type { Job, ListJobsFilter } from "../types";
 
 export const DEFAULT_PAGE = 50;
@@ -13,7 +13,7 @@ export async function listJobs(
 ): Promise<{ jobs: Job[]; nextCursor: string | null }> {
   const limit = Math.min(Math.max(Math.trunc(filter.limit ?? DEFAULT_PAGE), 1), MAX_PAGE);
   const rs = await db.execute({
-    sql: `SELECT * FROM audio_prep_jobs
+    sql: `SELECT ${JOB_JSON} FROM audio_prep_jobs
       WHERE (:statuses IS NULL OR status IN (SELECT value FROM json_each(:statuses)))
         AND (:types IS NULL OR type IN (SELECT value FROM json_each(:types)))
         AND (:cursor IS NULL OR id < :cursor)
