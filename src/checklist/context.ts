@@ -1,0 +1,234 @@
+// What a step gets: inputs, the vault and journal, provider clients and reporting hooks.
+import { EfsError } from "../errors";
+import { type CloudflareClient, createCloudflareClient } from "../providers/cloudflare";
+import type { Endpoints } from "../providers/endpoints";
+import { createGitHubClient, type GitHubClient } from "../providers/github";
+import type { RetryInfo } from "../providers/http";
+import { createModalCli, type ModalCli } from "../providers/modal-cli";
+import { createRenderClient, type RenderClient } from "../providers/render";
+import { createTursoClient, type TursoClient } from "../providers/turso";
+import { createTursoCli, type TursoCli } from "../providers/turso-cli";
+import { createVercelClient, type VercelClient } from "../providers/vercel";
+import { createVercelCli, type VercelCli } from "../providers/vercel-cli";
+import type { Prompter } from "../ui/prompter";
+import type { Redactor } from "../ui/redact";
+import type { VaultState } from "../vault/state";
+import type { InitInputs } from "./inputs";
+import { type InitJournal, type Journal, readJournal } from "./journal";
+
+export type TokenName =
+  | "CLOUDFLARE_API_TOKEN"
+  | "CLOUDFLARE_ACCOUNT_ID"
+  | "TURSO_API_TOKEN"
+  | "VERCEL_TOKEN"
+  | "RENDER_API_KEY"
+  | "GITHUB_TOKEN";
+
+// Where each credential is created, and with which scopes.
+export const TOKEN_HELP: Record<TokenName, string> = {
+  CLOUDFLARE_API_TOKEN:
+    'create a token at https://dash.cloudflare.com/profile/api-tokens with "Workers R2 Storage: Edit" and "API Tokens: Edit", then export CLOUDFLARE_API_TOKEN',
+  CLOUDFLARE_ACCOUNT_ID:
+    "copy the Account ID from the Cloudflare dashboard (R2 overview, right column) and pass --cloudflare-account or export CLOUDFLARE_ACCOUNT_ID",
+  TURSO_API_TOKEN:
+    "run `turso auth api-tokens mint efs` (or create one at https://app.turso.tech → Settings → API Tokens) and export TURSO_API_TOKEN — or log in with `turso auth login`",
+  VERCEL_TOKEN:
+    "create a token at https://vercel.com/account/tokens (scoped to the team that will own the project) and export VERCEL_TOKEN",
+  RENDER_API_KEY:
+    "create an API key at https://dashboard.render.com/u/settings#api-keys and export RENDER_API_KEY",
+  GITHUB_TOKEN:
+    "create a fine-grained token at https://github.com/settings/personal-access-tokens with Secrets: Read and write on the repository, and export GITHUB_TOKEN",
+};
+
+export interface Reporter {
+  say(message: string): void;
+  warn(message: string): void;
+  next(message: string): void;
+}
+
+export interface StepContextInit {
+  cwd: string;
+  inputs: InitInputs;
+  env: Readonly<NodeJS.ProcessEnv>;
+  endpoints: Endpoints;
+  prompter: Prompter;
+  redactor: Redactor;
+  journal: Journal;
+  readVault: () => Promise<VaultState>;
+  reporter: Reporter;
+  planning: boolean;
+  http?: { baseDelayMs?: number; sleep?: (ms: number) => Promise<void> };
+}
+
+/** Built once per run; clients are created on first use with resolved credentials. */
+export class StepContext {
+  readonly cwd: string;
+  readonly inputs: InitInputs;
+  readonly env: Readonly<NodeJS.ProcessEnv>;
+  readonly endpoints: Endpoints;
+  readonly prompter: Prompter;
+  readonly journal: Journal;
+  readonly planning: boolean;
+  readonly #o: StepContextInit;
+  readonly #tokens = new Map<TokenName, string>();
+  readonly #clients = new Map<string, unknown>();
+
+  constructor(init: StepContextInit) {
+    this.#o = init;
+    this.cwd = init.cwd;
+    this.inputs = init.inputs;
+    this.env = init.env;
+    this.endpoints = init.endpoints;
+    this.prompter = init.prompter;
+    this.journal = init.journal;
+    this.planning = init.planning;
+  }
+
+  say(message: string): void {
+    this.#o.reporter.say(message);
+  }
+
+  warn(message: string): void {
+    this.#o.reporter.warn(message);
+  }
+
+  next(message: string): void {
+    this.#o.reporter.next(message);
+  }
+
+  // A fresh snapshot of the vault.
+  vault(): Promise<VaultState> {
+    return this.#o.readVault();
+  }
+
+  // The init journal as it is now.
+  async journalState(): Promise<InitJournal> {
+    return readJournal(await this.vault());
+  }
+
+  // A credential if given (env/flag); undefined otherwise — never prompts.
+  given(name: TokenName): string | undefined {
+    const known = this.#tokens.get(name);
+    if (known) return known;
+    const i = this.inputs;
+    const map: Record<TokenName, string | undefined> = {
+      CLOUDFLARE_API_TOKEN: i.cloudflareToken,
+      CLOUDFLARE_ACCOUNT_ID: i.cloudflareAccountId,
+      TURSO_API_TOKEN: i.tursoToken,
+      VERCEL_TOKEN: i.vercelToken,
+      RENDER_API_KEY: i.renderApiKey,
+      GITHUB_TOKEN: i.githubToken,
+    };
+    return map[name];
+  }
+
+  // A credential: given, else asked (hidden) in a terminal, else a clear error naming it.
+  async token(name: TokenName): Promise<string> {
+    const given = this.given(name);
+    if (given) return this.#keep(name, given);
+    if (!this.prompter.interactive) {
+      throw new EfsError(`${name} is not set`, {
+        fix: TOKEN_HELP[name],
+        exitCode: 2,
+        code: "MISSING_TOKEN",
+      });
+    }
+    const ask = name === "CLOUDFLARE_ACCOUNT_ID" ? this.prompter.text : this.prompter.password;
+    const value = await ask.call(this.prompter, {
+      message: `${name} (${TOKEN_HELP[name]})`,
+      flag:
+        name === "CLOUDFLARE_ACCOUNT_ID" ? "--cloudflare-account or CLOUDFLARE_ACCOUNT_ID" : name,
+      validate: (v) => (v.trim() === "" ? "required" : undefined),
+    });
+    return this.#keep(name, value.trim());
+  }
+
+  #keep(name: TokenName, value: string): string {
+    if (name !== "CLOUDFLARE_ACCOUNT_ID") this.#o.redactor.add(value, name);
+    this.#tokens.set(name, value);
+    return value;
+  }
+
+  // Registers a secret obtained at run time (minted tokens) with the redactor.
+  secret(value: string, label: string): string {
+    this.#o.redactor.add(value, label);
+    return value;
+  }
+
+  #http() {
+    return {
+      ...this.#o.http,
+      onRetry: (r: RetryInfo) =>
+        this.say(`${r.operation}: ${r.reason}, retrying in ${Math.round(r.delayMs)} ms`),
+    };
+  }
+
+  #once<T>(key: string, make: () => Promise<T>): Promise<T> {
+    if (!this.#clients.has(key)) this.#clients.set(key, make());
+    return this.#clients.get(key) as Promise<T>;
+  }
+
+  cloudflare(): Promise<CloudflareClient> {
+    return this.#once("cloudflare", async () =>
+      createCloudflareClient({
+        ...this.#http(),
+        token: await this.token("CLOUDFLARE_API_TOKEN"),
+        accountId: await this.token("CLOUDFLARE_ACCOUNT_ID"),
+        baseUrl: this.endpoints.cloudflare,
+      }),
+    );
+  }
+
+  turso(): Promise<TursoClient> {
+    return this.#once("turso", async () =>
+      createTursoClient({
+        ...this.#http(),
+        token: await this.token("TURSO_API_TOKEN"),
+        baseUrl: this.endpoints.turso,
+      }),
+    );
+  }
+
+  tursoCli(): TursoCli {
+    return createTursoCli();
+  }
+
+  vercel(): Promise<VercelClient> {
+    return this.#once("vercel", async () =>
+      createVercelClient({
+        ...this.#http(),
+        token: await this.token("VERCEL_TOKEN"),
+        teamId: this.inputs.vercelTeam,
+        baseUrl: this.endpoints.vercel,
+      }),
+    );
+  }
+
+  async vercelCli(): Promise<VercelCli> {
+    return createVercelCli(await this.token("VERCEL_TOKEN"));
+  }
+
+  render(): Promise<RenderClient> {
+    return this.#once("render", async () =>
+      createRenderClient({
+        ...this.#http(),
+        apiKey: await this.token("RENDER_API_KEY"),
+        baseUrl: this.endpoints.render,
+      }),
+    );
+  }
+
+  github(): Promise<GitHubClient> {
+    return this.#once("github", async () =>
+      createGitHubClient({
+        ...this.#http(),
+        token: await this.token("GITHUB_TOKEN"),
+        baseUrl: this.endpoints.github,
+      }),
+    );
+  }
+
+  modalCli(): ModalCli {
+    return createModalCli();
+  }
+}

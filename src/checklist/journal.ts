@@ -1,0 +1,112 @@
+// The step journal, kept (encrypted) in the vault: intent before each remote create, the
+// resource id after, and step completion. Re-runs read it to adopt and to skip finished steps.
+
+import type { VaultDraft, VaultState } from "../vault/state";
+import type { Vault } from "../vault/vault";
+
+export const JOURNAL_KEY = "init";
+
+export interface ResourceRecord {
+  intentAt?: string;
+  id?: string;
+  doneAt?: string;
+}
+
+export interface StepRecord {
+  status: "started" | "done";
+  at: string;
+  resources: Record<string, ResourceRecord>;
+}
+
+export type InitJournal = Record<string, StepRecord>;
+
+// The init journal within a vault snapshot.
+export function readJournal(state: VaultState): InitJournal {
+  return (state.journal[JOURNAL_KEY] as InitJournal | undefined) ?? {};
+}
+
+/** Journal writes; every write is one atomic vault update (values + journal together). */
+export class Journal {
+  #writes = 0;
+  readonly #vault: Vault;
+  readonly #crashAt: number | undefined;
+
+  // `crashAt` (tests only, EFS_TEST_CRASH_AT): SIGKILL this process just before that write.
+  constructor(vault: Vault, crashAt?: number) {
+    this.#vault = vault;
+    this.#crashAt = crashAt;
+  }
+
+  // Applies `fn` to the vault draft and the step's record in one locked write.
+  async write(step: string, fn: (rec: StepRecord, draft: VaultDraft) => void): Promise<void> {
+    this.#writes++;
+    if (this.#crashAt !== undefined && this.#writes === this.#crashAt) {
+      process.kill(process.pid, "SIGKILL");
+      await new Promise(() => {});
+    }
+    await this.#vault.update((draft) => {
+      const all = readJournal(draft);
+      const rec: StepRecord = structuredClone(all[step]) ?? {
+        status: "started",
+        at: now(),
+        resources: {},
+      };
+      fn(rec, draft);
+      draft.setJournal(JOURNAL_KEY, { ...all, [step]: rec });
+    });
+  }
+
+  // Records that `resource` is about to be created remotely.
+  intent(step: string, resource: string): Promise<void> {
+    return this.write(step, (rec) => {
+      rec.resources[resource] = { ...rec.resources[resource], intentAt: now() };
+    });
+  }
+
+  // Records the created/adopted resource id, and stores values produced with it.
+  record(
+    step: string,
+    resource: string,
+    id: string,
+    values: Record<string, string> = {},
+  ): Promise<void> {
+    return this.write(step, (rec, draft) => {
+      rec.resources[resource] = { ...rec.resources[resource], id, doneAt: now() };
+      for (const [k, v] of Object.entries(values)) draft.set(k, v, { source: step });
+    });
+  }
+
+  // Stores values without a resource (generated secrets, URLs).
+  store(step: string, values: Record<string, string>): Promise<void> {
+    return this.write(step, (_rec, draft) => {
+      for (const [k, v] of Object.entries(values)) draft.set(k, v, { source: step });
+    });
+  }
+
+  // Marks the step started (before its first change) or done.
+  mark(step: string, status: StepRecord["status"]): Promise<void> {
+    return this.write(step, (rec) => {
+      rec.status = status;
+      rec.at = now();
+    });
+  }
+
+  // Records pushes of vault variables to a target (e.g. "vercel").
+  pushed(step: string, target: string, names: readonly string[]): Promise<void> {
+    if (names.length === 0) return Promise.resolve();
+    return this.write(step, (_rec, draft) => {
+      for (const n of names) draft.recordPush(n, target);
+    });
+  }
+
+  // Forgets a step (for --force-step): its resources are adopted again by name.
+  reset(step: string): Promise<void> {
+    return this.write(step, (rec) => {
+      rec.status = "started";
+    });
+  }
+}
+
+function now(): string {
+  return new Date().toISOString();
+}

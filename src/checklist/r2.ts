@@ -1,0 +1,174 @@
+// Section 1: Cloudflare R2 — bucket, CORS for the app origin, bucket-scoped S3 credentials.
+import {
+  type CloudflareClient,
+  type CorsRule,
+  R2_ITEM_WRITE,
+  s3CredentialsFromToken,
+  type TokenScope,
+} from "../providers/cloudflare";
+import type { StepContext } from "./context";
+import { ensure } from "./ensure";
+import type { PlanItem, Step } from "./types";
+
+const DEV_ORIGINS = ["http://localhost:3000"];
+
+// The CORS rule ARCHITECTURE.md requires: app origin (+ localhost), PUT/GET/HEAD.
+export function corsRules(appUrl: string | undefined): CorsRule[] {
+  const origins = appUrl ? [new URL(appUrl).origin, ...DEV_ORIGINS] : DEV_ORIGINS;
+  return [
+    {
+      allowed: { origins, methods: ["PUT", "GET", "HEAD"], headers: ["Content-Type"] },
+      exposeHeaders: ["ETag", "Content-Length", "Content-Range"],
+      maxAgeSeconds: 3600,
+    },
+  ];
+}
+
+// The name of the bucket-scoped token efs creates (looked up by name before creating).
+export function r2TokenName(bucket: string): string {
+  return `efs-r2-${bucket}`;
+}
+
+// Sets the bucket's CORS rule for `appUrl` (also called by the vercel step once the URL is known).
+export async function applyCors(
+  cf: CloudflareClient,
+  bucket: string,
+  appUrl: string | undefined,
+): Promise<void> {
+  await cf.putCors(bucket, corsRules(appUrl));
+}
+
+export const r2Step: Step = {
+  name: "r2",
+  title: "Cloudflare R2 storage",
+  needs: { tokens: ["CLOUDFLARE_API_TOKEN", "CLOUDFLARE_ACCOUNT_ID"], vars: [] },
+  produces: ["R2_ACCOUNT_ID", "R2_BUCKET_NAME", "R2_ACCESS_KEY_ID", "R2_SECRET_ACCESS_KEY"],
+
+  async plan(ctx) {
+    const bucket = ctx.inputs.bucket;
+    const tokenName = r2TokenName(bucket);
+    if (!ctx.given("CLOUDFLARE_API_TOKEN") || !ctx.given("CLOUDFLARE_ACCOUNT_ID")) {
+      return {
+        blocked: "needs CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID",
+        items: [
+          { action: "create", what: `R2 bucket ${bucket} (adopted if it exists)` },
+          {
+            action: "update",
+            what: `CORS rule on ${bucket}: PUT/GET/HEAD from the app origin and localhost`,
+          },
+          {
+            action: "create",
+            what: `API token ${tokenName} (Workers R2 Storage Bucket Item Write on ${bucket} only) → R2_ACCESS_KEY_ID, R2_SECRET_ACCESS_KEY`,
+          },
+        ],
+      };
+    }
+    const cf = await ctx.cloudflare();
+    const scope = (await cf.verifyToken()).scope;
+    const state = await ctx.vault();
+    const items: PlanItem[] = [];
+    items.push(
+      (await cf.getBucket(bucket))
+        ? { action: "adopt", what: `R2 bucket ${bucket}` }
+        : { action: "create", what: `R2 bucket ${bucket}` },
+    );
+    items.push({ action: "update", what: `CORS rule on ${bucket}` });
+    const token = await cf.findTokenByName(tokenName, scope);
+    if (!token) items.push({ action: "create", what: `API token ${tokenName}` });
+    else if (state.get("R2_ACCESS_KEY_ID") === token.id && state.get("R2_SECRET_ACCESS_KEY"))
+      items.push({ action: "adopt", what: `API token ${tokenName}` });
+    else
+      items.push({
+        action: "update",
+        what: `roll API token ${tokenName} (its secret is not in the vault)`,
+      });
+    return {
+      items,
+      targets: [`Cloudflare account ${ctx.inputs.cloudflareAccountId} (${scope} token)`],
+    };
+  },
+
+  async apply(ctx) {
+    const cf = await ctx.cloudflare();
+    const accountId = await ctx.token("CLOUDFLARE_ACCOUNT_ID");
+    const { scope } = await cf.verifyToken();
+    const bucket = ctx.inputs.bucket;
+    await ensure(ctx, {
+      step: "r2",
+      resource: "bucket",
+      find: () => cf.getBucket(bucket),
+      create: async () => (await cf.createBucket(bucket, ctx.inputs.bucketLocation)).bucket,
+      id: (b) => b.name,
+      values: (b) => ({ R2_ACCOUNT_ID: accountId, R2_BUCKET_NAME: b.name }),
+    });
+    const appUrl = (await ctx.vault()).get("NEXT_PUBLIC_APP_URL");
+    await applyCors(cf, bucket, appUrl);
+    ctx.say(`CORS set for ${appUrl ?? "localhost"}`);
+    await ensureBucketToken(ctx, cf, bucket, scope);
+  },
+
+  async verify(ctx) {
+    const cf = await ctx.cloudflare();
+    const state = await ctx.vault();
+    const problems: string[] = [];
+    const bucket = state.get("R2_BUCKET_NAME") ?? ctx.inputs.bucket;
+    if (!(await cf.getBucket(bucket))) problems.push(`bucket ${bucket} does not exist`);
+    const rules = await cf.getCors(bucket);
+    if (!rules?.some((r) => r.allowed.methods.includes("PUT")))
+      problems.push(`bucket ${bucket} has no CORS rule allowing PUT`);
+    const { scope } = await cf.verifyToken();
+    const token = await cf.findTokenByName(r2TokenName(bucket), scope);
+    if (!token || token.id !== state.get("R2_ACCESS_KEY_ID"))
+      problems.push(`R2_ACCESS_KEY_ID does not match the token ${r2TokenName(bucket)}`);
+    return problems;
+  },
+};
+
+async function ensureBucketToken(
+  ctx: StepContext,
+  cf: CloudflareClient,
+  bucket: string,
+  scope: TokenScope,
+): Promise<void> {
+  const name = r2TokenName(bucket);
+  const state = await ctx.vault();
+  const existing = await cf.findTokenByName(name, scope);
+  if (
+    existing &&
+    state.get("R2_ACCESS_KEY_ID") === existing.id &&
+    state.get("R2_SECRET_ACCESS_KEY")
+  ) {
+    ctx.say(`adopted API token ${name}`);
+    return;
+  }
+  if (existing) {
+    // The token exists but its value was shown once and never stored (crash or another
+    // machine): roll it to get a new value instead of minting a second token.
+    await ctx.journal.intent("r2", "token-roll");
+    const value = ctx.secret(await cf.rollToken(existing.id, scope), "cloudflare token");
+    await storeToken(ctx, existing.id, value);
+    ctx.say(`rolled API token ${name}`);
+    return;
+  }
+  const group = await cf.findPermissionGroup(R2_ITEM_WRITE, scope);
+  await ctx.journal.intent("r2", "token");
+  const { token, adopted } = await cf.createBucketToken({
+    name,
+    bucket,
+    scope,
+    permissionGroupId: group.id,
+  });
+  const value = token.value ?? (adopted ? await cf.rollToken(token.id, scope) : undefined);
+  if (!value) throw new Error(`Cloudflare returned no value for token ${name}`);
+  await storeToken(ctx, token.id, ctx.secret(value, "cloudflare token"));
+  ctx.say(`created API token ${name}`);
+}
+
+async function storeToken(ctx: StepContext, id: string, value: string): Promise<void> {
+  const creds = s3CredentialsFromToken({ id, value });
+  ctx.secret(creds.secretAccessKey, "R2_SECRET_ACCESS_KEY");
+  await ctx.journal.record("r2", "token", id, {
+    R2_ACCESS_KEY_ID: creds.accessKeyId,
+    R2_SECRET_ACCESS_KEY: creds.secretAccessKey,
+  });
+}

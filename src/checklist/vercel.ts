@@ -1,0 +1,152 @@
+// Section 5: Vercel — project, link, env (upsert, failed[] checked), deploy, app URL, CORS.
+import { EfsError } from "../errors";
+import {
+  productionUrl,
+  type VercelClient,
+  type VercelEnvInput,
+  type VercelProject,
+} from "../providers/vercel";
+import type { StepContext } from "./context";
+import { ensure } from "./ensure";
+import { applyCors } from "./r2";
+import type { Step } from "./types";
+import { outOfSync, varsFor } from "./vars";
+
+async function pushEnv(
+  ctx: StepContext,
+  api: VercelClient,
+  project: VercelProject,
+): Promise<number> {
+  const state = await ctx.vault();
+  const { present } = varsFor(state, "vercel");
+  const stale = outOfSync(state, "vercel", present);
+  if (stale.length === 0) return 0;
+  const body: VercelEnvInput[] = stale.map((v) => ({
+    key: v.name,
+    value: v.value,
+    type: v.secret ? "encrypted" : "plain",
+    target: ["production"],
+  }));
+  await api.upsertEnv(project.id, body);
+  // Fixed values (DEPLOY_ENV) live in the catalog, not the vault: store them to track pushes.
+  const fixed = Object.fromEntries(
+    stale.filter((v) => state.get(v.name) === undefined).map((v) => [v.name, v.value]),
+  );
+  if (Object.keys(fixed).length) await ctx.journal.store("vercel", fixed);
+  await ctx.journal.pushed(
+    "vercel",
+    "vercel",
+    stale.map((v) => v.name),
+  );
+  ctx.say(`set ${stale.length} environment variables`);
+  return stale.length;
+}
+
+async function deploy(
+  ctx: StepContext,
+  api: VercelClient,
+  project: VercelProject,
+): Promise<VercelProject> {
+  ctx.say("deploying to production (vercel deploy --prod)");
+  await ctx.journal.intent("vercel", "deployment");
+  const url = await (await ctx.vercelCli()).deployProd(ctx.cwd);
+  await ctx.journal.record("vercel", "deployment", url);
+  return (await api.getProject(project.id)) ?? project;
+}
+
+export const vercelStep: Step = {
+  name: "vercel",
+  title: "Vercel web app",
+  needs: {
+    tokens: ["VERCEL_TOKEN"],
+    vars: ["R2_BUCKET_NAME", "TURSO_DATABASE_URL", "MODAL_ENDPOINT_URL", "INTERNAL_WEBHOOK_SECRET"],
+  },
+  produces: ["VERCEL_TOKEN", "VERCEL_ORG_ID", "VERCEL_PROJECT_ID", "NEXT_PUBLIC_APP_URL"],
+  pushesTo: ["vercel"],
+
+  async plan(ctx) {
+    const name = ctx.inputs.vercelProject;
+    const items = [
+      {
+        action: "create" as const,
+        what: `project ${name} (Next.js, root services/web; adopted if it exists), linked with vercel link`,
+      },
+      {
+        action: "update" as const,
+        what: "production env: every catalog variable targeted at vercel (upsert)",
+      },
+      {
+        action: "deploy" as const,
+        what: "vercel deploy --prod when there is no production URL yet → NEXT_PUBLIC_APP_URL",
+      },
+      { action: "update" as const, what: "R2 CORS rule for the app origin" },
+    ];
+    if (!ctx.given("VERCEL_TOKEN")) return { items, blocked: "needs VERCEL_TOKEN" };
+    const project = await (await ctx.vercel()).getProject(name);
+    return {
+      targets: [
+        `Vercel ${ctx.inputs.vercelTeam ? `team ${ctx.inputs.vercelTeam}` : "personal account"}, project ${project?.id ?? name}`,
+      ],
+      items: [
+        project ? { action: "adopt", what: `project ${name} (${project.id})` } : items[0]!,
+        ...items.slice(1),
+      ],
+    };
+  },
+
+  async apply(ctx) {
+    const api = await ctx.vercel();
+    const token = await ctx.token("VERCEL_TOKEN");
+    const name = ctx.inputs.vercelProject;
+    const { value: created } = await ensure(ctx, {
+      step: "vercel",
+      resource: "project",
+      find: () => api.getProject(name),
+      create: async () =>
+        (await api.createProject({ name, framework: "nextjs", rootDirectory: "services/web" }))
+          .project,
+      id: (p) => p.id,
+      values: (p) => ({ VERCEL_PROJECT_ID: p.id, VERCEL_ORG_ID: p.accountId, VERCEL_TOKEN: token }),
+    });
+    let project = created;
+    await (await ctx.vercelCli()).link(ctx.cwd, name, ctx.inputs.vercelTeam);
+    await pushEnv(ctx, api, project);
+    let appUrl = ctx.inputs.appUrl ?? productionUrl(project);
+    if (!appUrl) {
+      project = await deploy(ctx, api, project);
+      appUrl = productionUrl(project);
+      if (!appUrl)
+        throw new EfsError(`Vercel shows no production domain for ${name} after deploying`, {
+          fix: "pass --app-url https://your-domain, then run efs init --from vercel",
+        });
+    }
+    const before = (await ctx.vault()).get("NEXT_PUBLIC_APP_URL");
+    await ctx.journal.store("vercel", { NEXT_PUBLIC_APP_URL: appUrl });
+    // NEXT_PUBLIC_* is inlined at build time: a new value needs a new production build.
+    if ((await pushEnv(ctx, api, project)) > 0 && before !== appUrl)
+      await deploy(ctx, api, project);
+    if (ctx.given("CLOUDFLARE_API_TOKEN") && ctx.given("CLOUDFLARE_ACCOUNT_ID")) {
+      const bucket = (await ctx.vault()).get("R2_BUCKET_NAME");
+      if (bucket) {
+        await applyCors(await ctx.cloudflare(), bucket, appUrl);
+        ctx.say(`R2 CORS allows ${appUrl}`);
+      }
+    } else {
+      ctx.next(
+        `Allow ${appUrl} in the R2 CORS rule: efs init --only r2 (with CLOUDFLARE_API_TOKEN set)`,
+      );
+    }
+  },
+
+  async verify(ctx) {
+    const api = await ctx.vercel();
+    const state = await ctx.vault();
+    const project = await api.getProject(ctx.inputs.vercelProject);
+    if (!project) return [`project ${ctx.inputs.vercelProject} does not exist`];
+    const keys = new Set((await api.listEnv(project.id)).map((e) => e.key));
+    const missing = varsFor(state, "vercel")
+      .present.filter((v) => !keys.has(v.name))
+      .map((v) => v.name);
+    return missing.length ? [`Vercel is missing ${missing.join(", ")}`] : [];
+  },
+};

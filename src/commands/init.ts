@@ -1,0 +1,84 @@
+// `efs init`: the provisioning wizard (flags and help only; the handler is src/init/handler).
+import type { Command } from "commander";
+import type { CliContext } from "../context";
+
+const SECTIONS = "templates, r2, turso, modal, webhook, vercel, render, github";
+
+const HELP = `
+Sections, in order: ${SECTIONS}.
+Each one plans (create / adopt / skip), prints the targets, applies, verifies, and records
+every value in the encrypted vault (.efs/vault.json). Re-running is safe: finished sections
+are skipped and existing resources are adopted by name.
+
+Credentials (environment variables; asked with a hidden prompt in a terminal):
+  CLOUDFLARE_API_TOKEN   dash.cloudflare.com/profile/api-tokens — "Workers R2 Storage: Edit"
+                         + "API Tokens: Edit"; with CLOUDFLARE_ACCOUNT_ID (or --cloudflare-account)
+  TURSO_API_TOKEN        turso auth api-tokens mint efs   (or a \`turso auth login\` session)
+  MODAL_TOKEN_ID/SECRET  modal.com/settings/tokens        (or \`modal token new\`)
+  VERCEL_TOKEN           vercel.com/account/tokens, scoped to the team (--vercel-team)
+  RENDER_API_KEY         dashboard.render.com/u/settings#api-keys
+  RENDER_DEPLOY_HOOK_URL the worker's Settings → Deploy Hook (secret; env preferred)
+  GITHUB_TOKEN           fine-grained token with Secrets: Read and write on the repository
+
+Examples:
+  efs init --plan                        show what would change; exit 2 if anything would
+  efs init                               interactive wizard
+  CI=true efs init --yes                 non-interactive (every answer from env/flags)
+  efs init --only turso                  one section
+  efs init --from vercel                 resume from a section
+  efs init --force-step r2               redo a finished section (adopts what exists)
+  efs init --unlock                      remove the lock left by a killed run on another host
+
+Exit codes: 0 done, 1 error, 2 changes pending (--plan) or a missing answer/flag, 130 interrupted.
+Docs: docs/init.md`;
+
+const list = (v: string, prev: string[] = []) => [...prev, ...v.split(",")];
+
+// Declares `efs init`.
+export function register(program: Command, ctx: CliContext): void {
+  program
+    .command("init")
+    .description(
+      "provision the cloud stack section by section (R2, Turso, Modal, secrets, Vercel, Render, GitHub)",
+    )
+    .option("--plan", "print the plan and change nothing (exit 2 when changes are pending)")
+    .option("--only <sections>", `run only these sections (comma-separated: ${SECTIONS})`, list)
+    .option("--from <section>", "start at this section (resume)")
+    .option("--force-step <sections>", "redo finished sections (comma-separated)", list)
+    .option("--unlock", "remove a stale init lock and exit")
+    .option("--overwrite", "replace existing deploy.yml / render.yaml / .env.example")
+    .option("--cloudflare-account <id>", "Cloudflare account id (env CLOUDFLARE_ACCOUNT_ID)")
+    .option("--bucket <name>", "R2 bucket (default efs-media)")
+    .option("--bucket-location <hint>", "R2 location hint: apac, eeur, enam, weur, wnam, oc")
+    .option("--turso-org <slug>", "Turso organization (default: the only one)")
+    .option("--turso-group <name>", "Turso group (default: default)")
+    .option("--region <location>", "Turso group location (default aws-us-east-1)")
+    .option("--db <name>", "Turso database (default efs-jobs)")
+    .option("--vercel-project <name>", "Vercel project (default efs-web)")
+    .option("--vercel-team <id>", "Vercel team id team_… (env VERCEL_TEAM_ID)")
+    .option("--app-url <url>", "production URL when it is a custom domain")
+    .option("--render-owner <id>", "Render workspace id (default: the only one)")
+    .option("--render-service <name>", "Render background worker (default efs-worker)")
+    .option("--render-region <region>", "Render region for a new worker (default oregon)")
+    .option("--render-plan <plan>", "Render plan for a new worker (default starter)")
+    .option(
+      "--render-deploy-hook <url>",
+      "the worker's deploy hook (prefer env RENDER_DEPLOY_HOOK_URL)",
+    )
+    .option("--github-repo <owner/name>", "GitHub repository (default: from git remote origin)")
+    .option("--branch <name>", "branch the worker deploys (default main)")
+    .addHelpText("after", HELP)
+    .action(async (opts: Record<string, unknown>, cmd: Command) => {
+      await ctx.run(cmd, async (rt) => {
+        const { init } = await import("../init/handler");
+        return init(rt, {
+          flags: opts,
+          only: opts.only as string[] | undefined,
+          from: opts.from as string | undefined,
+          forceStep: opts.forceStep as string[] | undefined,
+          plan: opts.plan === true,
+          unlock: opts.unlock === true,
+        });
+      });
+    });
+}

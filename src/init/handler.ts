@@ -1,0 +1,186 @@
+// `efs init`: plans every checklist section, prints the targets, then applies the pending
+// ones in order under a lock, journaling each remote create so a re-run converges.
+
+import { StepContext } from "../checklist/context";
+import { type InitFlags, resolveInputs } from "../checklist/inputs";
+import { Journal, readJournal } from "../checklist/journal";
+import { STEP_NAMES, selectSteps } from "../checklist/steps";
+import { hasChanges, type Step, type StepName, type StepPlan } from "../checklist/types";
+import { outOfSync, varsFor } from "../checklist/vars";
+import { EfsError, usageError } from "../errors";
+import { endpointsFromEnv } from "../providers/endpoints";
+import { ProviderError } from "../providers/errors";
+import type { CommandResult, Runtime } from "../runtime";
+import { projectVault } from "../vault/open";
+import type { VaultState } from "../vault/state";
+import { lockInit, unlockInit } from "./lock";
+import { type PlannedStep, renderPlan } from "./plan-view";
+
+export interface InitArgs {
+  readonly flags: InitFlags;
+  readonly only?: readonly string[];
+  readonly from?: string;
+  readonly forceStep?: readonly string[];
+  readonly plan: boolean;
+  readonly unlock: boolean;
+}
+
+function stepNames(values: readonly string[] | undefined, flag: string): StepName[] | undefined {
+  if (!values) return undefined;
+  const names = values
+    .flatMap((v) => v.split(","))
+    .map((v) => v.trim())
+    .filter(Boolean);
+  const bad = names.filter((n) => !STEP_NAMES.includes(n as StepName));
+  if (bad.length)
+    throw usageError(
+      `${flag} ${bad.join(",")}: unknown section`,
+      `use one of: ${STEP_NAMES.join(", ")}`,
+    );
+  return names as StepName[];
+}
+
+// A step is finished when the journal says so, its outputs are in the vault and nothing it
+// pushes is stale.
+function isDone(step: Step, state: VaultState): boolean {
+  if (readJournal(state)[step.name]?.status !== "done") return false;
+  if (step.produces.some((n) => state.get(n) === undefined && n !== "RENDER_DEPLOY_HOOK_URL"))
+    return false;
+  return (step.pushesTo ?? []).every(
+    (t) => outOfSync(state, t, varsFor(state, t).present).length === 0,
+  );
+}
+
+function asEfsError(err: unknown, step: StepName): unknown {
+  if (err instanceof ProviderError) {
+    const [first] = err.message.split("\n");
+    return new EfsError(`${step}: ${first}`, {
+      fix: `${err.hint ? `${err.hint}; then ` : ""}run efs init --from ${step}`,
+      code: "PROVIDER_ERROR",
+      cause: err,
+    });
+  }
+  return err;
+}
+
+// Runs `efs init` with parsed arguments.
+export async function init(rt: Runtime, args: InitArgs): Promise<CommandResult> {
+  if (args.unlock) {
+    const who = unlockInit(rt.cwd);
+    rt.out.print(who ? `Removed the init lock held by ${who}.` : "No init lock to remove.");
+    return { data: { unlocked: who !== null } };
+  }
+  const only = stepNames(args.only, "--only");
+  const [from] = stepNames(args.from ? [args.from] : undefined, "--from") ?? [];
+  const forced = new Set(stepNames(args.forceStep, "--force-step") ?? []);
+  if (only && from) throw usageError("--only and --from cannot be combined", "pass one of them");
+  const steps = selectSteps(only, from);
+
+  const vault = projectVault(rt);
+  const crashAt = rt.env.EFS_TEST_CRASH_AT ? Number(rt.env.EFS_TEST_CRASH_AT) : undefined;
+  const journal = new Journal(vault, crashAt);
+  const next: string[] = [];
+  let spin = rt.prompter.spinner();
+  const ctx = new StepContext({
+    cwd: rt.cwd,
+    inputs: resolveInputs(args.flags, rt.env),
+    env: rt.env,
+    endpoints: endpointsFromEnv(rt.env),
+    prompter: rt.prompter,
+    redactor: rt.redactor,
+    journal,
+    readVault: () => vault.read(),
+    reporter: {
+      say: (m) => spin.message(m),
+      warn: (m) => rt.out.warn(m),
+      next: (m) => next.push(m),
+    },
+    planning: args.plan,
+    http: rt.env.EFS_HTTP_BASE_DELAY_MS
+      ? { baseDelayMs: Number(rt.env.EFS_HTTP_BASE_DELAY_MS) }
+      : undefined,
+  });
+
+  const release = args.plan ? () => {} : await lockInit(rt.cwd);
+  try {
+    rt.out.info(`efs init — ${steps.map((s) => s.name).join(" → ")}`);
+    const planned: PlannedStep[] = [];
+    const plans = new Map<StepName, StepPlan>();
+    const state = await vault.read();
+    for (const step of steps) {
+      const needs = [...step.needs.tokens, ...step.needs.vars];
+      if (isDone(step, state) && !forced.has(step.name)) {
+        planned.push({ name: step.name, title: step.title, status: "done", items: [], needs });
+        continue;
+      }
+      const plan = await step.plan(ctx).catch((e) => {
+        throw asEfsError(e, step.name);
+      });
+      plans.set(step.name, plan);
+      planned.push({
+        name: step.name,
+        title: step.title,
+        status: plan.blocked ? "blocked" : "pending",
+        items: plan.items,
+        targets: plan.targets,
+        blocked: plan.blocked,
+        needs,
+      });
+    }
+    const pending = planned.filter((p) => p.status !== "done" && hasChanges(plans.get(p.name)!));
+    const text = renderPlan(planned);
+    if (args.plan) {
+      rt.out.print(text);
+      rt.out.info(
+        pending.length
+          ? `${pending.length} section(s) with changes pending; run efs init to apply.`
+          : "Nothing to do.",
+      );
+      return { data: { plan: planned }, exitCode: pending.length ? 2 : 0 };
+    }
+    rt.out.info(text);
+    if (pending.length === 0) {
+      rt.out.success("Everything is provisioned; nothing to do.");
+      return { data: { plan: planned, applied: [] } };
+    }
+    const ok = await rt.prompter.confirm({
+      message: "Apply these changes to the targets above?",
+      flag: "--yes",
+      initial: true,
+    });
+    if (!ok) return { data: { plan: planned, applied: [] }, exitCode: 2 };
+
+    const applied: StepName[] = [];
+    for (const p of pending) {
+      const step = steps.find((s) => s.name === p.name)!;
+      spin = rt.prompter.spinner();
+      spin.start(step.title);
+      try {
+        await journal.mark(step.name, "started");
+        await step.apply(ctx);
+        const problems = await step.verify(ctx);
+        if (problems.length) {
+          throw new EfsError(`${step.name}: verification failed: ${problems.join("; ")}`, {
+            fix: `fix the above, then run efs init --from ${step.name}`,
+          });
+        }
+        await journal.mark(step.name, "done");
+        spin.stop(`${step.title}: done`);
+        applied.push(step.name);
+      } catch (err) {
+        spin.error(`${step.title}: failed`);
+        throw asEfsError(err, step.name);
+      }
+    }
+    const lines = [
+      ...next,
+      "Check everything end to end: efs verify",
+      "Push later changes: efs env push",
+    ];
+    rt.out.success(`Provisioned ${applied.join(", ")}.`);
+    rt.out.info(`Next steps:\n${lines.map((l) => `  • ${l}`).join("\n")}`);
+    return { data: { plan: planned, applied, next: lines } };
+  } finally {
+    release();
+  }
+}
