@@ -53,6 +53,32 @@ describe("migrations", () => {
     expect(rows).toEqual([MIGRATIONS.length]);
   });
 
+  it("upgrades a database created by an older version, keeping its jobs", async () => {
+    const client = createClient({ url: db.url });
+    await client.execute(
+      "CREATE TABLE efs_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
+    );
+    for (const m of MIGRATIONS.slice(0, 2)) {
+      for (const sql of m.statements) await client.execute(sql);
+      await client.execute({
+        sql: "INSERT INTO efs_migrations VALUES (?, ?, 0)",
+        args: [m.version, m.name],
+      });
+    }
+    await client.execute(
+      "INSERT INTO audio_prep_jobs (id, type, run_after, created_at, updated_at) VALUES ('job_old', 'ingest', 0, 0, 0)",
+    );
+    client.close();
+    const store = await db.open();
+    expect((await store.claim({ owner: "w", leaseMs: 1000 }))?.id).toBe("job_old");
+    const indexes = await query(
+      db.url,
+      "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'audio_prep_jobs' AND sql IS NOT NULL ORDER BY name",
+      (r) => String(r.name),
+    );
+    expect(indexes).toEqual(["audio_prep_jobs_processing", "audio_prep_jobs_queue"]);
+  });
+
   it("creates the data directory of a file URL that does not exist yet", async () => {
     const store = await db.open({ url: `file:${db.dir}/nested/deeper/efs.db` });
     await expect(store.ping()).resolves.toBeUndefined();
