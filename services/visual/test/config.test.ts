@@ -41,9 +41,13 @@ describe("visual config", () => {
   });
 
   it("lists every problem with its path, the allowed range and what it got", () => {
-    const bad = structuredClone(resolveVisualConfig("aurora")) as unknown as Record<string, any>;
-    bad.layers[0].count = 0;
-    bad.layers[1].colorInner = "red";
+    const bad = structuredClone(resolveVisualConfig("aurora")) as unknown as {
+      layers: Array<Record<string, unknown>>;
+      skybox: Record<string, unknown>;
+      dynamics: Record<string, unknown>;
+    };
+    bad.layers[0]!.count = 0;
+    bad.layers[1]!.colorInner = "red";
     bad.skybox.preset = "galaxy";
     bad.dynamics.attack = -1;
     let err: unknown;
