@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { JobStore } from "../../src/jobs/types";
-import { fakeClock, fixture, runTs, type TempDb, tempDb } from "./helpers";
+import { fakeClock, fixture, runTogether, type TempDb, tempDb } from "./helpers";
 
 let db: TempDb;
 beforeEach(async () => {
@@ -92,8 +92,9 @@ describe("claim", () => {
   it("never gives one job to two worker processes sharing the file", async () => {
     const seeder = await db.open();
     const ids = await seed(seeder, 300);
-    const outputs = await Promise.all(
-      ["p1", "p2", "p3"].map((owner) => runTs(fixture("claimer.ts"), [db.url, owner])),
+    const outputs = await runTogether(
+      fixture("claimer.ts"),
+      ["p1", "p2", "p3"].map((owner) => [db.url, owner]),
     );
     const done = outputs.flatMap((o) => JSON.parse(o) as string[]);
     expect(done.sort()).toEqual([...ids].sort());

@@ -1,8 +1,9 @@
 // Test helpers: a fresh libsql file per test, a controllable clock, tsx child processes.
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { openJobStore } from "../../src/jobs/store";
@@ -63,4 +64,44 @@ export async function runTs(file: string, args: string[], timeout = 90_000): Pro
     maxBuffer: 64 * 1024 * 1024,
   });
   return stdout;
+}
+
+// Starts one process per argv list; each prints "ready", then all get "go" at once.
+// Resolves to each process's last stdout line.
+export async function runTogether(
+  file: string,
+  argvs: string[][],
+  timeout = 90_000,
+): Promise<string[]> {
+  const procs = argvs.map((args) =>
+    spawn(process.execPath, ["--import", "tsx", file, ...args], {
+      stdio: ["pipe", "pipe", "inherit"],
+    }),
+  );
+  const timer = setTimeout(() => {
+    for (const p of procs) p.kill("SIGKILL");
+  }, timeout);
+  try {
+    const lines = procs.map((p) => {
+      const rl = createInterface({ input: p.stdout });
+      const all: string[] = [];
+      const ready = new Promise<void>((resolve) => rl.once("line", () => resolve()));
+      rl.on("line", (l) => all.push(l));
+      const exit = new Promise<string>((resolve, reject) =>
+        p.once("exit", (code) =>
+          code === 0 ? resolve(all.at(-1) ?? "") : reject(new Error(`${file} exited ${code}`)),
+        ),
+      );
+      return { ready, exit };
+    });
+    await Promise.race([
+      Promise.all(lines.map((l) => l.ready)),
+      Promise.all(lines.map((l) => l.exit)),
+    ]);
+    for (const p of procs) p.stdin?.end("go\n");
+    return await Promise.all(lines.map((l) => l.exit));
+  } finally {
+    clearTimeout(timer);
+    for (const p of procs) if (p.exitCode === null && p.signalCode === null) p.kill("SIGKILL");
+  }
 }
