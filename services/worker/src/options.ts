@@ -81,7 +81,7 @@ export function workerOptions(config: Config, env: Env, tmpRoot: string): Worker
     reconcileIntervalMs: intVar(env, "WORKER_RECONCILE_INTERVAL_MS", 100, 3_600_000) ?? 30_000,
     workerHeartbeatMs: intVar(env, "WORKER_STATUS_INTERVAL_MS", 100, 600_000) ?? 5_000,
     ingest: Object.freeze({
-      maxDurationSec: intVar(env, "INGEST_MAX_DURATION_SEC", 1, 86_400) ?? 3_600,
+      maxDurationSec: intVar(env, "INGEST_MAX_DURATION_SEC", 1, 86_400) ?? 1_200,
       maxBytes: intVar(env, "INGEST_MAX_BYTES", 1, 50 * 1024 ** 3) ?? 500 * 1024 * 1024,
       ytdlpTimeoutMs: intVar(env, "YTDLP_TIMEOUT_MS", 1000, 3_600_000) ?? 600_000,
       allowHostPorts: Object.freeze(allowRaw ? allowRaw.split(",").map((s) => s.trim()) : []),
