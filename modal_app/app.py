@@ -22,7 +22,8 @@ HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:  # `modal deploy modal_app/app.py` from the repo root
     sys.path.insert(0, str(HERE))
 
-from ethereal import renderer_cli, timeouts  # noqa: E402
+from ethereal import timeouts  # noqa: E402
+from ethereal.renderer_cli import RENDERER_ROOT as APP_ROOT  # noqa: E402
 from ethereal.chunks import DEFAULT_MAX_CHUNKS, FrameRange  # noqa: E402
 from ethereal.gpu import DEFAULT_GPU, KNOWN_GPUS, normalize_gpu  # noqa: E402
 from ethereal.pipeline import Runtime, gather, render_segment, run_job  # noqa: E402
@@ -68,9 +69,19 @@ def _max_chunks() -> int:
 GPU = _default_gpu()
 MAX_CHUNKS = _max_chunks()
 
-# What rendering needs from the repo (local path → path in the image). Only added when built,
-# so importing this file never requires the renderer bundle.
-RENDERER_BUNDLE = ((REPO_ROOT / "services" / "renderer" / "dist", f"{renderer_cli.RENDERER_ROOT}/dist"),)
+# What rendering needs from the repo: the renderer CLI runs from source with tsx, and builds its
+# capture page with esbuild at start, so the image holds these workspace folders (sources only)
+# and these npm packages (pinned to package-lock.json; modal_app/renderer-deps.mjs lists them).
+RENDERER_WORKSPACES = ("services/core", "services/visual", "services/renderer")
+RENDERER_NPM = {
+    "commander": "14.0.3",
+    "esbuild": "0.27.7",
+    "fft.js": "4.0.4",
+    "puppeteer-core": "24.43.1",
+    "three": "0.187.0",
+    "tsx": "4.23.15",
+}
+SOURCE_IGNORE = ["node_modules", "dist", "test", "bench", ".next", "**/*.test.ts", "**/__pycache__"]
 
 # NVIDIA GLVND EGL vendor file and Vulkan ICD: the driver libraries come from the host when
 # NVIDIA_DRIVER_CAPABILITIES includes graphics; these files tell the loaders to use them.
@@ -91,7 +102,7 @@ SYSTEM_PACKAGES = (
 PYTHON_PACKAGES = ("fastapi[standard]==0.165.0", "boto3==1.43.11")
 
 
-# The container image: Debian slim with Node 20, Debian Chromium, ffmpeg, GL loaders, the renderer bundle.
+# The container image: Debian slim with Node 20, Debian Chromium, ffmpeg, GL loaders, the renderer.
 def build_image() -> modal.Image:
     image = (
         modal.Image.from_registry("node:20-bookworm-slim", add_python="3.11")
@@ -100,6 +111,13 @@ def build_image() -> modal.Image:
             "mkdir -p /usr/share/glvnd/egl_vendor.d /etc/vulkan/icd.d",
             f"echo '{NVIDIA_EGL_VENDOR}' > /usr/share/glvnd/egl_vendor.d/10_nvidia.json",
             f"echo '{NVIDIA_VULKAN_ICD}' > /etc/vulkan/icd.d/nvidia_icd.json",
+        )
+        .run_commands(
+            f"mkdir -p {APP_ROOT} && cd {APP_ROOT} && echo '{{\"private\":true}}' > package.json"
+            " && npm install --save-exact --omit=dev --no-audit --no-fund "
+            + " ".join(f"{name}@{version}" for name, version in sorted(RENDERER_NPM.items())),
+            f"mkdir -p {APP_ROOT}/node_modules/@efs"
+            + "".join(f" && ln -sfn ../../{ws} {APP_ROOT}/node_modules/@efs/{ws.split('/')[1]}" for ws in RENDERER_WORKSPACES),
         )
         .pip_install(*PYTHON_PACKAGES)
         .env(
@@ -112,13 +130,8 @@ def build_image() -> modal.Image:
             }
         )
     )
-    for local, remote in RENDERER_BUNDLE:
-        if local.is_dir():
-            image = image.add_local_dir(local, remote)
-        elif modal.is_local():
-            logging.getLogger("ethereal.app").warning(
-                "%s is missing: build the renderer before `modal deploy` or renders will fail", local
-            )
+    for ws in RENDERER_WORKSPACES:  # mounted at container start: no rebuild when sources change
+        image = image.add_local_dir(REPO_ROOT / ws, f"{APP_ROOT}/{ws}", ignore=SOURCE_IGNORE)
     return image.add_local_python_source("ethereal")
 
 

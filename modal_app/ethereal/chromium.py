@@ -15,7 +15,6 @@ log = logging.getLogger("ethereal.chromium")
 
 COMMON_FLAGS = (
     "--no-sandbox",
-    "--ignore-gpu-blocklist",
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
@@ -23,11 +22,12 @@ COMMON_FLAGS = (
 )
 
 # RENDERING.md: flags that give hardware WebGL on NVIDIA headless, in the order tried.
-# (`--use-gl=egl` no longer exists and silently disables WebGL.)
+# (`--use-gl=egl` no longer exists and silently disables WebGL.) The chosen tuple is handed to
+# the renderer as EFS_CHROMIUM_FLAGS, which replaces its own GL flags.
 GL_MODES: dict[str, tuple[str, ...]] = {
-    "egl": ("--use-gl=angle", "--use-angle=gl-egl"),
-    "vulkan": ("--use-angle=vulkan", "--enable-features=Vulkan", "--disable-vulkan-surface"),
-    "swiftshader": ("--use-angle=swiftshader", "--enable-unsafe-swiftshader"),
+    "egl": ("--use-gl=angle", "--use-angle=gl-egl", "--ignore-gpu-blocklist", "--enable-gpu"),
+    "vulkan": ("--use-angle=vulkan", "--enable-features=Vulkan", "--disable-vulkan-surface", "--ignore-gpu-blocklist", "--enable-gpu"),
+    "swiftshader": ("--use-angle=swiftshader", "--enable-unsafe-swiftshader", "--ignore-gpu-blocklist"),
 }
 HARDWARE_MODES = ("egl", "vulkan")
 

@@ -43,7 +43,7 @@ class Runtime:
     env: Mapping[str, str]
     render_timeout_s: float
     concat_timeout_s: float
-    node: str = "node"
+    node: str = renderer_cli.RENDERER_NODE
     workdir: Path | None = None
 
 

@@ -1,14 +1,15 @@
 """The one place that knows how to invoke the Node renderer (services/renderer) in the container.
 
-Contract assumed (services/renderer RenderOptions / concatChunks; align with its CLI as it lands):
-  node <entry> render --audio A --preset P --format F --fps N [--from I] [--to J]
+Contract (services/renderer/src/cli.ts), run as `tsx <entry> …`:
+  <entry> render --audio A --preset P --format F --fps N [--from I] [--to J]
                       [--duration S] [--visual V.json] --gpu|--no-gpu --out FILE
     --from/--to: frame range [I, J) (no --to: to the last frame); a range writes a
     video-only MPEG-TS chunk with the same encoder settings as a full render.
-  node <entry> concat --audio A --format F [--duration S] --out OUT.mp4 CHUNK1.ts CHUNK2.ts …
+  <entry> concat --audio A --format F [--duration S] --out OUT.mp4 CHUNK1.ts CHUNK2.ts …
     joins the chunks with stream copy, muxes the audio once, writes +faststart and 360 metadata.
-The child gets a scrubbed environment (no R2 keys, no tokens) plus hints it may use:
-EFS_CHROMIUM_GL / EFS_CHROMIUM_FLAGS (the GL back-end the probe found) and EFS_VIDEO_ENCODER.
+The child gets a scrubbed environment (no R2 keys, no tokens) plus EFS_CHROMIUM_FLAGS (JSON array:
+the GL flags the WebGL probe chose, replacing the renderer's defaults), EFS_CHROMIUM_GL (the mode's
+name, for logs) and EFS_VIDEO_ENCODER (h264_nvenc where the GPU has NVENC and the frame fits).
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ import os
 from pathlib import Path
 from typing import Mapping, Sequence
 
-# Where app.py copies the built renderer bundle in the image.
-RENDERER_ROOT = "/opt/efs/renderer"
-RENDERER_ENTRY = f"{RENDERER_ROOT}/dist/cli.js"
+# Where app.py puts the renderer workspaces and their npm packages in the image; the CLI runs
+# from source through tsx.
+RENDERER_ROOT = "/opt/efs/app"
+RENDERER_ENTRY = f"{RENDERER_ROOT}/services/renderer/src/cli.ts"
+RENDERER_NODE = f"{RENDERER_ROOT}/node_modules/.bin/tsx"
 
 # Environment variables the renderer may see (no R2 keys, no auth tokens).
 ENV_ALLOWLIST = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "NVIDIA_DRIVER_CAPABILITIES", "NVIDIA_VISIBLE_DEVICES", "LD_LIBRARY_PATH", "VK_ICD_FILENAMES", "__EGL_VENDOR_LIBRARY_DIRS", "EFS_CHROMIUM_PATH")
@@ -68,8 +71,9 @@ def concat_argv(
 # The child environment: allow-listed variables only, plus the GL choice.
 def child_env(parent: Mapping[str, str], gl_mode: str, gl_flags: Sequence[str], encoder: str | None = None) -> dict[str, str]:
     env = {k: v for k, v in parent.items() if k in ENV_ALLOWLIST}
-    env["EFS_CHROMIUM_GL"] = gl_mode
-    env["EFS_CHROMIUM_FLAGS"] = json.dumps(list(gl_flags))
+    if gl_flags:
+        env["EFS_CHROMIUM_GL"] = gl_mode
+        env["EFS_CHROMIUM_FLAGS"] = json.dumps(list(gl_flags))
     if encoder:
         env["EFS_VIDEO_ENCODER"] = encoder
     return env
@@ -87,3 +91,8 @@ def write_visual(visual: dict, directory: Path) -> Path | None:
 # The renderer entry: $EFS_RENDERER_ENTRY when set (local runs, tests), else the image path.
 def renderer_entry(env: Mapping[str, str] = os.environ) -> str:
     return env.get("EFS_RENDERER_ENTRY") or RENDERER_ENTRY
+
+
+# The program that runs the entry: $EFS_RENDERER_NODE when set, else the image's tsx.
+def renderer_node(env: Mapping[str, str] = os.environ) -> str:
+    return env.get("EFS_RENDERER_NODE") or RENDERER_NODE

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Callable, Mapping, Sequence
 
-from . import storage, timeouts
+from . import renderer_cli, storage, timeouts
 from .chromium import choose_gl, probe_webgl
 from .pipeline import Runtime, Storage
 from .process import run_process
@@ -15,7 +15,7 @@ def build_runtime(
     env: Mapping[str, str],
     *,
     run: Callable[[Sequence[str], Mapping[str, str], float], None] = run_process,
-    node: str = "node",
+    node: str | None = None,
     render_timeout_s: float = timeouts.RENDER_TIMEOUT_S,
     concat_timeout_s: float = timeouts.CONCAT_TIMEOUT_S,
 ) -> Runtime:
@@ -33,5 +33,5 @@ def build_runtime(
         env=dict(env),
         render_timeout_s=render_timeout_s,
         concat_timeout_s=concat_timeout_s,
-        node=node,
+        node=node or renderer_cli.renderer_node(env),
     )

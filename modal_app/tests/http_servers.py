@@ -33,6 +33,17 @@ class LocalServer:
         self.thread.join(timeout=10)
 
 
+class QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    # A client that hangs up early (oversize download refused) is expected, not an error.
+    def handle_error(self, request, client_address):
+        import sys
+
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)
+
+
 def serve(handler_factory) -> LocalServer:
     holder: dict = {}
 
@@ -52,7 +63,7 @@ def serve(handler_factory) -> LocalServer:
         def do_POST(self):
             handler_factory(self, self._record())
 
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd = QuietServer(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     local = LocalServer(httpd, thread)
     holder["server"] = local

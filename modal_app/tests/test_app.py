@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import importlib.util
 import inspect
+import json
+import subprocess
 import warnings
 
 import pytest
@@ -139,11 +141,33 @@ def test_image_has_node_chromium_ffmpeg_gl_loaders_and_nvidia_vendor_files(mod):
     assert any("ethereal" in repr(m) for m in mounts)
 
 
-def test_importing_without_the_renderer_bundle_works_and_adds_no_bundle(mod):
-    local, _ = mod.RENDERER_BUNDLE[0]
-    _, mounts = image_layers(raw(mod.render_job)._spec.image)
-    if not local.is_dir():
-        assert not any("renderer" in repr(m) for m in mounts)
+def test_image_ships_the_renderer_workspaces_and_exactly_the_npm_packages_it_loads(mod):
+    deps = json.loads(
+        subprocess.run(["node", str(MODAL_APP / "renderer-deps.mjs")], cwd=MODAL_APP.parent, capture_output=True, text=True, check=True, timeout=120).stdout
+    )
+    assert set(mod.RENDERER_NPM) == {*deps["external"], "tsx"}
+    assert sorted(deps["workspaces"]) == sorted(mod.RENDERER_WORKSPACES)
+    lock = json.loads((MODAL_APP.parent / "package-lock.json").read_text())["packages"]
+    for name, version in mod.RENDERER_NPM.items():
+        assert lock[f"node_modules/{name}"]["version"] == version, f"{name}: pin {version} differs from package-lock.json"
+    commands, mounts = image_layers(raw(mod.render_segment_cpu)._spec.image)
+    text = "\n".join(commands)
+    for name, version in mod.RENDERER_NPM.items():
+        assert f"{name}@{version}" in text
+    for ws in mod.RENDERER_WORKSPACES:
+        assert f"ln -sfn ../../{ws} /opt/efs/app/node_modules/@efs/{ws.split('/')[1]}" in text
+    mounted = "\n".join(repr(m) for m in mounts)
+    for ws in mod.RENDERER_WORKSPACES:
+        assert f"/opt/efs/app/{ws}" in mounted
+    assert "services/web" not in mounted and "services/worker" not in mounted
+
+
+def test_renderer_entry_in_the_image_exists_in_the_repo(mod):
+    from ethereal import renderer_cli
+
+    rel = renderer_cli.RENDERER_ENTRY.removeprefix(renderer_cli.RENDERER_ROOT + "/")
+    assert (MODAL_APP.parent / rel).is_file()
+    assert renderer_cli.RENDERER_NODE == f"{renderer_cli.RENDERER_ROOT}/node_modules/.bin/tsx"
 
 
 def test_segment_function_choice_follows_the_request(mod):

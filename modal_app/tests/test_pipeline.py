@@ -199,3 +199,29 @@ def test_gather_cancels_the_rest_when_the_deadline_passes():
 
 def test_segment_keys_sit_next_to_the_output():
     assert segment_key("renders/j/output.mp4", 3) == "renders/j/output.parts/0003.ts"
+
+
+def test_real_renderer_cli_renders_two_chunks_and_concatenates_through_the_pipeline(hook, s3_server, tmp_path):
+    """The actual services/renderer CLI (tsx, Debian Chromium with SwiftShader, ffmpeg) driven
+    with the argv renderer_cli builds: 1 s of audio as two chunks, then concat."""
+    repo = Path(__file__).resolve().parents[2]
+    tsx = repo / "node_modules/.bin/tsx"
+    assert tsx.exists(), "run `npm ci` first: the renderer CLI runs through tsx"
+    src = tmp_path / "a.m4a"
+    subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "sine=frequency=220:duration=1", "-c:a", "aac", str(src)], check=True)
+    server = file_server({"a.m4a": src})
+    try:
+        import os
+
+        env = {**s3_server.env(), "PATH": os.environ["PATH"], "HOME": str(tmp_path), "TMPDIR": str(tmp_path), "EFS_RENDERER_NODE": str(tsx), "EFS_RENDERER_ENTRY": str(repo / "services/renderer/src/cli.ts")}
+        rt = build_runtime(env, run=lambda argv, e, t: run_process(argv, e, t, io.StringIO()), render_timeout_s=300, concat_timeout_s=120)
+        req = request(server.url + "/a.m4a", hook, "job_real")
+        halves = lambda d, fps, fmt, n: [FrameRange(0, 0, 15), FrameRange(1, 15, None)]  # noqa: E731
+        outcome = run_job(req, rt, threads(req, rt), send(req), max_chunks=16, plan=halves)
+    finally:
+        server.stop()
+    assert outcome["status"] == "complete", outcome
+    video = fetch(s3_server, "renders/job_real/output.mp4", tmp_path / "real.mp4")
+    assert streams(video) == ["audio", "video"]
+    assert 30 <= len(frame_hashes(video)) <= 32  # AAC priming can add a frame; the last chunk runs to the end
+    assert json.loads(hook.requests[-1].body)["result"]["format"] == "preview-360p"
