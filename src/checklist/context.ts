@@ -43,7 +43,8 @@ export const TOKEN_HELP: Record<TokenName, string> = {
 export interface Reporter {
   say(message: string): void;
   warn(message: string): void;
-  next(message: string): void;
+  // A next step for the outro; a later message with the same key replaces nothing.
+  next(message: string, key?: string): void;
 }
 
 export interface StepContextInit {
@@ -92,8 +93,8 @@ export class StepContext {
     this.#o.reporter.warn(message);
   }
 
-  next(message: string): void {
-    this.#o.reporter.next(message);
+  next(message: string, key?: string): void {
+    this.#o.reporter.next(message, key);
   }
 
   // A fresh snapshot of the vault.

@@ -25,22 +25,31 @@ export function readJournal(state: VaultState): InitJournal {
   return (state.journal[JOURNAL_KEY] as InitJournal | undefined) ?? {};
 }
 
+// Test-only hooks: name each write point; SIGKILL just before the named one (kill -9 tests).
+export interface JournalHooks {
+  crashAt?: string;
+  onPoint?: (point: string) => void;
+}
+
 /** Journal writes; every write is one atomic vault update (values + journal together). */
 export class Journal {
-  #writes = 0;
   readonly #vault: Vault;
-  readonly #crashAt: number | undefined;
+  readonly #hooks: JournalHooks;
 
-  // `crashAt` (tests only, EFS_TEST_CRASH_AT): SIGKILL this process just before that write.
-  constructor(vault: Vault, crashAt?: number) {
+  constructor(vault: Vault, hooks: JournalHooks = {}) {
     this.#vault = vault;
-    this.#crashAt = crashAt;
+    this.#hooks = hooks;
   }
 
-  // Applies `fn` to the vault draft and the step's record in one locked write.
-  async write(step: string, fn: (rec: StepRecord, draft: VaultDraft) => void): Promise<void> {
-    this.#writes++;
-    if (this.#crashAt !== undefined && this.#writes === this.#crashAt) {
+  // Applies `fn` to the vault draft and the step's record in one locked write; `point`
+  // names the write (e.g. "r2:bucket:intent").
+  async write(
+    step: string,
+    point: string,
+    fn: (rec: StepRecord, draft: VaultDraft) => void,
+  ): Promise<void> {
+    this.#hooks.onPoint?.(point);
+    if (this.#hooks.crashAt === point) {
       process.kill(process.pid, "SIGKILL");
       await new Promise(() => {});
     }
@@ -58,7 +67,7 @@ export class Journal {
 
   // Records that `resource` is about to be created remotely.
   intent(step: string, resource: string): Promise<void> {
-    return this.write(step, (rec) => {
+    return this.write(step, `${step}:${resource}:intent`, (rec) => {
       rec.resources[resource] = { ...rec.resources[resource], intentAt: now() };
     });
   }
@@ -70,7 +79,7 @@ export class Journal {
     id: string,
     values: Record<string, string> = {},
   ): Promise<void> {
-    return this.write(step, (rec, draft) => {
+    return this.write(step, `${step}:${resource}:record`, (rec, draft) => {
       rec.resources[resource] = { ...rec.resources[resource], id, doneAt: now() };
       for (const [k, v] of Object.entries(values)) draft.set(k, v, { source: step });
     });
@@ -78,14 +87,14 @@ export class Journal {
 
   // Stores values without a resource (generated secrets, URLs).
   store(step: string, values: Record<string, string>): Promise<void> {
-    return this.write(step, (_rec, draft) => {
+    return this.write(step, `${step}:store:${Object.keys(values).join(",")}`, (_rec, draft) => {
       for (const [k, v] of Object.entries(values)) draft.set(k, v, { source: step });
     });
   }
 
   // Marks the step started (before its first change) or done.
   mark(step: string, status: StepRecord["status"]): Promise<void> {
-    return this.write(step, (rec) => {
+    return this.write(step, `${step}:mark:${status}`, (rec) => {
       rec.status = status;
       rec.at = now();
     });
@@ -94,15 +103,8 @@ export class Journal {
   // Records pushes of vault variables to a target (e.g. "vercel").
   pushed(step: string, target: string, names: readonly string[]): Promise<void> {
     if (names.length === 0) return Promise.resolve();
-    return this.write(step, (_rec, draft) => {
+    return this.write(step, `${step}:pushed:${target}`, (_rec, draft) => {
       for (const n of names) draft.recordPush(n, target);
-    });
-  }
-
-  // Forgets a step (for --force-step): its resources are adopted again by name.
-  reset(step: string): Promise<void> {
-    return this.write(step, (rec) => {
-      rec.status = "started";
     });
   }
 }

@@ -112,7 +112,7 @@ export const renderStep: Step = {
       "render",
       stale.map((v) => v.name),
     );
-    if (stale.length) ctx.say(`set ${stale.length} environment variables`);
+    if (stale.length) ctx.say(`set ${stale.map((v) => v.name).join(", ")}`);
     if (stale.length > 0 || created) {
       await ctx.journal.intent("render", "deploy");
       const dep = await api.createDeploy(service.id, since);

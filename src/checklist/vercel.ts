@@ -38,7 +38,7 @@ async function pushEnv(
     "vercel",
     stale.map((v) => v.name),
   );
-  ctx.say(`set ${stale.length} environment variables`);
+  ctx.say(`set ${stale.map((v) => v.name).join(", ")}`);
   return stale.length;
 }
 
