@@ -10,7 +10,9 @@ import { Secret } from "../secret";
 export const LOCAL_KEY_FILE = "local-storage.key";
 
 // config.localStorageSecret, else the data dir's key file (created once, mode 0600).
-export async function resolveLocalStorageSecret(config: Config): Promise<Secret> {
+export async function resolveLocalStorageSecret(
+  config: Pick<Config, "localStorageSecret" | "dataDir">,
+): Promise<Secret> {
   if (config.localStorageSecret) return config.localStorageSecret;
   await mkdir(config.dataDir, { recursive: true });
   const file = join(config.dataDir, LOCAL_KEY_FILE);
