@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { type Config, ConfigError } from "@efs/core/config";
 import { type Env, intVar, plainVar } from "@efs/core/config/read";
-import type { Secret } from "@efs/core/secret";
+import { Secret } from "@efs/core/secret";
 
 export const WORKER_VERSION = "0.1.0";
 export const DEFAULT_POLL_MS = 3000;
@@ -44,6 +44,15 @@ export interface WorkerOptions {
   tmpRoot: string;
 }
 
+// The token the local renderer expects (it reads RENDERER_AUTH_TOKEN, else MODAL_AUTH_TOKEN).
+function localRendererToken(config: Config, env: Env): Secret | null {
+  const own = plainVar(env, "RENDERER_AUTH_TOKEN");
+  if (own !== null) return new Secret(own);
+  return (
+    config.modal?.authToken ?? (env.MODAL_AUTH_TOKEN ? new Secret(env.MODAL_AUTH_TOKEN) : null)
+  );
+}
+
 // Builds WorkerOptions; throws a one-line ConfigError naming the bad variable.
 export function workerOptions(config: Config, env: Env, tmpRoot: string): WorkerOptions {
   const leaseMs = intVar(env, "WORKER_LEASE_MS", 1000, 3_600_000) ?? 60_000;
@@ -66,7 +75,7 @@ export function workerOptions(config: Config, env: Env, tmpRoot: string): Worker
           backend: "local",
           submitUrl: `${config.rendererUrl.replace(/\/$/, "")}/submit`,
           statusUrl: `${config.rendererUrl.replace(/\/$/, "")}/status`,
-          authToken: config.modal?.authToken ?? null,
+          authToken: localRendererToken(config, env),
         };
   return Object.freeze({
     workerId:

@@ -26,8 +26,16 @@ describe("render dispatch to the local renderer + reconciliation", () => {
   const jobs: Record<string, Job> = {};
 
   beforeAll(async () => {
-    renderer = await startFakeRenderer({ submit: "/submit", status: "/status" });
-    stack = await createStack({ RENDER_BACKEND: "local", RENDERER_URL: renderer.server.url });
+    renderer = await startFakeRenderer({
+      submit: "/submit",
+      status: "/status",
+      token: "local-token-xyz",
+    });
+    stack = await createStack({
+      RENDER_BACKEND: "local",
+      RENDERER_URL: renderer.server.url,
+      RENDERER_AUTH_TOKEN: "local-token-xyz",
+    });
     audioId = await seedAudio(stack);
     const create = async (name: string, extra: Record<string, unknown> = {}) => {
       jobs[name] = await stack.store.create(render(audioId, extra));
@@ -86,7 +94,7 @@ describe("render dispatch to the local renderer + reconciliation", () => {
     expect(Object.keys(sent.body).sort()).toEqual(Object.keys(shape).sort());
     for (const [k, v] of Object.entries(shape)) expect(typeof sent.body[k], k).toBe(typeof v);
     expect(sent.body).toMatchObject({
-      auth_token: "",
+      auth_token: "local-token-xyz",
       job_id: job.id,
       config: { preset: "ethereal-flame", format: "preview-360p", fps: 30 },
       output_key: `renders/${job.id}/output.mp4`,
@@ -160,6 +168,8 @@ describe("render dispatch to the local renderer + reconciliation", () => {
   it("authenticates status calls and asks for the right call id", () => {
     const call = renderer.statusCalls.find((c) => c.callId === `call-${jobs.deadline!.id}`);
     expect(call?.path).toMatch(/^\/status\?call_id=call-/);
+    expect(call?.authorization).toBe("Bearer local-token-xyz");
+    expect(worker.output.join("\n")).not.toContain("local-token-xyz");
   });
 
   it("never lets the lease reaper fail a dispatched render; the render deadline does", async () => {
@@ -198,6 +208,7 @@ describe("render dispatch to Modal", () => {
       submit: "/ethereal-submit",
       status: "/ethereal-status",
       gpu: "T4",
+      token: "modal-test-token-123",
     });
     const stack = await createStack({
       RENDER_BACKEND: "modal",

@@ -34,6 +34,8 @@ export async function startFakeRenderer(paths: {
   submit: string;
   status: string;
   gpu?: string;
+  /** When set, submit needs this auth_token and status this Bearer token (else 401). */
+  token?: string;
 }): Promise<FakeRenderer> {
   const server = await startServer();
   const submits: FakeRenderer["submits"] = [];
@@ -43,6 +45,9 @@ export async function startFakeRenderer(paths: {
   server.route(paths.submit, async (req, res) => {
     const body = await readJson(req);
     submits.push({ path: req.url ?? "", body });
+    if (paths.token !== undefined && body.auth_token !== paths.token) {
+      return send(res, { status: 401, body: { error: "invalid auth_token" } });
+    }
     const jobId = String(body.job_id);
     const queue = submitAnswers.get(jobId) ?? [];
     const answer =
@@ -57,6 +62,9 @@ export async function startFakeRenderer(paths: {
   server.route(paths.status, (req, res) => {
     const callId = new URL(req.url ?? "/", "http://x").searchParams.get("call_id") ?? "";
     statusCalls.push({ path: req.url ?? "", callId, authorization: req.headers.authorization });
+    if (paths.token !== undefined && req.headers.authorization !== `Bearer ${paths.token}`) {
+      return send(res, { status: 401, body: { error: "invalid token" } });
+    }
     const body = statuses.get(callId.replace(/^call-/, "")) ?? {
       status: "unknown",
       error: "no such call",
