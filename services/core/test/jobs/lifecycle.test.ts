@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Job, JobStore } from "../../src/jobs/types";
-import { type Clock, fakeClock, type TempDb, tempDb } from "./helpers";
+import { type Clock, fakeClock, fixture, runTogether, type TempDb, tempDb } from "./helpers";
 
 let db: TempDb;
 let clock: Clock;
@@ -100,6 +100,29 @@ describe("job lifecycle", () => {
       expect(final?.result).toEqual(completed ? { ok: true } : null);
     }
     expect(winners).toEqual(new Set(["complete", "cancel"]));
+  });
+
+  it("lets exactly one of two processes racing cancel and complete win, job by job", async () => {
+    const real = await db.open();
+    const ids: string[] = [];
+    for (let i = 0; i < 80; i++) {
+      await real.create({ type: "ingest", payload: {} });
+      const job = await real.claim({ owner: "w1", leaseMs: 600_000 });
+      if (job) ids.push(job.id);
+    }
+    // the canceller walks the list backwards so the two meet in the middle
+    const [completedOut, cancelledOut] = await runTogether(fixture("racer.ts"), [
+      [db.url, "complete", "w1", ids.join(",")],
+      [db.url, "cancel", "ui", [...ids].reverse().join(",")],
+    ]);
+    const completed = new Set(JSON.parse(completedOut ?? "[]") as string[]);
+    const cancelled = new Set(JSON.parse(cancelledOut ?? "[]") as string[]);
+    for (const id of ids) {
+      expect(completed.has(id) !== cancelled.has(id), id).toBe(true);
+      const job = await real.get(id);
+      expect(job?.status).toBe(completed.has(id) ? "complete" : "cancelled");
+      expect(job?.result).toEqual(completed.has(id) ? { by: "w1" } : null);
+    }
   });
 
   it("cancels a processing job at once and the worker learns it from its heartbeat", async () => {
