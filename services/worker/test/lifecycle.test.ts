@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { alive, slowYtdlp, waitForPid, waitGone } from "./helpers/fake-ytdlp";
+import { alive, slowYtdlp, startedPids, waitForPid, waitGone } from "./helpers/fake-ytdlp";
 import { startServer, type TestServer } from "./helpers/http-server";
 import { ffmpeg } from "./helpers/media";
 import { createStack, listKeys, type Stack } from "./helpers/stack";
@@ -116,6 +116,31 @@ describe("worker lifecycle (real processes)", () => {
     expect(await listKeys(stack.storage, `audio/${job.id}/`)).toEqual([]);
     w.child.kill("SIGTERM");
     expect((await w.exited).code).toBe(0);
+  });
+
+  it("runs at most WORKER_CONCURRENCY jobs at once", async () => {
+    servePage();
+    const fake = await slowYtdlp(stack.dir);
+    const ids = [(await pageJob()).id, (await pageJob()).id, (await pageJob()).id];
+    const w = stack.startWorker({
+      EFS_TEST_SSRF_ALLOW: server.hostPort,
+      YTDLP_PATH: fake,
+      WORKER_CONCURRENCY: "2",
+      WORKER_SHUTDOWN_GRACE_MS: "0",
+    });
+    const until = Date.now() + 30_000;
+    while ((await startedPids(stack.dir)).length < 2 && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await new Promise((r) => setTimeout(r, 1500));
+    const pids = await startedPids(stack.dir);
+    expect(pids).toHaveLength(2);
+    expect(pids.every(alive)).toBe(true);
+    const statuses = await Promise.all(ids.map(async (id) => (await stack.store.get(id))?.status));
+    expect(statuses.sort()).toEqual(["pending", "processing", "processing"]);
+    w.child.kill("SIGTERM");
+    expect((await w.exited).code).toBe(0);
+    for (const pid of pids) await waitGone(pid, 5_000);
   });
 
   it("on SIGTERM stops claiming and lets a running job finish, then exits 0", async () => {

@@ -6,7 +6,9 @@ import { join } from "node:path";
 // Writes a fake that sleeps `sleepSec` after recording its pid in <dir>/ytdlp.pid.
 export async function slowYtdlp(dir: string, sleepSec = 120): Promise<string> {
   const path = join(dir, "yt-dlp-slow");
-  await writeFile(path, `#!/bin/sh\necho $$ > "${join(dir, "ytdlp.pid")}"\nsleep ${sleepSec}\n`);
+  const pid = join(dir, "ytdlp.pid");
+  const all = join(dir, "ytdlp.pids");
+  await writeFile(path, `#!/bin/sh\necho $$ > "${pid}"\necho $$ >> "${all}"\nsleep ${sleepSec}\n`);
   await chmod(path, 0o755);
   return path;
 }
@@ -20,6 +22,12 @@ export async function waitForPid(dir: string, timeoutMs = 30_000): Promise<numbe
     if (Date.now() > until) throw new Error("the fake yt-dlp never started");
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+// Every pid the slow fake recorded so far (one line per started yt-dlp).
+export async function startedPids(dir: string): Promise<number[]> {
+  const text = await readFile(join(dir, "ytdlp.pids"), "utf8").catch(() => "");
+  return text.split("\n").filter(Boolean).map(Number);
 }
 
 // True while a process with this pid exists.
