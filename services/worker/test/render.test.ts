@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type { Job } from "@efs/core/jobs/types";
 import type { LocalStorage } from "@efs/core/storage/local";
 import { deriveJobToken } from "@efs/core/webhook-auth";
+import { parseSubmit } from "@efs/renderer/server/submit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeRenderer, startFakeRenderer } from "./helpers/fake-renderer";
 import { seedAudio } from "./helpers/seed-audio";
@@ -102,6 +103,16 @@ describe("render dispatch to the local renderer + reconciliation", () => {
       webhook_token: deriveJobToken(TEST_WEBHOOK_SECRET, job.id),
     });
     expect(sent.body.webhook_token).not.toContain(TEST_WEBHOOK_SECRET);
+    // The local renderer's own validation accepts exactly what the worker sent.
+    expect(parseSubmit(sent.body)).toMatchObject({
+      jobId: job.id,
+      preset: "ethereal-flame",
+      format: "preview-360p",
+      fps: 30,
+      audioUrl: sent.body.audio_url,
+      outputKey: `renders/${job.id}/output.mp4`,
+      webhookToken: sent.body.webhook_token,
+    });
     const url = new URL(String(sent.body.audio_url));
     const key = decodeURIComponent(url.pathname.replace(/^\/api\/storage\//, ""));
     expect(key).toBe(`audio/${audioId}/master.wav`);
