@@ -136,8 +136,10 @@ def build_image() -> modal.Image:
 
 
 app = modal.App(APP_NAME, image=build_image())
-r2_secret = modal.Secret.from_name(R2_SECRET_NAME)
-auth_secret = modal.Secret.from_name(AUTH_SECRET_NAME)
+# required_keys: a deploy fails naming the missing key instead of a render failing later.
+R2_KEYS = ["R2_ACCOUNT_ID", "R2_ACCESS_KEY_ID", "R2_SECRET_ACCESS_KEY", "R2_BUCKET_NAME"]
+r2_secret = modal.Secret.from_name(R2_SECRET_NAME, required_keys=R2_KEYS)
+auth_secret = modal.Secret.from_name(AUTH_SECRET_NAME, required_keys=["MODAL_AUTH_TOKEN"])
 
 
 def _json(status: int, body: dict[str, Any]) -> Any:

@@ -95,6 +95,15 @@ def test_secrets_are_the_names_the_env_catalog_targets(mod):
         assert secret_names(fn) == ["r2-credentials"]
 
 
+def test_secrets_require_their_keys_so_a_deploy_names_a_missing_one(mod):
+    def required(fn):
+        (secret,) = raw(fn)._spec.secrets
+        return sorted(inspect.getclosurevars(secret._load).nonlocals["required_keys"])
+
+    assert required(mod.submit) == ["MODAL_AUTH_TOKEN"]
+    assert required(mod.render_job) == sorted(["R2_ACCOUNT_ID", "R2_ACCESS_KEY_ID", "R2_SECRET_ACCESS_KEY", "R2_BUCKET_NAME"])
+
+
 def test_only_the_gpu_segment_function_asks_for_a_gpu_by_default_l40s(mod):
     assert raw(mod.render_segment_gpu)._spec.gpus == "L40S"
     for fn in (mod.render_segment_cpu, mod.render_job, mod.submit, mod.status):
