@@ -9,10 +9,7 @@ export interface CliContext {
   // The root program (for `efs completion`, which walks the command tree).
   readonly program: Command;
   // Runs `handler` for the invoked command `cmd` (the commander action's last argument).
-  run(
-    cmd: Command,
-    handler: (rt: Runtime) => Promise<CommandResult | undefined>,
-  ): Promise<void>;
+  run(cmd: Command, handler: (rt: Runtime) => Promise<CommandResult | undefined>): Promise<void>;
 }
 
 /** Mutable state the entry point reads after parsing. */

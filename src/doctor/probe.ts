@@ -54,5 +54,8 @@ export function probe(
 // The first line matching a version number in a program's --version output.
 export function firstVersionLine(text: string): string {
   const line = text.split("\n").find((l) => /\d+\.\d+/.test(l)) ?? text.split("\n")[0] ?? "";
-  return line.replace(/ Copyright.*$/, "").trim().slice(0, 80);
+  return line
+    .replace(/ Copyright.*$/, "")
+    .trim()
+    .slice(0, 80);
 }

@@ -146,7 +146,13 @@ describe("vault", () => {
     const asked: string[] = [];
     const v = new Vault({
       root: box.project,
-      keys: { env: box.env, askPassphrase: async (m) => (asked.push(m), pass) },
+      keys: {
+        env: box.env,
+        askPassphrase: async (m) => {
+          asked.push(m);
+          return pass;
+        },
+      },
     });
     expect((await v.read()).get("R2_BUCKET_NAME")).toBe("efs-media");
     expect(asked).toHaveLength(1);
