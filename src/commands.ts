@@ -3,12 +3,26 @@
 import type { Command } from "commander";
 import { register as completion } from "./commands/completion";
 import { register as doctor } from "./commands/doctor";
+import { register as down } from "./commands/down";
 import { register as env } from "./commands/env";
 import { register as init } from "./commands/init";
+import { register as logs } from "./commands/logs";
+import { register as smoke } from "./commands/smoke";
+import { register as up } from "./commands/up";
 import { register as vault } from "./commands/vault";
 import type { CliContext } from "./context";
 
 export type Register = (program: Command, ctx: CliContext) => void;
 
 // Order is the order in `efs --help`.
-export const COMMANDS: readonly Register[] = [init, env, vault, doctor, completion];
+export const COMMANDS: readonly Register[] = [
+  init,
+  env,
+  vault,
+  up,
+  down,
+  logs,
+  smoke,
+  doctor,
+  completion,
+];
