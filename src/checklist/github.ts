@@ -33,6 +33,10 @@ export const githubStep: Step = {
   produces: [],
   pushesTo: ["github"],
 
+  async prepare(ctx) {
+    await ctx.token("GITHUB_TOKEN");
+  },
+
   async plan(ctx) {
     const state = await ctx.vault();
     const { present, missing } = varsFor(state, "github");

@@ -44,6 +44,11 @@ export const r2Step: Step = {
   needs: { tokens: ["CLOUDFLARE_API_TOKEN", "CLOUDFLARE_ACCOUNT_ID"], vars: [] },
   produces: ["R2_ACCOUNT_ID", "R2_BUCKET_NAME", "R2_ACCESS_KEY_ID", "R2_SECRET_ACCESS_KEY"],
 
+  async prepare(ctx) {
+    await ctx.token("CLOUDFLARE_API_TOKEN");
+    await ctx.token("CLOUDFLARE_ACCOUNT_ID");
+  },
+
   async plan(ctx) {
     const bucket = ctx.inputs.bucket;
     const tokenName = r2TokenName(bucket);

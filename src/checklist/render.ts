@@ -42,6 +42,10 @@ export const renderStep: Step = {
   produces: ["RENDER_DEPLOY_HOOK_URL"],
   pushesTo: ["render"],
 
+  async prepare(ctx) {
+    await ctx.token("RENDER_API_KEY");
+  },
+
   async plan(ctx) {
     const name = ctx.inputs.renderService;
     const items = [

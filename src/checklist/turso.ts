@@ -81,6 +81,12 @@ export const tursoStep: Step = {
   needs: { tokens: ["TURSO_API_TOKEN (or a turso CLI login)"], vars: [] },
   produces: ["TURSO_DATABASE_URL", "TURSO_AUTH_TOKEN"],
 
+  async prepare(ctx) {
+    if (!ctx.given("TURSO_API_TOKEN") && !(await ctx.tursoCli().isLoggedIn())) {
+      await ctx.token("TURSO_API_TOKEN");
+    }
+  },
+
   async plan(ctx) {
     const { db, tursoGroup, region } = ctx.inputs;
     const items = [

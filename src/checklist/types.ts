@@ -44,6 +44,8 @@ export interface Step {
   readonly produces: readonly string[];
   // Targets this step pushes vault variables to (a finished step re-runs when one is stale).
   readonly pushesTo?: readonly Target[];
+  // Interactive runs only, before planning: ask for the credentials this step lacks.
+  prepare?(ctx: StepContext): Promise<void>;
   plan(ctx: StepContext): Promise<StepPlan>;
   apply(ctx: StepContext): Promise<void>;
   // Read-only checks after apply; returns problems (empty = verified).

@@ -64,6 +64,10 @@ export const vercelStep: Step = {
   produces: ["VERCEL_TOKEN", "VERCEL_ORG_ID", "VERCEL_PROJECT_ID", "NEXT_PUBLIC_APP_URL"],
   pushesTo: ["vercel"],
 
+  async prepare(ctx) {
+    await ctx.token("VERCEL_TOKEN");
+  },
+
   async plan(ctx) {
     const name = ctx.inputs.vercelProject;
     const items = [

@@ -124,6 +124,7 @@ export async function init(rt: Runtime, args: InitArgs): Promise<CommandResult> 
         planned.push({ name: step.name, title: step.title, status: "done", items: [], needs });
         continue;
       }
+      if (rt.prompter.interactive && !args.plan) await step.prepare?.(ctx);
       const plan = await step.plan(ctx).catch((e) => {
         throw asEfsError(e, step.name);
       });

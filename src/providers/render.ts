@@ -45,6 +45,8 @@ export interface RenderClient {
   createWorker(args: CreateServiceArgs): Promise<{ service: RenderService; adopted: boolean }>;
   listEnvVars(serviceId: string): Promise<{ key: string; value: string }[]>;
   setEnvVar(serviceId: string, key: string, value: string): Promise<void>;
+  // Deletes one variable (DELETE /env-vars/{key}); a missing key is not an error.
+  deleteEnvVar(serviceId: string, key: string): Promise<void>;
   listDeploys(serviceId: string, limit?: number): Promise<RenderDeploy[]>;
   createDeploy(serviceId: string, since: Date): Promise<RenderDeploy | undefined>;
 }
@@ -164,6 +166,13 @@ export function createRenderClient(opts: RenderOptions): RenderClient {
         operation: `set ${key}`,
         body: { value },
         secrets: [value],
+      });
+    },
+
+    async deleteEnvVar(serviceId, key) {
+      await http.request("DELETE", `/services/${serviceId}/env-vars/${encodeURIComponent(key)}`, {
+        operation: `delete ${key}`,
+        accept: [404],
       });
     },
 

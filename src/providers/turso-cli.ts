@@ -33,7 +33,10 @@ export function createTursoCli(env?: Record<string, string | undefined>): TursoC
         await turso(["db", "list"]);
         return true;
       } catch (err) {
-        if (err instanceof ProviderError && /not logged in/.test(err.message)) return false;
+        // Not logged in (the exit-0 trap) or not installed: either way, no CLI login.
+        if (err instanceof ProviderError && /not logged in|not installed/.test(err.message)) {
+          return false;
+        }
         throw err;
       }
     },

@@ -46,6 +46,10 @@ export interface VercelClient {
   }): Promise<{ project: VercelProject; existed: boolean }>;
   listEnv(project: string): Promise<VercelEnv[]>;
   upsertEnv(project: string, vars: VercelEnvInput[]): Promise<VercelEnv[]>;
+  // One variable decrypted (GET /v1/projects/{p}/env/{id}); undefined for sensitive ones.
+  readEnv(project: string, id: string): Promise<string | undefined>;
+  // Deletes one variable by id (DELETE /v9/projects/{p}/env/{id}).
+  deleteEnv(project: string, id: string): Promise<void>;
   listProductionDeployments(projectId: string): Promise<VercelDeployment[]>;
 }
 
@@ -170,6 +174,25 @@ export function createVercelClient(opts: VercelOptions): VercelClient {
       }
       const created = res.data.created;
       return Array.isArray(created) ? created : [created];
+    },
+
+    async readEnv(project, id) {
+      const res = await http.request<{ value?: string; decrypted?: boolean; type?: string }>(
+        "GET",
+        `/v1/projects/${p(project)}/env/${encodeURIComponent(id)}`,
+        { operation: "read an environment variable", query: q() },
+      );
+      return res.data.type === "sensitive" || res.data.decrypted !== true
+        ? undefined
+        : res.data.value;
+    },
+
+    async deleteEnv(project, id) {
+      await http.request("DELETE", `/v9/projects/${p(project)}/env/${encodeURIComponent(id)}`, {
+        operation: "delete an environment variable",
+        query: q(),
+        accept: [404],
+      });
     },
 
     async listProductionDeployments(projectId) {

@@ -86,7 +86,9 @@ export function route(
     const m = method.toUpperCase();
     const record = (status: number, outcome: "ok" | "fault" | "error") =>
       state.calls.push({ provider, method: m, path: u.pathname, status, outcome });
-    const fault = pickFault(state, provider, m, u.pathname);
+    // Fake CLIs stand in for real ones that retry on their own: no faults for them.
+    const fromFakeCli = request.headers.get("x-efs-fake-cli") === "1";
+    const fault = fromFakeCli ? undefined : pickFault(state, provider, m, u.pathname);
     const faultResponse = (status: number, retryAfter?: string) =>
       fail(
         provider,

@@ -152,6 +152,22 @@ export function vercelHandlers(state: EmulatorState, base: string) {
         { status: 201 },
       );
     }),
+    // Decrypted read of one variable; sensitive values are never returned.
+    r("get", "/v1/projects/:id/env/:envId", (ctx, owner) => {
+      const p = find(ctx.params.id, owner);
+      const e = p?.envs.find((x) => x.id === ctx.params.envId);
+      if (!p || !e) return notFound();
+      return e.type === "sensitive"
+        ? HttpResponse.json({ ...showEnv(e), decrypted: false })
+        : HttpResponse.json({ ...e, decrypted: true });
+    }),
+    r("delete", "/v9/projects/:id/env/:envId", (ctx, owner) => {
+      const p = find(ctx.params.id, owner);
+      const i = p ? p.envs.findIndex((x) => x.id === ctx.params.envId) : -1;
+      if (!p || i < 0) return notFound();
+      const [gone] = p.envs.splice(i, 1);
+      return HttpResponse.json(showEnv(gone!));
+    }),
     r("get", "/v6/deployments", (ctx, owner) => {
       const projectId = ctx.url.searchParams.get("projectId");
       const list = v.deployments.filter(
