@@ -23,8 +23,16 @@ async function runInit(
   let stdout = "";
   let stderr = "";
   const io = {
-    stdout: { write: (s: string) => void (stdout += s) },
-    stderr: { write: (s: string) => void (stderr += s) },
+    stdout: {
+      write: (s: string) => {
+        stdout += s;
+      },
+    },
+    stderr: {
+      write: (s: string) => {
+        stderr += s;
+      },
+    },
     stdin: Object.assign(new PassThrough(), { isTTY: true }),
     env: {
       HOME: box.home,
