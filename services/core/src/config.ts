@@ -24,7 +24,7 @@ export const DEFAULT_DATA_DIR = ".efs/local";
 export const DEFAULT_RENDERER_URL = "http://127.0.0.1:3100";
 export const DEFAULT_PORT = 3000;
 export const DEFAULT_WORKER_CONCURRENCY = 1;
-export const DEFAULT_WORKER_POLL_MS = 1000;
+export const DEFAULT_WORKER_POLL_MS = 3000;
 /** HMAC label for deriving the local-storage URL key from INTERNAL_WEBHOOK_SECRET. */
 export const LOCAL_STORAGE_KEY_LABEL = "efs/local-storage-url-signing/v1";
 

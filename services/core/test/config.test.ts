@@ -74,7 +74,7 @@ describe("loadConfig: local defaults", () => {
       port: 3000,
       appUrl: "http://localhost:3000",
       rendererUrl: "http://127.0.0.1:3100",
-      worker: { concurrency: 1, pollMs: 1000 },
+      worker: { concurrency: 1, pollMs: 3000 },
       webhookSecret: null,
       localStorageSecret: null,
       r2: null,
