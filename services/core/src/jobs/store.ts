@@ -4,7 +4,7 @@
 import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Client, createClient } from "@libsql/client";
+import type { Client } from "@libsql/client";
 import { type Config, jobStoreUrl } from "../config";
 import { Secret } from "../secret";
 import { type BackoffPolicy, DEFAULT_BACKOFF } from "./backoff";
@@ -65,6 +65,11 @@ async function connect(opts: JobStoreOptions): Promise<Client> {
   const token = opts.authToken instanceof Secret ? opts.authToken.reveal() : opts.authToken;
   const isFile = opts.url.startsWith("file:");
   if (isFile) await ensureParentDir(opts.url);
+  // Remote Turso goes over HTTP/WebSockets (`@libsql/client/web`, no native module, safe in
+  // serverless functions); only file: databases load the native `libsql` binding.
+  const { createClient } = isFile
+    ? await import("@libsql/client")
+    : await import("@libsql/client/web");
   const client = createClient({
     url: opts.url,
     ...(token ? { authToken: token } : {}),
