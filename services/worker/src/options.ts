@@ -99,7 +99,7 @@ export function workerOptions(config: Config, env: Env, tmpRoot: string): Worker
       target,
       appUrl: config.appUrl,
       webhookSecret: config.webhookSecret,
-      deadlineMs: intVar(env, "RENDER_DEADLINE_MS", 1000, 7 * 86_400_000) ?? 3 * 3_600_000,
+      deadlineMs: intVar(env, "RENDER_DEADLINE_MS", 1000, 7 * 86_400_000) ?? 6 * 3_600_000,
       signedUrlTtlSec: intVar(env, "RENDER_AUDIO_URL_TTL_SEC", 60, 7 * 86_400) ?? 6 * 3600,
     }),
     tmpRoot,
