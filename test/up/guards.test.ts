@@ -1,0 +1,147 @@
+// Fast checks of `efs up`/`efs smoke`/`efs down` guards that need no running studio: --clean
+// asks first and deletes only with --yes, a held port is refused before anything starts,
+// smoke against an unreachable app fails the health stage with its own exit code, local
+// secrets are generated once (0600) and kept, and the web build staleness check.
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
+import { createServer, type Server } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { webBuildReason } from "../../src/up/build";
+import { loadOrCreateSecrets } from "../../src/up/secrets";
+import { cleanEnv, efs, envelope, freePort } from "./helpers";
+
+let root: string;
+let held: Server;
+let heldPort: number;
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), "efs-up-guards-"));
+  held = createServer();
+  await new Promise<void>((r) => held.listen(0, "127.0.0.1", () => r()));
+  heldPort = (held.address() as { port: number }).port;
+});
+
+afterAll(async () => {
+  await new Promise((r) => held.close(r));
+  rmSync(root, { recursive: true, force: true });
+});
+
+function dataDirWithJob(name: string): string {
+  const dir = join(root, name);
+  mkdirSync(join(dir, "storage/audio/x"), { recursive: true });
+  writeFileSync(join(dir, "efs.db"), "db");
+  return dir;
+}
+
+describe("efs up guards", () => {
+  it("--clean without --yes in a non-interactive run asks for --yes and deletes nothing", async () => {
+    const dir = dataDirWithJob("keep");
+    const r = await efs(
+      ["up", "--clean", "--no-build", "--port", String(heldPort), "--data-dir", dir],
+      {
+        env: cleanEnv(root),
+      },
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--yes");
+    expect(readFileSync(join(dir, "efs.db"), "utf8")).toBe("db");
+  }, 60_000);
+
+  it("--clean --yes wipes the data dir, then refuses a port another program holds", async () => {
+    const dir = dataDirWithJob("wipe");
+    const r = await efs(
+      ["up", "--clean", "--yes", "--no-build", "--port", String(heldPort), "--data-dir", dir],
+      { env: cleanEnv(root) },
+    );
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`deleted ${dir}`);
+    expect(r.stderr).toContain(`port ${heldPort} is already in use by another program`);
+    expect(r.stderr).toContain("--port");
+    expect(() => statSync(join(dir, "efs.db"))).toThrow();
+  }, 60_000);
+
+  it("rejects a bad --workers value naming the flag", async () => {
+    const r = await efs(["up", "--workers", "0"], { env: cleanEnv(root) });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--workers must be a whole number from 1 to 16");
+  }, 60_000);
+
+  it("efs down with nothing running says so and succeeds", async () => {
+    const r = await efs(["down", "--data-dir", join(root, "none"), "--json"], {
+      env: cleanEnv(root),
+    });
+    expect(r.code).toBe(0);
+    expect(envelope<{ running: boolean }>(r).data.running).toBe(false);
+  }, 60_000);
+});
+
+describe("efs smoke failure reporting", () => {
+  it("fails the health stage with exit 10, skips the rest and names the check to run", async () => {
+    const port = await freePort();
+    const r = await efs(["smoke", "--url", `http://127.0.0.1:${port}`, "--json"], {
+      env: cleanEnv(root),
+    });
+    expect(r.code).toBe(10);
+    const out = envelope<{
+      ok: boolean;
+      failedStage: string;
+      stages: { id: string; status: string; detail: string }[];
+      failure: { exitCode: number; verify: string; cause: string };
+    }>(r);
+    expect(out.data.ok).toBe(false);
+    expect(out.data.failedStage).toBe("health");
+    expect(out.data.failure).toMatchObject({ exitCode: 10, verify: "efs verify vercel" });
+    expect(out.data.failure.cause).toContain("efs up");
+    expect(out.data.stages.find((s) => s.id === "health")?.detail).toContain("cannot reach");
+    expect(out.data.stages.filter((s) => s.status === "skip").map((s) => s.id)).toEqual([
+      "session",
+      "upload",
+      "ingest",
+      "playback",
+      "render",
+      "download",
+    ]);
+  }, 60_000);
+
+  it("production without a URL in the vault or --url is a usage error naming --url", async () => {
+    const project = join(root, "empty-project");
+    mkdirSync(project, { recursive: true });
+    const r = await efs(["smoke", "--target", "production"], { env: cleanEnv(root), cwd: project });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--url");
+  }, 60_000);
+});
+
+describe("local secrets and build staleness", () => {
+  it("generates the secrets once with mode 0600 and returns the same values after", () => {
+    const file = join(root, "sec/secrets.json");
+    const a = loadOrCreateSecrets(file);
+    expect(a.INTERNAL_WEBHOOK_SECRET).toMatch(/^[0-9a-f]{64}$/);
+    expect(a.LOCAL_STORAGE_SECRET).toMatch(/^[0-9a-f]{64}$/);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(loadOrCreateSecrets(file)).toEqual(a);
+  });
+
+  it("says the web app needs a build when BUILD_ID is missing or a source is newer", () => {
+    const repo = join(root, "repo");
+    mkdirSync(join(repo, "services/web/app"), { recursive: true });
+    mkdirSync(join(repo, "services/web/.next"), { recursive: true });
+    writeFileSync(join(repo, "services/web/app/page.tsx"), "x");
+    expect(webBuildReason(repo)).toMatch(/BUILD_ID missing/);
+    writeFileSync(join(repo, "services/web/.next/BUILD_ID"), "id");
+    const past = new Date(Date.now() - 60_000);
+    utimesSync(join(repo, "services/web/app/page.tsx"), past, past);
+    expect(webBuildReason(repo)).toBeNull();
+    writeFileSync(join(repo, "services/web/app/page.tsx"), "y");
+    expect(webBuildReason(repo)).toBe("services/web/app/page.tsx changed since the last build");
+  });
+});
