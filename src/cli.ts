@@ -23,7 +23,10 @@ process.on("exit", runCleanups);
 const code = await main(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
-  stdin: process.stdin,
+  // Lazy: creating process.stdin costs startup time `efs --help` does not need.
+  get stdin() {
+    return process.stdin;
+  },
   env: process.env,
   cwd: process.cwd(),
   colorDefault: Boolean(process.stderr.isTTY) || Boolean(process.env.FORCE_COLOR),
