@@ -298,4 +298,26 @@ describe("the studio in a browser", () => {
       /sig=/,
     );
   }, 480_000);
+
+  it("fits a phone screen: no sideways scrolling on the library, player, visual and renders pages", async () => {
+    screenshotOnFailure("phone");
+    const phone = await browser.newPage({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+    });
+    await phone.context().addCookies(await page.context().cookies());
+    try {
+      for (const path of ["/", `/audio/${audioId}`, `/visual/${audioId}`, "/renders"]) {
+        await phone.goto(`${web.url}${path}`);
+        await phone.locator("h1").first().waitFor();
+        const overflow = await phone.evaluate(
+          () => document.documentElement.scrollWidth - window.innerWidth,
+        );
+        expect(overflow, path).toBeLessThanOrEqual(0);
+      }
+    } finally {
+      await phone.close();
+    }
+  }, 120_000);
 });
