@@ -50,8 +50,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   redactor.addFromEnv(io.env);
   const state: RunState = { exitCode: 0, command: "" };
   const json = wantsJson(argv);
+  let program: Command | undefined;
   try {
-    const program = buildProgram(io, redactor, state);
+    program = buildProgram(io, redactor, state);
     await program.parseAsync([...argv], { from: "user" });
     return state.exitCode;
   } catch (e) {
@@ -59,7 +60,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       io,
       redactor,
       json,
-      command: state.command || guessCommand(argv),
+      command: state.command || (program ? commandOf(program, argv) : ""),
       debug: argv.includes("--debug"),
       color: io.colorDefault && !io.env.NO_COLOR && !argv.includes("--no-color"),
     });
@@ -138,9 +139,19 @@ function wantsJson(argv: readonly string[]): boolean {
   return (end === -1 ? argv : argv.slice(0, end)).includes("--json");
 }
 
-function guessCommand(argv: readonly string[]): string {
-  return argv
-    .filter((a) => !a.startsWith("-"))
-    .slice(0, 2)
-    .join(" ");
+// The command path named by argv (for errors raised before an action ran).
+function commandOf(program: Command, argv: readonly string[]): string {
+  const path: string[] = [];
+  let cmd = program;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] ?? "";
+    if (a === "--") break;
+    if (a === "--cwd") i++;
+    if (a.startsWith("-")) continue;
+    const sub = cmd.commands.find((c) => c.name() === a || c.aliases().includes(a));
+    if (!sub) break;
+    path.push(sub.name());
+    cmd = sub;
+  }
+  return path.join(" ");
 }

@@ -22,8 +22,7 @@ import {
 let box: Sandbox;
 const values: string[] = [];
 
-// Arguments that make each known command do real work; commands registered later by
-// other modules run with no arguments (they must still answer with a JSON envelope).
+// Arguments that make each of this module's commands do real work (must succeed).
 const ARGS: Record<string, string[]> = {
   "env ls": [],
   "env get": ["INTERNAL_WEBHOOK_SECRET"],
@@ -37,6 +36,11 @@ const ARGS: Record<string, string[]> = {
   doctor: ["--no-webgl"],
   completion: ["bash"],
 };
+// Other modules' commands that are safe to run for real here (nothing running, no tokens);
+// any other command gets an unknown option, so it must answer with a JSON usage error
+// without doing anything (e.g. `efs up` would start the studio).
+const SAFE_OTHERS: Record<string, string[]> = { down: [], logs: [] };
+const PROBE = ["--efs-json-probe"];
 
 function leafCommands(): string[] {
   const noop = { write: () => true };
@@ -101,7 +105,7 @@ describe("every command with --json", () => {
   it.each(commands)(
     "efs %s --json prints one versioned JSON document without vault values",
     async (command) => {
-      const args = ARGS[command] ?? [];
+      const args = ARGS[command] ?? SAFE_OTHERS[command] ?? PROBE;
       const input = command === "env set" ? testToken("new_") : undefined;
       const r = await runEfs(["--cwd", box.project, ...command.split(" "), ...args, "--json"], {
         env: box.env,
