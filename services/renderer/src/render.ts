@@ -241,6 +241,7 @@ export async function renderVideo(o: RenderOptions): Promise<RenderResult> {
   } finally {
     await session.close();
     await rm(tmp, { recursive: true, force: true });
+    await rm(`${o.out}.partial`, { force: true });
   }
 }
 
