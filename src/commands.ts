@@ -10,6 +10,7 @@ import { register as logs } from "./commands/logs";
 import { register as smoke } from "./commands/smoke";
 import { register as up } from "./commands/up";
 import { register as vault } from "./commands/vault";
+import { register as verify } from "./commands/verify";
 import type { CliContext } from "./context";
 
 export type Register = (program: Command, ctx: CliContext) => void;
@@ -17,6 +18,7 @@ export type Register = (program: Command, ctx: CliContext) => void;
 // Order is the order in `efs --help`.
 export const COMMANDS: readonly Register[] = [
   init,
+  verify,
   env,
   vault,
   up,

