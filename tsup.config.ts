@@ -15,5 +15,7 @@ export default defineConfig({
   clean: true,
   outDir: "dist",
   noExternal: ["commander", "kleur"],
-  banner: { js: 'import { createRequire as __efsCreateRequire } from "node:module"; const require = __efsCreateRequire(import.meta.url);' },
+  banner: {
+    js: 'import { createRequire as __efsCreateRequire } from "node:module"; const require = __efsCreateRequire(import.meta.url);',
+  },
 });

@@ -20,13 +20,27 @@ function log(s: string): void {
 function vercelBin(): string {
   const pkgDir = join(CACHE, "node_modules/vercel");
   const pkgFile = join(pkgDir, "package.json");
-  const installed = existsSync(pkgFile) && (JSON.parse(readFileSync(pkgFile, "utf8")) as { version: string }).version;
+  const installed =
+    existsSync(pkgFile) &&
+    (JSON.parse(readFileSync(pkgFile, "utf8")) as { version: string }).version;
   if (installed !== VERCEL_VERSION) {
     log(`installing vercel@${VERCEL_VERSION} into ${CACHE} (first run only)…`);
     mkdirSync(CACHE, { recursive: true });
-    execFileSync("npm", ["install", "--prefix", CACHE, "--no-audit", "--no-fund", "--loglevel=error", `vercel@${VERCEL_VERSION}`], {
-      stdio: ["ignore", "inherit", "inherit"],
-    });
+    execFileSync(
+      "npm",
+      [
+        "install",
+        "--prefix",
+        CACHE,
+        "--no-audit",
+        "--no-fund",
+        "--loglevel=error",
+        `vercel@${VERCEL_VERSION}`,
+      ],
+      {
+        stdio: ["ignore", "inherit", "inherit"],
+      },
+    );
   }
   const pkg = JSON.parse(readFileSync(pkgFile, "utf8")) as { bin: string | Record<string, string> };
   const rel = typeof pkg.bin === "string" ? pkg.bin : (pkg.bin.vercel ?? pkg.bin.vc ?? "");
@@ -35,7 +49,11 @@ function vercelBin(): string {
 
 function timeOnce(args: string[], env: NodeJS.ProcessEnv): number {
   const start = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, args, { env, stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
+  const r = spawnSync(process.execPath, args, {
+    env,
+    stdio: ["ignore", "ignore", "pipe"],
+    encoding: "utf8",
+  });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (r.error) throw r.error;
   return ms;
@@ -50,7 +68,10 @@ function median(xs: number[]): number {
 function main(): void {
   if (!process.argv.includes("--no-build")) {
     log("building efs (npm run build)…");
-    execFileSync("npm", ["run", "-s", "build"], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
+    execFileSync("npm", ["run", "-s", "build"], {
+      cwd: ROOT,
+      stdio: ["ignore", "ignore", "inherit"],
+    });
   }
   const efs = join(ROOT, "bin/efs.js");
   const vercel = vercelBin();
@@ -72,21 +93,33 @@ function main(): void {
       join(project, "seed.env"),
       `INTERNAL_WEBHOOK_SECRET=${randomBytes(32).toString("hex")}\nR2_BUCKET_NAME=efs-bench\nTURSO_AUTH_TOKEN=${randomBytes(24).toString("base64url")}\n`,
     );
-    execFileSync(process.execPath, [efs, "--cwd", project, "env", "import", "seed.env"], { env, stdio: "ignore" });
+    execFileSync(process.execPath, [efs, "--cwd", project, "env", "import", "seed.env"], {
+      env,
+      stdio: "ignore",
+    });
     const cases = {
       efs_help: [efs, "--help"],
       efs_env_ls: [efs, "--cwd", project, "env", "ls"],
       vercel_help: [vercel, "--help"],
     } as const;
-    const times: Record<keyof typeof cases, number[]> = { efs_help: [], efs_env_ls: [], vercel_help: [] };
+    const times: Record<keyof typeof cases, number[]> = {
+      efs_help: [],
+      efs_env_ls: [],
+      vercel_help: [],
+    };
     for (const args of Object.values(cases)) timeOnce([...args], env); // warm the file cache
     for (let i = 0; i < RUNS; i++) {
-      for (const [name, args] of Object.entries(cases) as [keyof typeof cases, readonly string[]][]) {
+      for (const [name, args] of Object.entries(cases) as [
+        keyof typeof cases,
+        readonly string[],
+      ][]) {
         times[name].push(timeOnce([...args], env));
       }
     }
     for (const [name, xs] of Object.entries(times)) {
-      log(`${name.padEnd(12)} median ${median(xs).toFixed(1)} ms  min ${Math.min(...xs).toFixed(1)}  max ${Math.max(...xs).toFixed(1)}  (n=${xs.length})`);
+      log(
+        `${name.padEnd(12)} median ${median(xs).toFixed(1)} ms  min ${Math.min(...xs).toFixed(1)}  max ${Math.max(...xs).toFixed(1)}  (n=${xs.length})`,
+      );
     }
     const help = median(times.efs_help);
     const ls = median(times.efs_env_ls);
