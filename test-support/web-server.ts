@@ -1,7 +1,7 @@
 // Starts the built web app (`next start`) on a free loopback port for tests; stop() ends its
 // process group. Build once first: `npm run build -w @efs/web` (ensureWebBuild does it if missing).
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -47,9 +47,36 @@ export function hasWebBuild(): boolean {
   return existsSync(join(WEB_DIR, ".next", "BUILD_ID"));
 }
 
-// Runs `next build` when there is no build yet (minutes on a shared 2-core box).
+/** Sources a web build is made from: a change in any of them makes the build stale. */
+const BUILD_INPUTS = [
+  join(WEB_DIR, "app"),
+  join(WEB_DIR, "lib"),
+  join(WEB_DIR, "next.config.ts"),
+  join(WEB_DIR, "package.json"),
+  join(ROOT, "services", "core", "src"),
+  join(ROOT, "services", "visual", "src"),
+];
+
+function newestMtime(path: string): number {
+  if (!existsSync(path)) return 0;
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let newest = 0;
+  for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)));
+  return newest;
+}
+
+// True when a source file changed after the last build.
+export function isWebBuildStale(): boolean {
+  if (!hasWebBuild()) return true;
+  const built = statSync(join(WEB_DIR, ".next", "BUILD_ID")).mtimeMs;
+  return BUILD_INPUTS.some((p) => newestMtime(p) > built);
+}
+
+// Runs `next build` when there is no build, or an older one than the sources (minutes on a
+// shared 2-core box).
 export async function ensureWebBuild(timeoutMs = 20 * 60_000): Promise<void> {
-  if (hasWebBuild()) return;
+  if (!isWebBuildStale()) return;
   const out: string[] = [];
   const child = spawn(process.execPath, [NEXT_BIN, "build"], {
     cwd: WEB_DIR,
