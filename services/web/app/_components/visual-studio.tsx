@@ -53,8 +53,9 @@ export function VisualStudio({ id }: { id: string }) {
 
   // Load precomputed features, else prepare live analysis.
   const featuresUrl = job?.urls.features;
+  const status = job?.status;
   useEffect(() => {
-    if (!job || job.status !== "complete") return;
+    if (status !== "complete") return;
     let cancelled = false;
     (async () => {
       if (featuresUrl) {
@@ -81,7 +82,7 @@ export function VisualStudio({ id }: { id: string }) {
     return () => {
       cancelled = true;
     };
-  }, [job?.status, featuresUrl, duration, job]);
+  }, [status, featuresUrl, duration]);
 
   const overrides = useMemo(
     () =>
