@@ -44,13 +44,13 @@ export async function up(rt: Runtime, args: UpArgs): Promise<CommandResult> {
   if (!args.supervise) {
     refuseIfRunning(paths.stateFile, paths.dataDir);
     if (args.clean) await clean(rt, paths.dataDir);
+    await ensurePrerequisites(rt);
     if (await portInUse(args.port)) {
       throw new EfsError(`port ${args.port} is already in use by another program`, {
         fix: `stop it, or pass --port <free port> (e.g. --port ${args.port + 1})`,
         code: "PORT_IN_USE",
       });
     }
-    await ensurePrerequisites(rt);
     if (args.build) await ensureBuilt(rt, root);
   }
   mkdirSync(paths.logsDir, { recursive: true, mode: 0o700 });

@@ -1,13 +1,15 @@
 // Fast checks of `efs up`/`efs smoke`/`efs down` guards that need no running studio: --clean
 // asks first and deletes only with --yes, a held port is refused before anything starts,
 // smoke against an unreachable app fails the health stage with its own exit code, local
-// secrets are generated once (0600) and kept, and the web build staleness check.
+// secrets are generated once (0600) and kept, missing packages are installed only with --yes
+// (fake apt-get on PATH), and the web build staleness check.
 import {
   mkdirSync,
   mkdtempSync,
   readFileSync,
   rmSync,
   statSync,
+  symlinkSync,
   utimesSync,
   writeFileSync,
 } from "node:fs";
@@ -68,6 +70,35 @@ describe("efs up guards", () => {
     expect(r.stderr).toContain("--port");
     expect(() => statSync(join(dir, "efs.db"))).toThrow();
   }, 60_000);
+
+  it("offers to install missing ffmpeg with apt-get, and installs only with --yes", async () => {
+    // A PATH with ffprobe and Chromium but no ffmpeg; the fake apt-get "installs" it.
+    const bin = join(root, "bin");
+    mkdirSync(bin, { recursive: true });
+    symlinkSync("/usr/bin/ffprobe", join(bin, "ffprobe"));
+    symlinkSync("/usr/bin/chromium", join(bin, "chromium"));
+    const log = join(root, "apt.log");
+    writeFileSync(
+      join(bin, "apt-get"),
+      `#!/bin/sh\necho "$@" >> "${log}"\ncase "$1" in install) /bin/ln -sf /usr/bin/ffmpeg "${bin}/ffmpeg";; esac\n`,
+      { mode: 0o755 },
+    );
+    const env = cleanEnv(root, { PATH: bin });
+    const args = ["up", "--no-build", "--port", String(heldPort), "--data-dir", join(root, "apt")];
+    const refused = await efs(args, { env });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("ffmpeg: not found on PATH");
+    expect(refused.stderr).toContain("pass --yes");
+    expect(() => readFileSync(log, "utf8")).toThrow();
+
+    const r = await efs(["--yes", ...args], { env });
+    const calls = readFileSync(log, "utf8").trim().split("\n");
+    expect(calls[0]).toBe("update -qq");
+    expect(calls[1]).toBe("install -y -qq --no-install-recommends ffmpeg");
+    // Installed and re-checked; it then stops at the held port, before starting anything.
+    expect(r.stderr).toContain(`port ${heldPort} is already in use`);
+    expect(r.code).toBe(1);
+  }, 120_000);
 
   it("rejects a bad --workers value naming the flag", async () => {
     const r = await efs(["up", "--workers", "0"], { env: cleanEnv(root) });
