@@ -63,6 +63,13 @@ export async function applyTarget(
       });
     }
     for (const k of drop) if (draft.get(k) !== undefined) draft.forgetPush(k, target);
+    // Keys the target already held with the vault's value (read back) are adopted as pushed.
+    for (const d of desired) {
+      const r = after.vars.get(d.key);
+      if (sent.includes(d) || r?.value !== d.value || draft.get(d.key) === undefined) continue;
+      if (draft.inSync(d.key, target) !== true)
+        draft.recordPush(d.key, target, { remoteUpdatedAt: r.updatedAt ?? null });
+    }
   });
   if (mismatched.length) {
     throw new EfsError(

@@ -130,7 +130,13 @@ function startApp(knobs: AppKnobs): Promise<{ server: Server; url: string }> {
 }
 
 // Builds a healthy stack: every provider holds exactly the vault's values.
-export async function createStack(shared: SharedS3): Promise<Stack> {
+export async function createStack(s3?: SharedS3): Promise<Stack> {
+  // Without S3 (push/rotate tests), R2 values are well-formed but point nowhere.
+  const shared: SharedS3 = s3 ?? {
+    s3: { endpoint: "http://127.0.0.1:9" } as S3TestServer,
+    r2: { accessKey: "AKR2TOKEN0001", secretKey: testSecret(64) },
+    scoped: { accessKey: "AKSCOPED0001", secretKey: testSecret(64) },
+  };
   const world = await createWorld();
   const server = await startEmulatorServer(world);
   const fakes = createFakes();
