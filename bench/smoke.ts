@@ -1,10 +1,10 @@
 // Benchmark: cold `efs up --detach` (fresh data dir, free port, nothing running) to ready, then
 // `efs smoke --target local` stage timings, then `efs down`. A stale or missing web build is
-// built first, untimed. Run with `npm run bench:smoke` (needs `npm run build` for bin/efs.js).
+// built first, untimed (and the CLI bundle when dist/ is missing). Run: `npm run bench:smoke`.
 // Last line is machine-readable:
 //   up_ready_s=<n> smoke_total_s=<n> ingest_s=<n> render_s=<n>
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -40,6 +40,10 @@ function efs(args: string[], env: NodeJS.ProcessEnv): { code: number; stdout: st
   return { code: r.status ?? 128, stdout: r.stdout ?? "", ms: performance.now() - t0 };
 }
 
+if (!existsSync(join(ROOT, "dist/cli.js"))) {
+  log("building the CLI first (untimed): npm run build");
+  spawnSync("npm", ["run", "build"], { cwd: ROOT, stdio: ["ignore", "inherit", "inherit"] });
+}
 const reason = webBuildReason(ROOT);
 if (reason) {
   log(`building the web app first (untimed): ${reason}`);
