@@ -73,6 +73,7 @@ describe("vault under concurrent processes", () => {
   it("leaves the old or the new vault after kill -9 mid-write, and the next writer recovers", async () => {
     box = sandbox();
     let lastCounter = -1;
+    let killedInside = 0;
     for (let round = 0; round < 4; round++) {
       // A 2 MB journal makes each write long enough to be killed in the middle of one.
       const w = writer([`R${round}`, "forever", String(2_000_000)]);
@@ -80,6 +81,9 @@ describe("vault under concurrent processes", () => {
       await sleep(30 + Math.floor(Math.random() * 150));
       w.child.kill("SIGKILL");
       await w.done;
+      // A leftover lock or temp file shows the kill landed inside a read-modify-write.
+      const left = readdirSync(join(box.project, ".efs"));
+      if (left.some((n) => n.endsWith(".lock") || n.endsWith(".tmp"))) killedInside += 1;
       const s = await read(); // never throws: old or new, complete and authentic
       const counter = (s.journal[`R${round}_counter`] as { i: number }).i;
       expect(counter).toBeGreaterThanOrEqual(0);
@@ -87,6 +91,7 @@ describe("vault under concurrent processes", () => {
       lastCounter = counter;
     }
     expect(lastCounter).toBeGreaterThanOrEqual(0);
+    expect(killedInside).toBeGreaterThan(0);
     // A stale lock or temp file from the killed writer does not block the next one.
     const next = writer(["AFTER", "1"]);
     expect(await next.done).toBe(0);
