@@ -31,6 +31,12 @@ export interface JournalHooks {
   onPoint?: (point: string) => void;
 }
 
+// True when an intent was written and nothing was recorded after it (a crash in between).
+export function pendingIntent(rec: ResourceRecord | undefined): boolean {
+  if (!rec?.intentAt) return false;
+  return !rec.doneAt || rec.doneAt < rec.intentAt;
+}
+
 /** Journal writes; every write is one atomic vault update (values + journal together). */
 export class Journal {
   readonly #vault: Vault;

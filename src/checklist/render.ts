@@ -5,6 +5,7 @@ import type { RenderClient } from "../providers/render";
 import { hookServiceId } from "../providers/render-hook";
 import type { StepContext } from "./context";
 import { ensure } from "./ensure";
+import { pendingIntent } from "./journal";
 import type { Step } from "./types";
 import { outOfSync, varsFor } from "./vars";
 
@@ -105,20 +106,27 @@ export const renderStep: Step = {
     const state = await ctx.vault();
     const { present } = varsFor(state, "render");
     const stale = outOfSync(state, "render", present);
-    const since = new Date();
-    for (const v of stale) await api.setEnvVar(service.id, v.name, v.value);
-    const fixed = Object.fromEntries(
-      stale.filter((v) => state.get(v.name) === undefined).map((v) => [v.name, v.value]),
-    );
-    if (Object.keys(fixed).length) await ctx.journal.store("render", fixed);
-    await ctx.journal.pushed(
-      "render",
-      "render",
-      stale.map((v) => v.name),
-    );
-    if (stale.length) ctx.say(`set ${stale.map((v) => v.name).join(", ")}`);
+    const pending = pendingIntent((await ctx.journalState()).render?.resources.deploy);
     if (stale.length > 0 || created) {
+      // Env takes effect on the next deploy: journal it before the push (crash-safe).
       await ctx.journal.intent("render", "deploy");
+      for (const v of stale) await api.setEnvVar(service.id, v.name, v.value);
+      const fixed = Object.fromEntries(
+        stale.filter((v) => state.get(v.name) === undefined).map((v) => [v.name, v.value]),
+      );
+      if (Object.keys(fixed).length) await ctx.journal.store("render", fixed);
+      await ctx.journal.pushed(
+        "render",
+        "render",
+        stale.map((v) => v.name),
+      );
+      if (stale.length) ctx.say(`set ${stale.map((v) => v.name).join(", ")}`);
+    }
+    if (stale.length > 0 || created || pending) {
+      // Looked up first: a deploy created since the intent (before a crash) is reused.
+      const since = new Date(
+        (await ctx.journalState()).render?.resources.deploy?.intentAt ?? Date.now(),
+      );
       const dep = await api.createDeploy(service.id, since);
       await ctx.journal.record("render", "deploy", dep?.id ?? "queued");
       ctx.say(`deploy ${dep?.id ?? "queued"}`);

@@ -8,6 +8,7 @@ import {
 } from "../providers/vercel";
 import type { StepContext } from "./context";
 import { ensure } from "./ensure";
+import { pendingIntent } from "./journal";
 import { applyCors } from "./r2";
 import type { Step } from "./types";
 import { outOfSync, varsFor } from "./vars";
@@ -46,11 +47,12 @@ async function deploy(
   ctx: StepContext,
   api: VercelClient,
   project: VercelProject,
+  resource: "deployment" | "redeploy",
 ): Promise<VercelProject> {
   ctx.say("deploying to production (vercel deploy --prod)");
-  await ctx.journal.intent("vercel", "deployment");
+  if (resource === "deployment") await ctx.journal.intent("vercel", resource);
   const url = await (await ctx.vercelCli()).deployProd(ctx.cwd);
-  await ctx.journal.record("vercel", "deployment", url);
+  await ctx.journal.record("vercel", resource, url);
   return (await api.getProject(project.id)) ?? project;
 }
 
@@ -114,21 +116,29 @@ export const vercelStep: Step = {
     });
     let project = created;
     await (await ctx.vercelCli()).link(ctx.cwd, name, ctx.inputs.vercelTeam);
-    await pushEnv(ctx, api, project);
     let appUrl = ctx.inputs.appUrl ?? productionUrl(project);
     if (!appUrl) {
-      project = await deploy(ctx, api, project);
+      // No production URL before the first production deploy.
+      await pushEnv(ctx, api, project);
+      project = await deploy(ctx, api, project, "deployment");
       appUrl = productionUrl(project);
       if (!appUrl)
         throw new EfsError(`Vercel shows no production domain for ${name} after deploying`, {
           fix: "pass --app-url https://your-domain, then run efs init --from vercel",
         });
     }
-    const before = (await ctx.vault()).get("NEXT_PUBLIC_APP_URL");
     await ctx.journal.store("vercel", { NEXT_PUBLIC_APP_URL: appUrl });
-    // NEXT_PUBLIC_* is inlined at build time: a new value needs a new production build.
-    if ((await pushEnv(ctx, api, project)) > 0 && before !== appUrl)
-      await deploy(ctx, api, project);
+    // Env (NEXT_PUBLIC_* is inlined at build time) reaches production only with a new
+    // build: the redeploy is journaled before the push, so a crash in between still redeploys.
+    const pending = pendingIntent((await ctx.journalState()).vercel?.resources.redeploy);
+    const state = await ctx.vault();
+    if (outOfSync(state, "vercel", varsFor(state, "vercel").present).length > 0) {
+      await ctx.journal.intent("vercel", "redeploy");
+      await pushEnv(ctx, api, project);
+      await deploy(ctx, api, project, "redeploy");
+    } else if (pending) {
+      await deploy(ctx, api, project, "redeploy");
+    }
     if (ctx.given("CLOUDFLARE_API_TOKEN") && ctx.given("CLOUDFLARE_ACCOUNT_ID")) {
       const bucket = (await ctx.vault()).get("R2_BUCKET_NAME");
       if (bucket) {

@@ -151,6 +151,12 @@ export async function init(rt: Runtime, args: InitArgs): Promise<CommandResult> 
       return { data: { plan: planned }, exitCode: pending.length ? 2 : 0 };
     }
     rt.out.info(text);
+    // A step interrupted after its last change has nothing left to do: close its journal.
+    for (const p of planned) {
+      if (p.status === "pending" && !pending.includes(p) && readJournal(state)[p.name]) {
+        await journal.mark(p.name, "done");
+      }
+    }
     if (pending.length === 0) {
       rt.out.success("Everything is provisioned; nothing to do.");
       return { data: { plan: planned, applied: [] } };

@@ -34,30 +34,41 @@ async function journalPoints(): Promise<string[]> {
   const run = await h.efs(["init", "--yes"], { EFS_TEST_JOURNAL_LOG: log });
   expect(run.code).toBe(0);
   await registerVaultSecrets(h);
-  return [...new Set(readFileSync(log, "utf8").trim().split("\n"))];
+  // "<step>:mark:started" is equivalent to the previous step's "mark:done": not repeated.
+  const all = readFileSync(log, "utf8").trim().split("\n");
+  return [...new Set(all)].filter((p) => !p.endsWith(":mark:started"));
 }
 
 describe("efs init survives crashes and flaky providers", () => {
   it("converges to exactly one of each resource after kill -9 at every journal write", async () => {
     const points = await journalPoints();
-    expect(points.length).toBeGreaterThan(20);
+    expect(points.length).toBeGreaterThan(25);
     expect(points).toContain("r2:token:intent");
     expect(points).toContain("turso:database:record");
     const h = await start();
-    let crashed = 0;
+    const passed: string[] = [];
     for (const point of points) {
       const run = await h.efs(["init", "--yes"], { EFS_TEST_CRASH_AT: point });
-      if (run.signal === "SIGKILL") crashed++;
-      else expect(run.code, `${point}: ${run.stderr}`).toBe(0);
+      if (run.signal !== "SIGKILL") {
+        expect(run.code, `${point}: ${run.stderr}`).toBe(0);
+        passed.push(point);
+      }
     }
-    // Repeated points (a second deploy, a second store) may already be passed on resume.
-    expect(crashed).toBeGreaterThanOrEqual(points.length - 4);
+    // A point is passed without a crash only when a resumed run no longer needs that write.
+    expect(passed.length, `not crashed at: ${passed.join(", ")}`).toBeLessThanOrEqual(
+      points.length / 5,
+    );
     const final = await h.efs(["init", "--yes"]);
     expect(final.code, final.stderr).toBe(0);
     await registerVaultSecrets(h);
     expect(resourceCounts(h.world)).toMatchObject(ONE_OF_EACH);
     // A token whose value was lost in a crash is rolled, never minted twice.
     expect(countCalls(h.world, "cloudflare", "POST", /\/user\/tokens$/)).toBe(1);
+    // The production build came after the last env change (NEXT_PUBLIC_* is build-time).
+    const project = h.world.vercel.projects[0]!;
+    const lastEnvChange = Math.max(...project.envs.map((e) => e.updatedAt));
+    const lastDeploy = Math.max(...h.world.vercel.deployments.map((d) => d.created));
+    expect(lastDeploy).toBeGreaterThan(lastEnvChange);
     const again = await h.efs(["init", "--plan"]);
     expect(again.code).toBe(0);
     const journal = await h.journal();
