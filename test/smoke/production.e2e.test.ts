@@ -51,9 +51,11 @@ async function vaultProject(name: string, key: string, vaultKey: string): Promis
       stdio: ["pipe", "pipe", "pipe"],
     },
   );
+  let stderr = "";
+  child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
   child.stdin.end(key);
-  const code = await new Promise<number | null>((r) => child.once("exit", r));
-  expect(code).toBe(0);
+  const code = await new Promise<number | null>((r) => child.once("close", r));
+  expect(code, stderr).toBe(0);
   return dir;
 }
 
