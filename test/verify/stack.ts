@@ -51,6 +51,8 @@ export async function startSharedS3(): Promise<SharedS3> {
 export interface AppKnobs {
   // The secret the deployed app holds (default: the vault's).
   webhookSecrets: string[];
+  // When set, wins over webhookSecrets (e.g. "what the last Vercel deployment holds").
+  secretsFrom?: () => string[];
   health: { db: string; storage: string; jobStore: string; storageBackend: string };
   modalStatus: number;
   webhookCalls: { status: number }[];
@@ -99,7 +101,7 @@ function startApp(knobs: AppKnobs): Promise<{ server: Server; url: string }> {
           jobId = (JSON.parse(body) as { jobId?: string }).jobId ?? null;
         } catch {}
         const auth = checkWebhookAuth(req.headers.authorization, {
-          secrets: knobs.webhookSecrets,
+          secrets: knobs.secretsFrom?.() ?? knobs.webhookSecrets,
           jobId,
         });
         const status = auth.ok ? 404 : 401;
@@ -235,6 +237,11 @@ export async function createStack(s3?: SharedS3): Promise<Stack> {
   writeFileSync(
     join(p, ".github/workflows/deploy.yml"),
     "name: deploy\non:\n  push:\n    branches: [main]\njobs: {}\n",
+  );
+  mkdirSync(join(p, ".vercel"), { recursive: true });
+  writeFileSync(
+    join(p, ".vercel/project.json"),
+    JSON.stringify({ projectId: values.VERCEL_PROJECT_ID, orgId: "user_flame01" }),
   );
   execFileSync("git", ["init", "-q", "-b", "main"], { cwd: p });
   execFileSync("git", ["remote", "add", "origin", `https://github.com/${C.githubRepo}.git`], {
