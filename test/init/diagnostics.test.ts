@@ -110,6 +110,48 @@ describe("efs init diagnoses what users get wrong", () => {
     expect(run.stderr).toContain("vercel.com/account/tokens");
   });
 
+  it("explains itself in --help: sections, credentials with scopes, resuming, exit codes", async () => {
+    h = await createHarness();
+    const help = await h.efs(["init", "--help"]);
+    expect(help.code).toBe(0);
+    for (const text of [
+      "--plan",
+      "--only <sections>",
+      "--from <section>",
+      "--force-step",
+      "--unlock",
+      "Workers R2 Storage: Edit",
+      "API Tokens: Edit",
+      "turso auth api-tokens mint efs",
+      "Secrets: Read and write",
+      "Deploy Hook",
+      "docs/init.md",
+    ]) {
+      expect(help.stdout).toContain(text);
+    }
+  });
+
+  it("prints the plan as versioned JSON with --json and exits 2 while changes are pending", async () => {
+    h = await createHarness();
+    const run = await h.efs(["--json", "init", "--plan"], { CLOUDFLARE_API_TOKEN: undefined });
+    expect(run.code).toBe(2);
+    const out = run.json();
+    expect(out).toMatchObject({ version: 1, command: "init", exitCode: 2 });
+    const plan = (out.data as { plan: { name: string; status: string }[] }).plan;
+    expect(plan.map((p) => p.name)).toEqual([
+      "templates",
+      "r2",
+      "turso",
+      "modal",
+      "webhook",
+      "vercel",
+      "render",
+      "github",
+    ]);
+    expect(plan.find((p) => p.name === "r2")?.status).toBe("blocked");
+    expect(h.world.calls.filter((c) => c.method !== "GET")).toEqual([]);
+  });
+
   it("rejects an unknown section, listing the valid ones", async () => {
     h = await createHarness();
     const run = await h.efs(["init", "--only", "vercel,nope"]);
