@@ -193,7 +193,11 @@ export async function renderVideo(o: RenderOptions): Promise<RenderResult> {
       : features.durationSec;
   const job = captureJob(format, fps, features, config, o.markers);
   o.signal?.throwIfAborted();
+  const ms = (t: number) => `${Math.round(performance.now() - t)} ms`;
+  o.log?.(`analysis: ${ms(t0)}`);
+  const tOpen = performance.now();
   const session = await openCaptureSession(job, { gpu: o.gpu, log: o.log });
+  o.log?.(`browser + page + sky bake: ${ms(tOpen)}`);
   const tmp = await mkdtemp(join(tmpdir(), "efs-render-"));
   try {
     const mode = pickMode(o.capture ?? "auto", session.info.webcodecsCodec, format);
@@ -217,7 +221,11 @@ export async function renderVideo(o: RenderOptions): Promise<RenderResult> {
         });
       },
     });
+    o.log?.(
+      `capture: ${r.frames} frames in ${ms(started)} (${((r.frames * 1000) / r.ms).toFixed(2)} fps in page)`,
+    );
     await session.close();
+    const tMux = performance.now();
     if (isChunk) {
       await rename(chunkPath, o.out);
     } else {
@@ -230,6 +238,7 @@ export async function renderVideo(o: RenderOptions): Promise<RenderResult> {
         signal: o.signal,
       });
     }
+    o.log?.(`mux: ${ms(tMux)}`);
     return {
       out: o.out,
       frames: r.frames,
