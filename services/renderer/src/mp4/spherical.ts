@@ -48,7 +48,7 @@ function sphericalBoxes(stereo: StereoMode): Box[] {
 function videoSampleEntries(moovChildren: Box[]): Box[] {
   return findAll(moovChildren, "trak").flatMap((trak) => {
     const hdlr = findAll(trak.children ?? [], "hdlr")[0];
-    if (!hdlr || hdlr.payload.toString("latin1", 8, 12) !== "vide") return [];
+    if (hdlr?.payload.toString("latin1", 8, 12) !== "vide") return [];
     return findAll(trak.children ?? [], "stsd")
       .flatMap((s) => s.children ?? [])
       .filter((e) => e.type === "avc1" || e.type === "avc3");
