@@ -9,6 +9,8 @@ import { JSON_VERSION, Output } from "./ui/output";
 import { Redactor } from "./ui/redact";
 import { VERSION } from "./version";
 
+const HELP_WIDTH = 80;
+
 // Declares the program and its global options, then every command's flags.
 export function buildProgram(io: Io, redactor: Redactor, state: RunState): Command {
   const program = new Command("efs")
@@ -25,6 +27,10 @@ export function buildProgram(io: Io, redactor: Redactor, state: RunState): Comma
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
+      // A fixed width keeps `efs --help` identical everywhere, so the build can cache it
+      // in dist/help.txt for bin/efs.js's fast path.
+      getOutHelpWidth: () => HELP_WIDTH,
+      getErrHelpWidth: () => HELP_WIDTH,
       // Usage errors are printed by main() like every other error.
       outputError: () => {},
     });

@@ -123,3 +123,23 @@ describe("efs completion", () => {
     expect(out.trim()).toBe("completion");
   });
 });
+
+describe("built entry point (npm run build)", () => {
+  it("serves `efs --help` from dist/help.txt, identical to the CLI's own help", async () => {
+    const { execFileSync } = await import("node:child_process");
+    const { existsSync } = await import("node:fs");
+    expect(
+      existsSync(join(REPO, "dist/help.txt")),
+      "dist/help.txt missing: run npm run build",
+    ).toBe(true);
+    const fast = execFileSync(process.execPath, [join(REPO, "bin/efs.js"), "--help"], {
+      encoding: "utf8",
+    });
+    const full = execFileSync(process.execPath, [join(REPO, "dist/cli.js"), "--help"], {
+      encoding: "utf8",
+    });
+    const source = await runEfs(["--help"]);
+    expect(fast).toBe(full);
+    expect(fast).toBe(source.stdout);
+  });
+});
