@@ -112,9 +112,9 @@ export function VisualStudio({ id }: { id: string }) {
     let visual: VisualRenderer | null = null;
     let raf = 0;
     let stopped = false;
+    // A fresh canvas per build, swapped in after its first frame so a rebuild never flashes.
     const canvas = document.createElement("canvas");
     canvas.setAttribute("data-testid", "preview-canvas");
-    host.replaceChildren(canvas);
     (async () => {
       try {
         const { createVisual } = await import("@efs/visual");
@@ -135,6 +135,7 @@ export function VisualStudio({ id }: { id: string }) {
         });
         setVisualError(null);
         let lastTime = -1;
+        let attached = false;
         const loop = () => {
           if (stopped || !visual) return;
           const el = audio.current;
@@ -143,6 +144,10 @@ export function VisualStudio({ id }: { id: string }) {
           if (t !== lastTime) {
             visual.renderAt(t);
             lastTime = t;
+          }
+          if (!attached) {
+            host.replaceChildren(canvas);
+            attached = true;
           }
           raf = requestAnimationFrame(loop);
         };

@@ -3,7 +3,7 @@
 // → ready → play → live preview canvas draws and follows the audio → preview-360p render →
 // download the MP4. Screenshots land in .test-artifacts/ on failure.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
@@ -319,5 +319,27 @@ describe("the studio in a browser", () => {
     } finally {
       await phone.close();
     }
+  }, 120_000);
+
+  it("falls back to live Web Audio analysis when an item has no precomputed features", async () => {
+    screenshotOnFailure("live-analysis");
+    const storageDir = join(dir, "data", "storage", "audio", audioId);
+    for (const name of await readdir(storageDir)) {
+      if (name.startsWith("features")) await rm(join(storageDir, name));
+    }
+    await page.goto(`${web.url}/visual/${audioId}`);
+    await expect
+      .poll(() => page.locator('[data-testid="feature-source"]').textContent(), { timeout: 30_000 })
+      .toMatch(/live analysis/);
+    const canvas = page.locator('[data-testid="preview-canvas"]');
+    await canvas.waitFor({ timeout: 60_000 });
+    const audio = page.locator('[data-testid="player"]');
+    await audio.evaluate((el: HTMLAudioElement) => el.play());
+    await expect
+      .poll(() => audio.evaluate((el: HTMLAudioElement) => el.currentTime), { timeout: 30_000 })
+      .toBeGreaterThan(1);
+    // The visual is rebuilt every few seconds with the newly analysed frames: shoot the stage.
+    const frame = gray(await page.locator(".stage").screenshot());
+    expect(mean(frame)).toBeGreaterThan(3);
   }, 120_000);
 });
