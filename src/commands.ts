@@ -7,6 +7,7 @@ import { register as down } from "./commands/down";
 import { register as env } from "./commands/env";
 import { register as init } from "./commands/init";
 import { register as logs } from "./commands/logs";
+import { register as render } from "./commands/render";
 import { register as rotate } from "./commands/rotate";
 import { register as smoke } from "./commands/smoke";
 import { register as up } from "./commands/up";
@@ -27,6 +28,7 @@ export const COMMANDS: readonly Register[] = [
   down,
   logs,
   smoke,
+  render,
   doctor,
   completion,
 ];
