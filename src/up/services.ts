@@ -125,7 +125,7 @@ export function serviceSpecs(s: StackSettings): ServiceSpec[] {
         WORKER_ID: workerId(i),
         WORKER_POLL_MS: "1000",
         WORKER_STATUS_INTERVAL_MS: "2000",
-        WORKER_SHUTDOWN_GRACE_MS: "2000",
+        WORKER_SHUTDOWN_GRACE_MS: "1000",
       },
     });
   }

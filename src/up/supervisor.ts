@@ -66,7 +66,7 @@ export class Supervisor {
   }
 
   // SIGTERM to every group; SIGKILL to what is left after `graceMs`. Resolves when all exited.
-  async stop(graceMs = 2500): Promise<void> {
+  async stop(graceMs = 1500): Promise<void> {
     this.#stopping = true;
     const all = [...this.#procs.values()];
     for (const r of all) if (r.timer) clearTimeout(r.timer);

@@ -1,7 +1,7 @@
 // `efs up` in the foreground: progress, then the URL, then prefixed service logs; Ctrl-C stops
 // every process group (no orphans) and removes the state file; the data survives a restart.
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,6 +11,7 @@ import {
   alive,
   cleanEnv,
   EFS,
+  efs,
   freePort,
   killAll,
   portFree,
@@ -35,7 +36,7 @@ afterAll(async () => {
 });
 
 describe("efs up in the foreground", () => {
-  it("prints the URL once ready, streams prefixed logs and stops everything on Ctrl-C", async () => {
+  it("prints the URL once ready, streams prefixed logs, stops everything on Ctrl-C and keeps the data for the next start", async () => {
     const port = await freePort();
     const dataDir = join(root, "data");
     child = spawn(
@@ -82,12 +83,48 @@ describe("efs up in the foreground", () => {
     );
     seen = [...new Set([...seen, ...statePids(readState(dataDir)!)])];
 
+    // A job created now must still be there after a restart (same data dir, same secrets).
+    const created = await fetch(`http://127.0.0.1:${port}/api/jobs`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        type: "ingest",
+        source: { kind: "url", url: "https://example.invalid/a.mp3" },
+      }),
+    });
+    expect(created.status).toBe(201);
+    const jobId = ((await created.json()) as { job: { id: string } }).job.id;
+    const secrets = readFileSync(join(dataDir, "secrets.json"), "utf8");
+
     child.kill("SIGINT");
     expect(await exited).toBe(130);
-    for (const pid of seen) expect(alive(pid), `pid ${pid}`).toBe(false);
+    // SIGKILLed stragglers may take a moment to be reaped after efs exits.
+    await until(
+      () => seen.every((pid) => !alive(pid)),
+      10_000,
+      `pids ${seen.join(", ")} to be gone`,
+    );
     expect(await portFree(port)).toBe(true);
     expect(readState(dataDir)).toBeNull();
     expect(existsSync(join(dataDir, "efs.db"))).toBe(true);
     expect(existsSync(join(dataDir, "secrets.json"))).toBe(true);
-  }, 420_000);
+
+    const again = await efs(
+      ["up", "--detach", "--no-build", "--port", String(port), "--data-dir", dataDir],
+      {
+        env: cleanEnv(root),
+        timeoutMs: 360_000,
+      },
+    );
+    const restarted = readState(dataDir);
+    if (restarted) seen = [...new Set([...seen, ...statePids(restarted)])];
+    expect(again.code, again.stderr).toBe(0);
+    const kept = await fetch(`http://127.0.0.1:${port}/api/jobs/${jobId}`);
+    expect(kept.status).toBe(200);
+    expect(readFileSync(join(dataDir, "secrets.json"), "utf8")).toBe(secrets);
+    expect(
+      (await efs(["down", "--data-dir", dataDir], { env: cleanEnv(root), timeoutMs: 60_000 })).code,
+    ).toBe(0);
+    for (const pid of seen) expect(alive(pid), `pid ${pid}`).toBe(false);
+  }, 600_000);
 });
