@@ -1,7 +1,7 @@
 // Local filesystem backend: objects under `root`, metadata in sidecar JSON files, URLs signed by HMAC.
 import { randomUUID } from "node:crypto";
 import type { Dirent } from "node:fs";
-import { createWriteStream } from "node:fs";
+import { createWriteStream, mkdirSync } from "node:fs";
 import {
   access,
   constants,
@@ -202,7 +202,9 @@ export function createLocalStorage(opts: LocalStorageOptions): LocalStorage {
     async put(key, body, putOpts = {}) {
       assertValidKey(key);
       const tmpDir = join(root, TMP_DIR);
-      await mkdir(tmpDir, { recursive: true });
+      // Synchronous on purpose: nothing may be awaited before the pipeline attaches to
+      // `body`, or an error the body emits meanwhile (e.g. a size limiter) goes unhandled.
+      mkdirSync(tmpDir, { recursive: true });
       const id = randomUUID();
       const tmpData = join(tmpDir, `${id}.data`);
       const tmpMeta = join(tmpDir, `${id}.json`);
