@@ -52,6 +52,7 @@ describe("efs verify", () => {
         for (const id of [
           "r2.list",
           "r2.probe",
+          "r2.cors",
           "turso.query",
           "turso.schema",
           "modal.ping",
@@ -233,5 +234,46 @@ describe("efs verify", () => {
         expect(res.stderr).toContain("r2, turso, modal, webhook, vercel, render, github");
       }),
     60_000,
+  );
+});
+
+describe("efs verify r2 CORS", () => {
+  it(
+    "fails r2.cors when the bucket's CORS rule does not allow the app origin",
+    () =>
+      withStack(async (s) => {
+        const { DeleteBucketCorsCommand, PutBucketCorsCommand, S3Client } = await import(
+          "@aws-sdk/client-s3"
+        );
+        const admin = new S3Client({
+          endpoint: shared.s3.endpoint,
+          region: shared.s3.region,
+          forcePathStyle: true,
+          credentials: {
+            accessKeyId: shared.s3.accessKeyId,
+            secretAccessKey: shared.s3.secretAccessKey,
+          },
+        });
+        await admin.send(
+          new PutBucketCorsCommand({
+            Bucket: "efs-media",
+            CORSConfiguration: {
+              CORSRules: [
+                { AllowedOrigins: ["https://elsewhere.example"], AllowedMethods: ["PUT"] },
+              ],
+            },
+          }),
+        );
+        try {
+          const { byId } = await verify(s, "r2");
+          expect(byId("r2.cors")?.status).toBe("fail");
+          expect(byId("r2.cors")?.fix).toContain("efs init --only r2");
+          expect(byId("r2.list")?.status).toBe("ok");
+        } finally {
+          await admin.send(new DeleteBucketCorsCommand({ Bucket: "efs-media" }));
+          admin.destroy();
+        }
+      }),
+    120_000,
   );
 });

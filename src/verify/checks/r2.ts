@@ -119,8 +119,50 @@ export async function checkR2(ctx: VerifyContext): Promise<CheckResult[]> {
         }
       })),
     );
+    const app = ctx.get("NEXT_PUBLIC_APP_URL");
+    if (app) out.push(await corsCheck(ctx, storage.endpoint, bucket, new URL(app).origin));
   } finally {
     storage.close();
   }
   return out;
+}
+
+// The browser uploads straight to R2 and analyses the audio it plays: the bucket must answer
+// a CORS preflight from the app's origin (ARCHITECTURE.md "Browser ↔ storage").
+async function corsCheck(
+  ctx: VerifyContext,
+  endpoint: string,
+  bucket: string,
+  origin: string,
+): Promise<CheckResult> {
+  const t = `CORS preflight from ${origin}`;
+  const fix = "run efs init --only r2 (sets the CORS rule for NEXT_PUBLIC_APP_URL)";
+  try {
+    const res = await fetch(`${endpoint}/${bucket}/efs-verify/cors-probe`, {
+      method: "OPTIONS",
+      headers: {
+        origin,
+        "access-control-request-method": "PUT",
+        "access-control-request-headers": "content-type",
+      },
+      signal: AbortSignal.timeout(20_000),
+    });
+    await res.arrayBuffer();
+    const allow = res.headers.get("access-control-allow-origin");
+    const methods = res.headers.get("access-control-allow-methods");
+    if (!res.ok || (allow !== origin && allow !== "*"))
+      return result(
+        "r2",
+        "r2.cors",
+        t,
+        "fail",
+        `HTTP ${res.status}, Access-Control-Allow-Origin ${allow ?? "absent"}: uploads and the live preview fail in the browser`,
+        fix,
+      );
+    if (methods && !/\bPUT\b/i.test(methods))
+      return result("r2", "r2.cors", t, "fail", `PUT is not allowed (allowed: ${methods})`, fix);
+    return result("r2", "r2.cors", t, "ok", `allowed (${methods ?? "methods not listed"})`);
+  } catch (e) {
+    return result("r2", "r2.cors", t, "warn", `preflight failed: ${(e as Error).message}`, fix);
+  }
 }
