@@ -36,8 +36,10 @@ export const modalStep: Step = {
   produces: ["MODAL_AUTH_TOKEN", "MODAL_ENDPOINT_URL", "MODAL_STATUS_URL"],
   pushesTo: ["modal:r2-credentials", "modal:ethereal-auth"],
 
-  async plan() {
+  async plan(ctx) {
+    const who = ctx.env.MODAL_TOKEN_ID ? "the MODAL_TOKEN_ID token" : "the ~/.modal.toml profile";
     return {
+      targets: [`Modal workspace of ${who}, app ${ctx.inputs.modalAppFile}`],
       items: [
         { action: "generate", what: "MODAL_AUTH_TOKEN (once)" },
         ...SECRETS.map((s) => ({
