@@ -103,6 +103,19 @@ describe("command pattern", () => {
   });
 });
 
+describe("colour", () => {
+  it("colours a terminal and turns off with --no-color or NO_COLOR", async () => {
+    box = sandbox();
+    const { NO_COLOR: _, ...env } = box.env;
+    const ESC = "\u001b[";
+    const ls = (args: string[], e: Record<string, string>) =>
+      runEfsInProcess(["--cwd", box!.project, ...args, "env", "ls"], { env: e, color: true });
+    expect((await ls([], env)).stdout).toContain(ESC);
+    expect((await ls(["--no-color"], env)).stdout).not.toContain(ESC);
+    expect((await ls([], { ...env, NO_COLOR: "1" })).stdout).not.toContain(ESC);
+  });
+});
+
 describe("efs completion", () => {
   it.each(["bash", "zsh", "fish"])("prints a %s script naming the commands", async (shell) => {
     const r = await runEfsInProcess(["completion", shell]);

@@ -119,6 +119,8 @@ export interface InProcessOptions extends RunOptions {
   // Pretend stdin is a terminal (with a ScriptedPrompter this is an interactive run).
   readonly tty?: boolean;
   readonly signal?: AbortSignal;
+  // Pretend stderr is a colour terminal.
+  readonly color?: boolean;
 }
 
 // Runs `efs <args>` in this process through main() (for scripted prompts).
@@ -141,7 +143,7 @@ export async function runEfsInProcess(
         : stdin,
     env: { ...(options.env ?? { CI: "true", NO_COLOR: "1" }) },
     cwd: options.cwd ?? REPO,
-    colorDefault: false,
+    colorDefault: options.color === true,
     signal: options.signal ?? new AbortController().signal,
     prompter: options.prompter,
   });
