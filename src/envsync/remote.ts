@@ -1,7 +1,7 @@
 // Reads what a deploy target holds now: values where the API returns them (Render, Vercel
 // non-sensitive), otherwise key presence and the provider's updatedAt (GitHub, Vercel
 // sensitive). Modal secrets cannot be listed by value or key: they read as unlistable.
-import type { Target } from "@efs/core/env-catalog";
+import { catalogEntry, type Target } from "@efs/core/env-catalog";
 import { EfsError } from "../errors";
 import type { VerifyContext } from "../verify/context";
 
@@ -52,7 +52,7 @@ async function readVercel(ctx: VerifyContext): Promise<RemoteSnapshot> {
       continue;
     }
     const value = e.type === "sensitive" ? undefined : await api.readEnv(project, e.id);
-    if (value !== undefined) ctx.redactor.add(value, e.key);
+    if (value !== undefined) guardValue(ctx, e.key, value);
     vars.set(e.key, { key: e.key, value, updatedAt: iso(e.updatedAt), id: e.id });
   }
   for (const k of vars.keys()) notProduction.delete(k);
@@ -76,7 +76,7 @@ async function readRender(ctx: VerifyContext): Promise<RemoteSnapshot> {
   const list = await (await ctx.render()).listEnvVars(service.id);
   const vars = new Map<string, RemoteVar>();
   for (const v of list) {
-    ctx.redactor.add(v.value, v.key);
+    guardValue(ctx, v.key, v.value);
     vars.set(v.key, { key: v.key, value: v.value });
   }
   return {
@@ -106,4 +106,11 @@ async function readGitHub(ctx: VerifyContext): Promise<RemoteSnapshot> {
     notProduction: new Map(),
     where: `GitHub ${repo.owner}/${repo.repo}`,
   };
+}
+
+// Registers a remote value with the redactor unless the catalog says it is public; values
+// of keys efs does not know are treated as secret when long enough to be one.
+function guardValue(ctx: VerifyContext, key: string, value: string): void {
+  const e = catalogEntry(key);
+  if (e ? e.secret : value.trim().length >= 8) ctx.redactor.add(value, key);
 }

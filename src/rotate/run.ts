@@ -32,6 +32,8 @@ export async function rotate(rt: Runtime, args: { what: string }): Promise<Comma
       fix: `finish it first: efs rotate ${rec.kind}`,
     });
   }
+  for (const values of [rec?.old ?? {}, rec?.next ?? {}])
+    for (const [k, v] of Object.entries(values)) rt.redactor.add(v, k);
   if (rec)
     rt.out.info(
       `resuming the ${kind.name} rotation started ${rec.startedAt} (done: ${rec.done.join(", ")})`,

@@ -55,6 +55,8 @@ export interface AppKnobs {
   secretsFrom?: () => string[];
   health: { db: string; storage: string; jobStore: string; storageBackend: string };
   modalStatus: number;
+  // Inline script in the app's page (e.g. a console.error the browser check must catch).
+  pageScript?: string;
   webhookCalls: { status: number }[];
 }
 
@@ -119,7 +121,9 @@ function startApp(knobs: AppKnobs): Promise<{ server: Server; url: string }> {
       }
       if (path === "/") {
         res.writeHead(200, { "content-type": "text/html" });
-        return res.end("<!doctype html><title>Ethereal Flame Studio</title>");
+        return res.end(
+          `<!doctype html><title>Ethereal Flame Studio</title>${knobs.pageScript ? `<script>${knobs.pageScript}</script>` : ""}`,
+        );
       }
       send(404, { error: { code: "not_found", message: "no route" } });
     });

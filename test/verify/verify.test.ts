@@ -20,8 +20,10 @@ afterAll(async () => {
   await shared?.s3.stop();
 });
 
-async function verify(stack: Stack, service?: string) {
-  const res = await stack.efs(["--json", "verify", ...(service ? [service] : [])]);
+async function verify(stack: Stack, service?: string, browser = false) {
+  const res = await stack.efs(["--json", "verify", ...(service ? [service] : [])], {
+    EFS_VERIFY_BROWSER: browser ? "1" : "0",
+  });
   const env = JSON.parse(res.stdout) as JsonEnvelope & { data: { checks: Check[] } };
   return {
     res,
@@ -44,12 +46,13 @@ describe("efs verify", () => {
     "passes every check on a healthy stack and exits 0",
     () =>
       withStack(async (s) => {
-        const { res, checks } = await verify(s);
+        const { res, checks } = await verify(s, undefined, true);
         const notOk = checks.filter((c) => c.status !== "ok");
         expect(notOk).toEqual([]);
         expect(res.code).toBe(0);
         const ids = checks.map((c) => c.id);
         for (const id of [
+          "vercel.console",
           "r2.list",
           "r2.probe",
           "r2.cors",
@@ -273,6 +276,23 @@ describe("efs verify r2 CORS", () => {
           await admin.send(new DeleteBucketCorsCommand({ Bucket: "efs-media" }));
           admin.destroy();
         }
+      }),
+    120_000,
+  );
+});
+
+describe("efs verify vercel in a browser", () => {
+  it(
+    "fails vercel.console when the production page logs an error",
+    () =>
+      withStack(async (s) => {
+        s.app.pageScript = 'console.error("Missing environment variable: NEXT_PUBLIC_APP_URL")';
+        const { res, byId } = await verify(s, "vercel", true);
+        expect(res.code).toBe(1);
+        expect(byId("vercel.console")?.status).toBe("fail");
+        expect(byId("vercel.console")?.detail).toContain(
+          "Missing environment variable: NEXT_PUBLIC_APP_URL",
+        );
       }),
     120_000,
   );

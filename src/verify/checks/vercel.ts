@@ -7,6 +7,7 @@ import type { VerifyContext } from "../context";
 import { guard } from "../guard";
 import { networkReason, probe } from "../http-probe";
 import { type CheckResult, result } from "../types";
+import { checkConsole } from "./browser";
 
 // The vercel checks; `env` is the production env snapshot (shared with the cross checks).
 export async function checkVercel(
@@ -149,6 +150,7 @@ export async function checkVercel(
       )),
     );
   }
+  if (appUrl) out.push(...(await checkConsole(ctx, appUrl)));
   out.push(
     ...(await guard("vercel", "vercel.env", "required variables set for Production", async () => {
       const t = "required variables set for Production";
