@@ -40,7 +40,12 @@ for (const [entry, platform] of ENTRIES) {
       if (imp.kind === "dynamic-import") continue;
       if (imp.external) {
         if (!imp.path.startsWith("node:")) {
-          external.add(imp.path.split("/").slice(0, imp.path.startsWith("@") ? 2 : 1).join("/"));
+          external.add(
+            imp.path
+              .split("/")
+              .slice(0, imp.path.startsWith("@") ? 2 : 1)
+              .join("/"),
+          );
         }
       } else stack.push(imp.path);
     }
