@@ -297,3 +297,27 @@ describe("efs verify vercel in a browser", () => {
     120_000,
   );
 });
+
+describe("efs verify without provider credentials", () => {
+  it(
+    "warns naming the missing RENDER_API_KEY instead of failing the run",
+    () =>
+      withStack(async (s) => {
+        const res = await s.efs(["--json", "verify", "render"], {
+          RENDER_API_KEY: "",
+          EFS_VERIFY_BROWSER: "0",
+        });
+        const checks = (JSON.parse(res.stdout) as { data: { checks: Check[] } }).data.checks;
+        const service = checks.find((c) => c.id === "render.service");
+        expect(service?.status).toBe("warn");
+        expect(service?.detail).toContain("RENDER_API_KEY is not set");
+        expect(service?.fix).toContain("export RENDER_API_KEY");
+        // The heartbeat needs only the job store, so it still runs.
+        expect(checks.find((c) => c.id === "render.heartbeat")?.status).toBe("ok");
+        // Only warnings: the run exits 0 (WARN never fails verify).
+        expect(checks.find((c) => c.id === "cross.storage_backend")?.status).toBe("warn");
+        expect(res.code).toBe(0);
+      }),
+    120_000,
+  );
+});
