@@ -151,3 +151,45 @@ describe("efs env status", () => {
     expect(res.stdout).not.toContain("e".repeat(64));
   }, 60_000);
 });
+
+describe("efs env push, interactive", () => {
+  it("asks before pushing and asks once per changed service before redeploying", async () => {
+    const { ScriptedPrompter } = await import("../../src/ui/scripted-prompter");
+    const { runEfsInProcess } = await import("../helpers/cli");
+    s.renderService.env.delete("STORAGE_BACKEND");
+    const before = s.renderService.deploys.length;
+    const prompter = new ScriptedPrompter({ "--yes": true, "--redeploy": true });
+    const res = await runEfsInProcess(
+      ["--cwd", s.box.project, "env", "push", "--target", "render"],
+      {
+        env: s.env,
+        cwd: s.box.project,
+        prompter,
+        tty: true,
+      },
+    );
+    expect(res.code).toBe(0);
+    expect(prompter.asked.map((q) => q.flag)).toEqual(["--yes", "--redeploy"]);
+    expect(s.renderService.deploys.length).toBe(before + 1);
+    expect(res.stdout).toContain("STORAGE_BACKEND");
+    expect(res.stdout).toMatch(/render\s+STORAGE_BACKEND\s+add\s+missing/);
+  }, 60_000);
+
+  it("changes nothing when the push is declined (exit 2)", async () => {
+    const { ScriptedPrompter } = await import("../../src/ui/scripted-prompter");
+    const { runEfsInProcess } = await import("../helpers/cli");
+    s.renderService.env.delete("STORAGE_BACKEND");
+    const prompter = new ScriptedPrompter({ "--yes": false });
+    const res = await runEfsInProcess(
+      ["--cwd", s.box.project, "env", "push", "--target", "render"],
+      {
+        env: s.env,
+        cwd: s.box.project,
+        prompter,
+        tty: true,
+      },
+    );
+    expect(res.code).toBe(2);
+    expect(s.renderService.env.has("STORAGE_BACKEND")).toBe(false);
+  }, 60_000);
+});
