@@ -1,7 +1,7 @@
 // The one way commands ask questions. Every question names its flag or env-var twin, so a
 // non-interactive run (stdin not a TTY, or CI) fails at once telling the user what to pass.
 // The @clack/prompts implementation is loaded only when a question is actually asked.
-import { EfsError, EXIT, interrupted } from "../errors";
+import { EfsError, EXIT } from "../errors";
 import type { TextSink } from "./output";
 
 export interface Question {
@@ -179,6 +179,3 @@ class LazyClackPrompter implements Prompter {
     };
   }
 }
-
-// Re-exported for handlers that catch a cancel from elsewhere (e.g. an aborted signal).
-export { interrupted };
