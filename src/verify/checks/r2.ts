@@ -145,7 +145,9 @@ async function corsCheck(
         "access-control-request-method": "PUT",
         "access-control-request-headers": "content-type",
       },
-      signal: AbortSignal.timeout(20_000),
+      signal: ctx.signal
+        ? AbortSignal.any([ctx.signal, AbortSignal.timeout(20_000)])
+        : AbortSignal.timeout(20_000),
     });
     await res.arrayBuffer();
     const allow = res.headers.get("access-control-allow-origin");
