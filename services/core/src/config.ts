@@ -65,6 +65,8 @@ export interface Config {
   /** NEXT_PUBLIC_APP_URL, else http://localhost:<port> outside production. */
   readonly appUrl: string;
   readonly webhookSecret: Secret | null;
+  /** Accepted alongside webhookSecret during `efs rotate webhook-secret`. */
+  readonly webhookSecretPrevious: Secret | null;
   readonly studioAccessKey: Secret | null;
   /** LOCAL_STORAGE_SECRET, else HMAC(INTERNAL_WEBHOOK_SECRET, label), else null (see docs). */
   readonly localStorageSecret: Secret | null;
@@ -157,6 +159,7 @@ export function loadConfig(env: Env = process.env, opts: { cwd?: string } = {}):
     port,
     appUrl: appUrlVar ?? `http://localhost:${port}`,
     webhookSecret,
+    webhookSecretPrevious: secret("INTERNAL_WEBHOOK_SECRET_PREVIOUS"),
     studioAccessKey: secret("STUDIO_ACCESS_KEY"),
     localStorageSecret: localStorageOverride ?? deriveLocalStorageSecret(webhookSecret),
     s3EndpointUrl,

@@ -121,6 +121,15 @@ export const ENV_CATALOG: readonly CatalogEntry[] = Object.freeze([
     description: "Webhook secret (64 hex chars)",
   }),
   entry({
+    name: "INTERNAL_WEBHOOK_SECRET_PREVIOUS",
+    section: "generated",
+    format: "hex64",
+    secret: true,
+    targets: ["vercel"],
+    optional: true,
+    description: "Previous webhook secret, still accepted while `efs rotate webhook-secret` runs",
+  }),
+  entry({
     name: "STUDIO_ACCESS_KEY",
     section: "generated",
     format: "token",

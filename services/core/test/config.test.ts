@@ -53,6 +53,7 @@ const VALID: Record<string, string> = {
   ...MODAL,
   MODAL_STATUS_URL: "https://me--ethereal-status.modal.run",
   INTERNAL_WEBHOOK_SECRET: HEX,
+  INTERNAL_WEBHOOK_SECRET_PREVIOUS: "b".repeat(64),
   STUDIO_ACCESS_KEY: "studio-key-123",
   NEXT_PUBLIC_APP_URL: "https://efs.vercel.app",
   DEPLOY_ENV: "production",

@@ -54,7 +54,12 @@ export async function handleWebhook(req: Request, ctx: WebContext): Promise<Resp
     typeof (raw as { jobId?: unknown })?.jobId === "string"
       ? (raw as { jobId: string }).jobId
       : null;
-  if (!checkWebhookAuth(authorization, { secrets: [secret], jobId: claimedId }).ok)
+  if (
+    !checkWebhookAuth(authorization, {
+      secrets: [secret, ctx.config.webhookSecretPrevious],
+      jobId: claimedId,
+    }).ok
+  )
     throw unauthorized();
   if (raw === undefined)
     throw new ApiError(400, "malformed_json", "The request body is not valid JSON.");

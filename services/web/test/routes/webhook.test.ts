@@ -203,3 +203,27 @@ describe("webhook outcomes", () => {
     }
   });
 });
+
+describe("webhook during a secret rotation", () => {
+  const PREVIOUS = "c3".repeat(32);
+
+  it("accepts the previous secret while INTERNAL_WEBHOOK_SECRET_PREVIOUS is set, and not after", async () => {
+    studio.close();
+    studio = await openStudio({ INTERNAL_WEBHOOK_SECRET_PREVIOUS: PREVIOUS });
+    audioId = await readyAudio(studio.ctx);
+    const { id } = await dispatchedRender();
+    const res = await call(
+      { jobId: id, status: "failed", error: "sent with the old secret" },
+      PREVIOUS,
+    );
+    expect(await body(res)).toEqual({ ok: true, applied: true, status: "failed" });
+
+    studio.close();
+    studio = await openStudio();
+    audioId = await readyAudio(studio.ctx);
+    const retired = await dispatchedRender();
+    const refused = await call({ jobId: retired.id, status: "failed", error: "x" }, PREVIOUS);
+    expect(refused.status).toBe(401);
+    expect((await studio.ctx.jobs.get(retired.id))?.status).toBe("processing");
+  });
+});
