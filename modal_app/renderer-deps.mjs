@@ -1,7 +1,8 @@
 // Lists what the renderer CLI and its capture page load statically — npm packages and workspace
 // folders — so the Modal image ships exactly these: node modal_app/renderer-deps.mjs →
 // {"files": N, "external": ["commander", …], "workspaces": ["services/core", …]}. Lazy imports
-// (`await import(…)`, e.g. the local `serve` server) are not followed; @efs/* workspaces are.
+// of our own files (`await import("./serve")`, the local server) are not followed; lazy
+// imports of npm packages from files that are reached (`await import("esbuild")`) count.
 import { build } from "esbuild";
 
 // The CLI (Node) and the capture page esbuild bundles at run time (browser).
@@ -37,7 +38,7 @@ for (const [entry, platform] of ENTRIES) {
     if (seen.has(file)) continue;
     seen.add(file);
     for (const imp of inputs[file]?.imports ?? []) {
-      if (imp.kind === "dynamic-import") continue;
+      if (imp.kind === "dynamic-import" && !imp.external) continue;
       if (imp.external) {
         if (!imp.path.startsWith("node:")) {
           external.add(
