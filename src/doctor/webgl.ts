@@ -1,19 +1,11 @@
 // Launches Chromium headless with the flags the renderer uses and reads the WebGL renderer
 // string (SwiftShader on machines without a GPU). puppeteer-core is loaded only here.
+import { CHROMIUM_HEADLESS_FLAGS } from "@efs/core/chromium-flags";
 import { findChromium } from "./checks-tools";
 import type { Check } from "./types";
 
 // The headless flags from ARCHITECTURE.md (work without a GPU or a sandbox).
-export const CHROMIUM_FLAGS = [
-  "--no-sandbox",
-  "--use-angle=swiftshader",
-  "--enable-unsafe-swiftshader",
-  "--ignore-gpu-blocklist",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-] as const;
+export const CHROMIUM_FLAGS = CHROMIUM_HEADLESS_FLAGS;
 
 // Reads UNMASKED_RENDERER_WEBGL from a headless page; throws with the reason on failure.
 export async function probeWebgl(executablePath: string, timeoutMs = 45_000): Promise<string> {

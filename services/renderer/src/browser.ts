@@ -1,22 +1,14 @@
 // Launches headless Chromium (puppeteer-core) with software WebGL, or hardware WebGL on NVIDIA.
 import { existsSync } from "node:fs";
+import { CHROMIUM_BASE_FLAGS, CHROMIUM_SWIFTSHADER_FLAGS } from "@efs/core/chromium-flags";
 import puppeteer, { type Browser } from "puppeteer-core";
 
 const BASE_FLAGS = [
-  "--no-sandbox",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
+  ...CHROMIUM_BASE_FLAGS,
   "--disable-dev-shm-usage",
   "--disable-background-timer-throttling",
   "--disable-renderer-backgrounding",
   "--disable-backgrounding-occluded-windows",
-];
-const SWIFTSHADER_FLAGS = [
-  "--use-angle=swiftshader",
-  "--enable-unsafe-swiftshader",
-  "--ignore-gpu-blocklist",
 ];
 const NVIDIA_FLAGS = [
   "--use-gl=angle",
@@ -40,7 +32,7 @@ export function glFlags(gpu: boolean, env: NodeJS.ProcessEnv = process.env): str
     }
     return parsed as string[];
   }
-  return gpu ? NVIDIA_FLAGS : SWIFTSHADER_FLAGS;
+  return gpu ? NVIDIA_FLAGS : [...CHROMIUM_SWIFTSHADER_FLAGS];
 }
 
 export interface LaunchOptions {

@@ -6,6 +6,7 @@ import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { CHROMIUM_HEADLESS_FLAGS } from "@efs/core/chromium-flags";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 import {
@@ -19,17 +20,7 @@ import {
 const ROOT = resolve(import.meta.dirname, "../../../..");
 const ARTIFACTS = join(ROOT, ".test-artifacts");
 const ACCESS_KEY = "e2e-access-key-4f2a9c1e";
-const CHROMIUM_FLAGS = [
-  "--no-sandbox",
-  "--use-angle=swiftshader",
-  "--enable-unsafe-swiftshader",
-  "--ignore-gpu-blocklist",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-  "--autoplay-policy=no-user-gesture-required",
-];
+const CHROMIUM_FLAGS = [...CHROMIUM_HEADLESS_FLAGS, "--autoplay-policy=no-user-gesture-required"];
 
 let dir: string;
 let web: WebServer;
