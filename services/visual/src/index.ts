@@ -6,6 +6,7 @@ import type { CreateVisualOptions, VisualRenderer } from "./api";
 import { parseVisualConfig } from "./config";
 import { computeEnvelopes, driveAt } from "./envelopes";
 import { createEquirectPass, type EquirectPass } from "./equirect";
+import { createParticlePass, type ParticlePass } from "./particle-pass";
 import { createParticleLayer } from "./particles";
 import { bakeSkybox } from "./skybox";
 
@@ -39,7 +40,12 @@ export function createVisual(opts: CreateVisualOptions): VisualRenderer {
   const layers = config.layers.map((l, i) =>
     createParticleLayer(l, config.seed * 7919 + i * 104729),
   );
-  for (const l of layers) scene.add(l.mesh);
+  // Flat: particles go to a low-resolution target composited over the sky. Equirect: they
+  // stay in the scene the cube camera captures (full resolution per face).
+  const particlePass: ParticlePass | null =
+    opts.projection === "equirect" ? null : createParticlePass(opts.width, opts.height);
+  for (const l of layers) (particlePass?.scene ?? scene).add(l.mesh);
+  if (particlePass) scene.add(particlePass.composite);
   const envelopes = computeEnvelopes(features, config);
 
   const eyeX = opts.eye === "left" ? -HALF_IPD : opts.eye === "right" ? HALF_IPD : 0;
@@ -85,7 +91,10 @@ export function createVisual(opts: CreateVisualOptions): VisualRenderer {
     scene.backgroundRotation.set(0, rotation * timeSec, 0);
     scene.backgroundIntensity = config.skybox.brightness * (0.85 + 0.25 * drive.rms);
     if (equirect) equirect.render(renderer, scene);
-    else renderer.render(scene, camera);
+    else {
+      particlePass?.render(renderer, camera);
+      renderer.render(scene, camera);
+    }
   };
 
   return {
@@ -98,12 +107,14 @@ export function createVisual(opts: CreateVisualOptions): VisualRenderer {
     },
     resize(width, height) {
       renderer.setSize(width, height, false);
+      particlePass?.setSize(width, height);
       camera.aspect = width / height;
       camera.updateProjectionMatrix();
     },
     dispose() {
       for (const l of layers) l.dispose();
       equirect?.dispose();
+      particlePass?.dispose();
       sky.dispose();
       markerGeo.dispose();
       for (const m of markerMats) m.dispose();

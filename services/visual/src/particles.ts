@@ -84,14 +84,29 @@ export function createParticleLayer(layer: LayerConfig, seed: number): ParticleL
   const rand = mulberry32(seed);
   const seeds = new Float32Array(layer.count * 4);
   for (let i = 0; i < seeds.length; i++) seeds[i] = rand();
-  const geo = new THREE.InstancedBufferGeometry();
-  geo.setAttribute(
-    "position",
-    new THREE.Float32BufferAttribute([-1, -1, 0, 1, -1, 0, 1, 1, 0, -1, 1, 0], 3),
-  );
-  geo.setIndex([0, 1, 2, 0, 2, 3]);
-  geo.setAttribute("aSeed", new THREE.InstancedBufferAttribute(seeds, 4));
-  geo.instanceCount = layer.count;
+  // Plain (non-instanced) quads: 4 vertices per particle, each carrying the particle's seed.
+  // SwiftShader pays a large fixed cost per instance that a flat vertex buffer avoids.
+  const n = layer.count;
+  const corners = [-1, -1, 1, -1, 1, 1, -1, 1];
+  const position = new Float32Array(n * 12);
+  const vertexSeeds = new Float32Array(n * 16);
+  const index = n * 4 > 65535 ? new Uint32Array(n * 6) : new Uint16Array(n * 6);
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < 4; k++) {
+      const v = i * 4 + k;
+      position[v * 3] = corners[k * 2]!;
+      position[v * 3 + 1] = corners[k * 2 + 1]!;
+      vertexSeeds.set(seeds.subarray(i * 4, i * 4 + 4), v * 4);
+    }
+    index.set(
+      [0, 1, 2, 0, 2, 3].map((c) => c + i * 4),
+      i * 6,
+    );
+  }
+  const geo = new THREE.BufferGeometry();
+  geo.setAttribute("position", new THREE.BufferAttribute(position, 3));
+  geo.setAttribute("aSeed", new THREE.BufferAttribute(vertexSeeds, 4));
+  geo.setIndex(new THREE.BufferAttribute(index, 1));
   const mat = new THREE.ShaderMaterial({
     vertexShader: VERT,
     fragmentShader: FRAG,
