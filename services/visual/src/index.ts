@@ -36,14 +36,18 @@ export function createVisual(opts: CreateVisualOptions): VisualRenderer {
   const skyFace =
     opts.projection === "equirect" ? (longest > 4096 ? 2048 : 1024) : longest > 1280 ? 1024 : 512;
   const sky = bakeSkybox(renderer, config.skybox.preset, config.seed, skyFace);
-  scene.background = sky.texture;
   const layers = config.layers.map((l, i) =>
     createParticleLayer(l, config.seed * 7919 + i * 104729),
   );
   // Flat: particles go to a low-resolution target composited over the sky. Equirect: they
   // stay in the scene the cube camera captures (full resolution per face).
   const particlePass: ParticlePass | null =
-    opts.projection === "equirect" ? null : createParticlePass(opts.width, opts.height);
+    opts.projection === "equirect"
+      ? null
+      : createParticlePass(opts.width, opts.height, sky.texture);
+  if (!particlePass) scene.background = sky.texture;
+  // Flat: the composite quad covers every pixel, so the canvas needs no clear.
+  else renderer.autoClearColor = false;
   for (const l of layers) (particlePass?.scene ?? scene).add(l.mesh);
   if (particlePass) scene.add(particlePass.composite);
   const envelopes = computeEnvelopes(features, config);
@@ -92,7 +96,7 @@ export function createVisual(opts: CreateVisualOptions): VisualRenderer {
     scene.backgroundIntensity = config.skybox.brightness * (0.85 + 0.25 * drive.rms);
     if (equirect) equirect.render(renderer, scene);
     else {
-      particlePass?.render(renderer, camera);
+      particlePass?.render(renderer, camera, scene.backgroundRotation, scene.backgroundIntensity);
       renderer.render(scene, camera);
     }
   };

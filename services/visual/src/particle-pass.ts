@@ -8,22 +8,42 @@ import * as THREE from "three";
 /** Particle target size relative to the output (per axis): 0.5 = a quarter of the pixels. */
 export const PARTICLE_SCALE = 0.5;
 
+// The sky is sampled in the same pass: the view ray is affine in screen position, so it is
+// computed at the 4 corners and interpolated (exactly what three's background box yields).
 const VERT = /* glsl */ `
+uniform mat3 uView, uSkyRot;
+uniform vec2 uTan;
 varying vec2 vUv;
-void main() { vUv = uv; gl_Position = vec4(position.xy, 0.0, 1.0); }`;
+varying vec3 vDir;
+void main() {
+  vUv = uv;
+  vDir = uSkyRot * (uView * vec3(position.xy * uTan, -1.0));
+  gl_Position = vec4(position.xy, 0.0, 1.0);
+}`;
 
 const FRAG = /* glsl */ `
+uniform samplerCube uSky;
 uniform sampler2D uParticles;
+uniform float uSkyIntensity;
 varying vec2 vUv;
-void main() { gl_FragColor = vec4(texture2D(uParticles, vUv).rgb, 0.0); }`;
+varying vec3 vDir;
+void main() {
+  vec3 sky = textureCube(uSky, vDir).rgb * uSkyIntensity;
+  gl_FragColor = vec4(sky + texture2D(uParticles, vUv).rgb, 1.0);
+}`;
 
 export interface ParticlePass {
   /** Holds the particle meshes; drawn into the low-resolution target. */
   scene: THREE.Scene;
-  /** Full-screen additive quad sampling the target; add it to the main scene. */
+  /** Full-screen quad: sky + upscaled particles in one pass; add it to the main scene. */
   composite: THREE.Mesh;
   /** Draws the particle scene into the target (call before rendering the main scene). */
-  render(renderer: THREE.WebGLRenderer, camera: THREE.Camera): void;
+  render(
+    renderer: THREE.WebGLRenderer,
+    camera: THREE.PerspectiveCamera,
+    skyRotation: THREE.Euler,
+    skyIntensity: number,
+  ): void;
   setSize(width: number, height: number): void;
   dispose(): void;
 }
@@ -34,6 +54,7 @@ const scaled = (n: number, scale: number) => Math.max(1, Math.round(n * scale));
 export function createParticlePass(
   width: number,
   height: number,
+  sky: THREE.Texture,
   scale = PARTICLE_SCALE,
 ): ParticlePass {
   const target = new THREE.WebGLRenderTarget(scaled(width, scale), scaled(height, scale), {
@@ -50,24 +71,35 @@ export function createParticlePass(
   const mat = new THREE.ShaderMaterial({
     vertexShader: VERT,
     fragmentShader: FRAG,
-    transparent: true,
     depthTest: false,
     depthWrite: false,
-    blending: THREE.CustomBlending,
-    blendSrc: THREE.OneFactor,
-    blendDst: THREE.OneFactor,
-    blendEquation: THREE.AddEquation,
-    uniforms: { uParticles: { value: target.texture } },
+    uniforms: {
+      uParticles: { value: target.texture },
+      uSky: { value: sky },
+      uSkyIntensity: { value: 1 },
+      uSkyRot: { value: new THREE.Matrix3() },
+      uView: { value: new THREE.Matrix3() },
+      uTan: { value: new THREE.Vector2(1, 1) },
+    },
   });
   const composite = new THREE.Mesh(geo, mat);
   composite.frustumCulled = false;
-  composite.renderOrder = 5;
+  composite.renderOrder = -1;
+  const m4 = new THREE.Matrix4();
   const clear = new THREE.Color(0, 0, 0);
   const prevClear = new THREE.Color();
   return {
     scene,
     composite,
-    render(renderer, camera) {
+    render(renderer, camera, skyRotation, skyIntensity) {
+      const u = mat.uniforms;
+      u.uSkyIntensity!.value = skyIntensity;
+      // As three's background: the inverse (transpose) of the background rotation.
+      u.uSkyRot!.value.setFromMatrix4(m4.makeRotationFromEuler(skyRotation)).transpose();
+      camera.updateMatrixWorld();
+      u.uView!.value.setFromMatrix4(camera.matrixWorld);
+      const tanY = Math.tan(THREE.MathUtils.degToRad(camera.fov / 2));
+      u.uTan!.value.set(tanY * camera.aspect, tanY);
       renderer.getClearColor(prevClear);
       const prevAlpha = renderer.getClearAlpha();
       renderer.setRenderTarget(target);
