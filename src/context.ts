@@ -1,9 +1,9 @@
 // The context every command declaration receives: `run` turns a commander action into a
 // handler call with a Runtime and prints the result in the mode the global flags chose.
 import type { Command } from "commander";
+import type { Redactor } from "./redact";
 import type { CommandResult, Io, Runtime } from "./runtime";
 import { JSON_VERSION } from "./ui/output";
-import type { Redactor } from "./ui/redact";
 
 export interface CliContext {
   // The root program (for `efs completion`, which walks the command tree).

@@ -4,9 +4,9 @@ import { Command, CommanderError } from "commander";
 import { COMMANDS } from "./commands";
 import { createContext, type RunState } from "./context";
 import { EfsError, EXIT } from "./errors";
+import { Redactor } from "./redact";
 import type { Io } from "./runtime";
 import { JSON_VERSION, Output } from "./ui/output";
-import { Redactor } from "./ui/redact";
 import { VERSION } from "./version";
 
 const HELP_WIDTH = 80;

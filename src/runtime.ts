@@ -4,9 +4,9 @@ import { statSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Readable } from "node:stream";
 import { EfsError, EXIT } from "./errors";
+import type { Redactor } from "./redact";
 import { Output, type TextSink } from "./ui/output";
 import { canPrompt, createPrompter, type Prompter } from "./ui/prompter";
-import type { Redactor } from "./ui/redact";
 
 /** The global flags, parsed once. */
 export interface Globals {

@@ -8,8 +8,8 @@ import { join } from "node:path";
 import { execa } from "execa";
 import { EfsError } from "../errors";
 import { onCleanup } from "../process-cleanup";
+import type { Redactor } from "../redact";
 import type { TextSink } from "../ui/output";
-import type { Redactor } from "../ui/redact";
 
 export interface RunChildOptions {
   // The process redactor (rt.redactor); every secret given here is added to it.

@@ -1,6 +1,6 @@
 // Shapes vault entries for display: redacted values and push/sync summaries.
 import { catalogEntry, ENV_CATALOG } from "@efs/core/env-catalog";
-import { maskValue } from "../ui/redact";
+import { redact as maskValue } from "@efs/core/secret";
 import type { VaultState } from "../vault/state";
 
 /** One row of the tracking table (safe to print: no value). */

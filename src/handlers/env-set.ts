@@ -1,8 +1,8 @@
 // `efs env set NAME`: value from --value, piped stdin or a hidden prompt; validated first.
 import { catalogEntry, validateVar } from "@efs/core/env-catalog";
+import { redact as maskValue } from "@efs/core/secret";
 import { EfsError, EXIT } from "../errors";
 import type { CommandResult, Runtime } from "../runtime";
-import { maskValue } from "../ui/redact";
 import { readPipedValue } from "../ui/stdin";
 import { projectVault } from "../vault/open";
 import { assertName, assertStorable } from "../vault/state";

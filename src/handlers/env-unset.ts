@@ -1,7 +1,8 @@
 // `efs env unset NAME`.
+
+import { redact as maskValue } from "@efs/core/secret";
 import { EfsError } from "../errors";
 import type { CommandResult, Runtime } from "../runtime";
-import { maskValue } from "../ui/redact";
 import { projectVault } from "../vault/open";
 import { assertName } from "../vault/state";
 

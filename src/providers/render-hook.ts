@@ -1,6 +1,7 @@
 // Render deploy hooks: secret URLs that trigger a deploy with a plain POST.
+
+import { redact as mask } from "@efs/core/secret";
 import { createHttp } from "./http";
-import { mask } from "./redact";
 
 const HOOK = /^https:\/\/api\.render\.com\/deploy\/(srv-[a-z0-9]+)\?key=[A-Za-z0-9_-]+$/;
 

@@ -1,7 +1,7 @@
 // Where command output goes: human text (stdout for results, stderr for progress and
 // warnings) or, with --json, one versioned JSON document on stdout. Everything is redacted.
 import kleur from "kleur";
-import type { Redactor } from "./redact";
+import type { Redactor } from "../redact";
 
 // Version of the --json envelope; bump only with a breaking change to its shape.
 export const JSON_VERSION = 1;

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { catalogEntry } from "@efs/core/env-catalog";
 import { EfsError } from "../errors";
-import type { Redactor } from "../ui/redact";
+import type { Redactor } from "../redact";
 import { removeOrphanTemps, writeFileAtomic } from "./atomic";
 import { canonicalJson, mac, macEqual, open, type Sealed, seal, type VaultKeys } from "./crypto";
 import {

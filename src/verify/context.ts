@@ -6,7 +6,7 @@ import { createGitHubClient, type GitHubClient, type RepoRef } from "../provider
 import { createModalCli, type ModalCli } from "../providers/modal-cli";
 import { createRenderClient, type RenderClient, type RenderService } from "../providers/render";
 import { createVercelClient, type VercelClient } from "../providers/vercel";
-import type { Redactor } from "../ui/redact";
+import type { Redactor } from "../redact";
 import type { VaultState } from "../vault/state";
 
 export interface VerifyContextInit {

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import type { Command } from "commander";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildProgram } from "../../src/main";
-import { Redactor } from "../../src/ui/redact";
+import { Redactor } from "../../src/redact";
 import { acquireLock } from "../../src/vault/lock";
 import { efsCommand, REPO, runEfs, type Sandbox, sandbox } from "../helpers/cli";
 import {

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { EfsError } from "../../src/errors";
 import { runChild } from "../../src/exec/run-child";
-import { Redactor } from "../../src/ui/redact";
+import { Redactor } from "../../src/redact";
 import { REPO } from "../helpers/cli";
 import { recordOutput, testSecret, testToken } from "../helpers/leak-record";
 

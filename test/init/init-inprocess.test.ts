@@ -1,8 +1,8 @@
 import { PassThrough } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import { init } from "../../src/init/handler";
+import { Redactor } from "../../src/redact";
 import { createRuntime } from "../../src/runtime";
-import { Redactor } from "../../src/ui/redact";
 import { ScriptedPrompter } from "../../src/ui/scripted-prompter";
 import { useEmulators } from "../emulators/msw";
 import { TEST_CREDENTIALS as C } from "../emulators/state";

@@ -1,13 +1,14 @@
+import { redact as maskValue } from "@efs/core/secret";
 import { describe, expect, it } from "vitest";
+import { Redactor } from "../../src/redact";
 import { Output } from "../../src/ui/output";
-import { maskValue, Redactor } from "../../src/ui/redact";
 import { runEfs, type Sandbox, sandbox } from "../helpers/cli";
 import { recordOutput, testToken } from "../helpers/leak-record";
 
 describe("maskValue", () => {
   it("shows 4+4 characters and the length of long values, nothing of short ones", () => {
     expect(maskValue("a3f7".padEnd(60, "0") + "9c1e")).toBe("a3f7…9c1e (64 chars)");
-    expect(maskValue("hunter2")).toBe("•••• (7 chars)");
+    expect(maskValue("hunter2")).toBe("**** (7 chars)");
   });
 });
 

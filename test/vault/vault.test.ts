@@ -3,7 +3,7 @@ import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { EfsError } from "../../src/errors";
-import { Redactor } from "../../src/ui/redact";
+import { Redactor } from "../../src/redact";
 import { keyFilePath } from "../../src/vault/key";
 import { Vault } from "../../src/vault/vault";
 import { type Sandbox, sandbox } from "../helpers/cli";

@@ -18,13 +18,6 @@ export const SECRET_ENV_NAMES = [
 // they are still never printed by the vault commands, which mask whole values.
 const MIN_SECRET_LENGTH = 6;
 
-// Masks a whole value for display: `a3f7…9c1e (64 chars)`; short values show no characters.
-export function maskValue(value: string): string {
-  const n = value.length;
-  if (n >= 16) return `${value.slice(0, 4)}…${value.slice(-4)} (${n} chars)`;
-  return `•••• (${n} chars)`;
-}
-
 /** Replaces registered secret values (and their URL-encoded forms) in text. */
 export class Redactor {
   readonly #secrets = new Map<string, string>();
