@@ -3,29 +3,19 @@
 // built first, untimed (and the CLI bundle when dist/ is missing). Run: `npm run bench:smoke`.
 // Last line is machine-readable:
 //   up_ready_s=<n> smoke_total_s=<n> ingest_s=<n> render_s=<n>
+
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { buildWeb, webBuildReason } from "../src/up/build";
+import { freePort } from "../src/up/port";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const EFS = join(ROOT, "bin/efs.js");
 
 function log(s: string): void {
   process.stderr.write(`${s}\n`);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once("error", rej);
-    s.listen(0, "127.0.0.1", () => {
-      const a = s.address();
-      s.close(() => res(typeof a === "object" && a ? a.port : 0));
-    });
-  });
 }
 
 function efs(args: string[], env: NodeJS.ProcessEnv): { code: number; stdout: string; ms: number } {

@@ -1,10 +1,11 @@
 // Starts the built web app (`next start`) on a free loopback port for tests; stop() ends its
 // process group. Build once first: `npm run build -w @efs/web` (ensureWebBuild does it if missing).
+
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
-import { createServer } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { freePort } from "../src/up/port";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const WEB_DIR = join(ROOT, "services", "web");
@@ -27,19 +28,6 @@ export interface StartWebServerOptions {
   readyTimeoutMs?: number;
   /** Called with each output line (e.g. to collect `[Webhook]` logs). */
   onLine?: (line: string) => void;
-}
-
-// A free TCP port on 127.0.0.1 (bound to port 0, then released).
-export async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const srv = createServer();
-    srv.on("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const address = srv.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      srv.close(() => resolvePort(port));
-    });
-  });
 }
 
 // True when services/web/.next holds a production build.
@@ -185,3 +173,5 @@ function waitExit(child: ChildProcess, timeoutMs: number): Promise<number | null
     });
   });
 }
+
+export { freePort };

@@ -103,18 +103,7 @@ export function portFree(port: number): Promise<boolean> {
   });
 }
 
-// A free loopback port.
-export function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once("error", rej);
-    s.listen(0, "127.0.0.1", () => {
-      const a = s.address();
-      const p = typeof a === "object" && a ? a.port : 0;
-      s.close(() => res(p));
-    });
-  });
-}
+export { freePort } from "../../src/up/port";
 
 // Polls `fn` until it returns true or `timeoutMs` passes.
 export async function until(
