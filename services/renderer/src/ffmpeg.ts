@@ -40,7 +40,7 @@ export function runFfmpeg(args: string[], signal?: AbortSignal): FfmpegRun {
 }
 
 export interface ChunkEncodeOptions {
-  input: "h264" | "rgba";
+  input: "h264" | "i420";
   /** Size of the encoded picture (stacked height for top-bottom stereo). */
   width: number;
   height: number;
@@ -54,6 +54,17 @@ export interface ChunkEncodeOptions {
   /** libx264 (default) or h264_nvenc ($EFS_VIDEO_ENCODER on GPUs with NVENC). */
   encoder?: string;
 }
+
+const BT709_TAGS = [
+  "-color_range",
+  "tv",
+  "-colorspace",
+  "bt709",
+  "-color_primaries",
+  "bt709",
+  "-color_trc",
+  "bt709",
+];
 
 function encoderArgs(o: ChunkEncodeOptions): string[] {
   if (o.encoder === "h264_nvenc")
@@ -71,7 +82,8 @@ function encoderArgs(o: ChunkEncodeOptions): string[] {
 }
 
 // Arguments for one video-only MPEG-TS chunk: the in-page H.264 bitstream copied as is, or raw
-// RGBA (bottom-up rows from readPixels, hence vflip) encoded with libx264 High, yuv420p.
+// yuv420p frames (BT.709 limited range, rows top-down, converted in the page) encoded with
+// libx264 High and tagged BT.709.
 export function chunkArgs(o: ChunkEncodeOptions): string[] {
   const ts = [
     "-output_ts_offset",
@@ -93,7 +105,7 @@ export function chunkArgs(o: ChunkEncodeOptions): string[] {
       "-f",
       "rawvideo",
       "-pix_fmt",
-      "rgba",
+      "yuv420p",
       "-s",
       `${o.width}x${o.height}`,
       "-framerate",
@@ -101,7 +113,7 @@ export function chunkArgs(o: ChunkEncodeOptions): string[] {
       "-i",
       "pipe:0",
     ],
-    ...["-vf", "vflip", ...encoderArgs(o), "-pix_fmt", "yuv420p"],
+    ...[...encoderArgs(o), "-pix_fmt", "yuv420p", ...BT709_TAGS],
     ...["-b:v", `${k}k`, "-maxrate", `${Math.round(k * 1.5)}k`, "-bufsize", `${k * 2}k`],
     ...["-g", String(o.gop), "-keyint_min", String(o.gop), "-sc_threshold", "0", "-bf", "2"],
     ...ts,
@@ -110,20 +122,36 @@ export function chunkArgs(o: ChunkEncodeOptions): string[] {
 
 export interface MuxOptions {
   chunks: string[];
-  audioPath: string;
-  /** Trim the audio to this many seconds (the rendered duration). */
+  /** The source audio, or an .m4a from audioArgs (`encoded`), copied as is. */
+  audio: { path: string; encoded: boolean };
+  /** Trim the audio to this many seconds (the rendered duration; not for `encoded`). */
   durationSec?: number;
   out: string;
 }
 
-// Joins chunks with the concat protocol (-c copy) and muxes the audio once: AAC-LC 48 kHz
-// 384 kb/s stereo, moov first (+faststart).
-export function muxArgs(o: MuxOptions): string[] {
-  const t = o.durationSec !== undefined ? ["-t", o.durationSec.toFixed(6)] : [];
+const AAC = ["-c:a", "aac", "-b:a", "384k", "-ar", "48000", "-ac", "2"];
+const trim = (durationSec?: number) =>
+  durationSec !== undefined ? ["-t", durationSec.toFixed(6)] : [];
+
+// Encodes the soundtrack once, ahead of the mux (it runs while frames are drawn): AAC-LC
+// 48 kHz 384 kb/s stereo in an .m4a, trimmed to the rendered duration.
+export function audioArgs(o: { audioPath: string; durationSec?: number; out: string }): string[] {
   return [
-    ...["-i", `concat:${o.chunks.join("|")}`, ...t, "-i", o.audioPath],
+    ...[...trim(o.durationSec), "-i", o.audioPath, "-map", "0:a:0", "-vn"],
+    ...[...AAC, "-f", "mp4", o.out],
+  ];
+}
+
+// Joins chunks with the concat protocol (-c copy) and muxes the audio once (encoding it
+// here unless it already is), moov first (+faststart).
+export function muxArgs(o: MuxOptions): string[] {
+  const audioIn = o.audio.encoded
+    ? ["-i", o.audio.path]
+    : [...trim(o.durationSec), "-i", o.audio.path];
+  return [
+    ...["-i", `concat:${o.chunks.join("|")}`, ...audioIn],
     ...["-map", "0:v:0", "-map", "1:a:0", "-c:v", "copy"],
-    ...["-c:a", "aac", "-b:a", "384k", "-ar", "48000", "-ac", "2"],
+    ...(o.audio.encoded ? ["-c:a", "copy"] : AAC),
     ...["-movflags", "+faststart", "-f", "mp4", o.out],
   ];
 }

@@ -12,7 +12,7 @@ import {
   type RenderFormat,
 } from "@efs/core/formats";
 import { resolveVisualConfig } from "@efs/visual/presets";
-import { chunkArgs, muxArgs, runFfmpeg } from "./ffmpeg";
+import { audioArgs, chunkArgs, type MuxOptions, muxArgs, runFfmpeg } from "./ffmpeg";
 import { injectSphericalMetadata } from "./mp4/spherical";
 import type { CaptureJob, CaptureMode, RunResult } from "./page/job";
 import { type CaptureSession, openCaptureSession } from "./session";
@@ -39,6 +39,8 @@ export interface RenderOptions {
   to?: number;
   out: string;
   capture?: "auto" | "webcodecs" | "raw";
+  /** Where frames become I420: "auto" = in JS under SwiftShader, in a shader on a GPU. */
+  i420Conversion?: "auto" | "gpu" | "cpu";
   gpu?: boolean | "auto";
   cacheDir?: string | false;
   signal?: AbortSignal;
@@ -89,12 +91,14 @@ function checkFps(o: RenderOptions): number {
 }
 
 // Builds the page job for a format (bitrate ×1.5 at 60 fps, closed GOP of half the rate).
+// Renders use output "i420"; "canvas" is for still frames, screenshots and draw-only runs.
 export function captureJob(
   format: RenderFormat,
   fps: number,
   features: AudioFeatures,
   config: unknown,
   markers?: CaptureJob["markers"],
+  output: CaptureJob["output"] = "canvas",
 ): CaptureJob {
   const eyeHeight = format.stereo === "top-bottom" ? format.height / 2 : format.height;
   return {
@@ -108,6 +112,7 @@ export function captureJob(
     bitrate: Math.round(format.videoKbps * (fps === 60 ? 1.5 : 1) * 1000),
     gop: Math.max(1, Math.round(fps / 2)),
     markers,
+    output,
   };
 }
 
@@ -122,7 +127,7 @@ export async function captureChunk(
   const stacked = job.stereo === "top-bottom" ? 2 : 1;
   const ff = runFfmpeg(
     chunkArgs({
-      input: opts.mode === "webcodecs" ? "h264" : "rgba",
+      input: opts.mode === "webcodecs" ? "h264" : "i420",
       width: job.width,
       height: job.height * stacked,
       fps: job.fps,
@@ -169,42 +174,45 @@ export async function captureChunk(
   }
 }
 
-// Renders a file end to end; see RenderOptions for ranges and cancellation.
+// Renders a file end to end; see RenderOptions for ranges and cancellation. Audio analysis,
+// the browser start and the soundtrack's AAC encode run side by side; the browser closes
+// while the final mux runs.
 export async function renderVideo(o: RenderOptions): Promise<RenderResult> {
   const t0 = performance.now();
   const { format, fps } = checkRenderOptions(o);
   const config = resolveVisualConfig(o.preset, o.visual);
-  const { features } = await analyzeAudio(o.audioPath, {
-    fps,
-    cacheDir: o.cacheDir,
-    signal: o.signal,
-  });
-  const total = Math.min(
-    features.frameCount,
-    o.durationSec !== undefined ? Math.ceil(o.durationSec * fps - 1e-9) : features.frameCount,
-  );
-  const from = o.from ?? 0;
-  const to = Math.min(o.to ?? total, total);
-  if (from >= to)
-    throw new Error(`frame range ${from}..${o.to} is outside the audio's ${total} frames`);
-  const durationSec =
-    o.durationSec !== undefined
-      ? Math.min(o.durationSec, features.durationSec)
-      : features.durationSec;
-  const job = captureJob(format, fps, features, config, o.markers);
-  o.signal?.throwIfAborted();
   const ms = (t: number) => `${Math.round(performance.now() - t)} ms`;
-  o.log?.(`analysis: ${ms(t0)}`);
-  const tOpen = performance.now();
-  const session = await openCaptureSession(job, { gpu: o.gpu, log: o.log });
-  o.log?.(`browser + page + sky bake: ${ms(tOpen)}`);
+  const isChunk = o.from !== undefined || o.to !== undefined;
   const tmp = await mkdtemp(join(tmpdir(), "efs-render-"));
+  const planned = analyzeAudio(o.audioPath, { fps, cacheDir: o.cacheDir, signal: o.signal }).then(
+    ({ features }) => {
+      o.log?.(`analysis: ${ms(t0)}`);
+      return planRender(o, features, fps, format, config);
+    },
+  );
+  const audio = isChunk
+    ? null
+    : planned.then(async (p) => {
+        const path = join(tmp, "audio.m4a");
+        await runFfmpeg(
+          audioArgs({ audioPath: o.audioPath, durationSec: p.durationSec, out: path }),
+          o.signal,
+        ).done;
+        return path;
+      });
+  audio?.catch(() => {});
+  let session: CaptureSession | null = null;
   try {
+    session = await openCaptureSession(
+      planned.then((p) => p.job),
+      { gpu: o.gpu, log: o.log },
+    );
+    o.log?.(`browser + page + sky bake: ${ms(t0)} since start`);
+    const { job, from, to, durationSec } = await planned;
     const mode = pickMode(o.capture ?? "auto", session.info.webcodecsCodec, format);
     o.log?.(
       `capture: ${mode}, ${format.width}×${format.height} @ ${fps} fps, frames ${from}..${to - 1}`,
     );
-    const isChunk = o.from !== undefined || o.to !== undefined;
     const chunkPath = isChunk ? `${o.out}.partial` : join(tmp, "video.ts");
     const started = performance.now();
     const r = await captureChunk(session, job, { from, to }, chunkPath, {
@@ -224,21 +232,21 @@ export async function renderVideo(o: RenderOptions): Promise<RenderResult> {
     o.log?.(
       `capture: ${r.frames} frames in ${ms(started)} (${((r.frames * 1000) / r.ms).toFixed(2)} fps in page)`,
     );
-    await session.close();
+    const closing = session.close();
     const tMux = performance.now();
     if (isChunk) {
       await rename(chunkPath, o.out);
     } else {
       await muxFinal({
         chunks: [chunkPath],
-        audioPath: o.audioPath,
-        durationSec,
+        audio: { path: await audio!, encoded: true },
         out: o.out,
         format,
         signal: o.signal,
       });
     }
     o.log?.(`mux: ${ms(tMux)}`);
+    await closing;
     return {
       out: o.out,
       frames: r.frames,
@@ -248,10 +256,38 @@ export async function renderVideo(o: RenderOptions): Promise<RenderResult> {
       wallMs: performance.now() - t0,
     };
   } finally {
-    await session.close();
+    await session?.close();
+    await audio?.catch(() => {});
     await rm(tmp, { recursive: true, force: true });
     await rm(`${o.out}.partial`, { force: true });
   }
+}
+
+// The frame range, duration and page job for a render, once the audio is analysed.
+function planRender(
+  o: RenderOptions,
+  features: AudioFeatures,
+  fps: number,
+  format: RenderFormat,
+  config: unknown,
+): { job: CaptureJob; from: number; to: number; durationSec: number } {
+  const total = Math.min(
+    features.frameCount,
+    o.durationSec !== undefined ? Math.ceil(o.durationSec * fps - 1e-9) : features.frameCount,
+  );
+  const from = o.from ?? 0;
+  const to = Math.min(o.to ?? total, total);
+  if (from >= to)
+    throw new Error(`frame range ${from}..${o.to} is outside the audio's ${total} frames`);
+  const durationSec =
+    o.durationSec !== undefined
+      ? Math.min(o.durationSec, features.durationSec)
+      : features.durationSec;
+  const job: CaptureJob = {
+    ...captureJob(format, fps, features, config, o.markers, "i420"),
+    i420Conversion: o.i420Conversion ?? "auto",
+  };
+  return { job, from, to, durationSec };
 }
 
 function pickMode(
@@ -271,35 +307,29 @@ function pickMode(
 // Joins chunks, muxes the audio once, and writes 360 metadata for equirect formats.
 export async function muxFinal(o: {
   chunks: string[];
-  audioPath: string;
+  audio: MuxOptions["audio"];
   durationSec?: number;
   out: string;
   format: RenderFormat;
   signal?: AbortSignal;
 }): Promise<void> {
-  await mkdtemp(join(dirname(o.out), ".efs-mux-")).then(async (dir) => {
-    try {
-      const tmpOut = join(dir, "out.mp4");
-      await runFfmpeg(
-        muxArgs({
-          chunks: o.chunks,
-          audioPath: o.audioPath,
-          durationSec: o.durationSec,
-          out: tmpOut,
-        }),
-        o.signal,
-      ).done;
-      if (o.format.projection === "equirect") {
-        const spherical = join(dir, "spherical.mp4");
-        await injectSphericalMetadata(tmpOut, spherical, { stereo: o.format.stereo });
-        await rename(spherical, o.out);
-      } else {
-        await rename(tmpOut, o.out);
-      }
-    } finally {
-      await rm(dir, { recursive: true, force: true });
+  const dir = await mkdtemp(join(dirname(o.out), ".efs-mux-"));
+  try {
+    const tmpOut = join(dir, "out.mp4");
+    await runFfmpeg(
+      muxArgs({ chunks: o.chunks, audio: o.audio, durationSec: o.durationSec, out: tmpOut }),
+      o.signal,
+    ).done;
+    if (o.format.projection === "equirect") {
+      const spherical = join(dir, "spherical.mp4");
+      await injectSphericalMetadata(tmpOut, spherical, { stereo: o.format.stereo });
+      await rename(spherical, o.out);
+    } else {
+      await rename(tmpOut, o.out);
     }
-  });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 // Concatenates range chunks (rendered with identical settings) into the final MP4.
@@ -313,5 +343,9 @@ export async function concatChunks(o: {
 }): Promise<void> {
   if (!isRenderFormat(o.format)) throw new Error(`unknown format "${o.format}"`);
   if (o.chunks.length === 0) throw new Error("no chunks to concatenate");
-  await muxFinal({ ...o, format: RENDER_FORMATS[o.format] });
+  await muxFinal({
+    ...o,
+    audio: { path: o.audioPath, encoded: false },
+    format: RENDER_FORMATS[o.format],
+  });
 }

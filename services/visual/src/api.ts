@@ -18,11 +18,25 @@ export interface CreateVisualOptions {
   canvas?: HTMLCanvasElement | OffscreenCanvas;
   /** Small bright spheres at fixed view directions (calibration / projection tests). */
   markers?: Array<{ direction: [number, number, number]; color: string }>;
+  /**
+   * "canvas" (default) draws into the canvas. "i420" draws into an offscreen target at
+   * width×height for renderPixels (the canvas stays 1×1): the capture path.
+   */
+  output?: "canvas" | "i420";
+  /** Where "i420" converts: "gpu" (shader pass, default) or "cpu" (RGBA readback + JS). */
+  i420Conversion?: "gpu" | "cpu";
 }
 
 export interface VisualRenderer {
   /** Draws frame `index` (a pure function of index, fps, features and config). */
   renderFrame(index: number): void;
+  /**
+   * Draws frame `index` into `out` (`pixelBytes` long) as a yuv420p frame (BT.709, limited
+   * range, rows top-down). Only with `output: "i420"`.
+   */
+  renderPixels(index: number, out: Uint8Array): void;
+  /** Bytes per frame for renderPixels (0 for output "canvas"). */
+  readonly pixelBytes: number;
   /** Live preview: draws at a time in seconds (fractional frame, same math). */
   renderAt(timeSec: number): void;
   resize(width: number, height: number): void;

@@ -19,7 +19,12 @@ void main() {
 
 export interface EquirectPass {
   cubeCamera: THREE.CubeCamera;
-  render(renderer: THREE.WebGLRenderer, scene: THREE.Scene): void;
+  /** Captures the cube and projects it into `target` (null: the canvas). */
+  render(
+    renderer: THREE.WebGLRenderer,
+    scene: THREE.Scene,
+    target: THREE.WebGLRenderTarget | null,
+  ): void;
   dispose(): void;
 }
 
@@ -44,10 +49,11 @@ export function createEquirectPass(width: number): EquirectPass {
   quadScene.add(quad);
   return {
     cubeCamera,
-    render(renderer, scene) {
+    render(renderer, scene, target) {
       cubeCamera.update(renderer, scene);
-      renderer.setRenderTarget(null);
+      renderer.setRenderTarget(target);
       renderer.render(quadScene, quadCam);
+      renderer.setRenderTarget(null);
     },
     dispose() {
       target.dispose();

@@ -8,6 +8,7 @@ import { computeEnvelopes, driveAt } from "./envelopes";
 import { createEquirectPass, type EquirectPass } from "./equirect";
 import { createParticlePass, type ParticlePass } from "./particle-pass";
 import { createParticleLayer } from "./particles";
+import { createReadback, type Readback } from "./readback";
 import { bakeSkybox } from "./skybox";
 
 /** Half the interpupillary distance, in scene units (the orb is about 1 unit across). */
@@ -27,9 +28,19 @@ export function createVisual(opts: CreateVisualOptions): VisualRenderer {
     preserveDrawingBuffer: false,
     powerPreference: "high-performance",
   });
+  // A shader that fails to compile would otherwise draw nothing and only log: fail the frame.
+  renderer.debug.onShaderError = (gl, program, vs, fs) => {
+    const log = [gl.getShaderInfoLog(vs), gl.getShaderInfoLog(fs), gl.getProgramInfoLog(program)];
+    throw new Error(`visual: shader failed to compile: ${log.filter(Boolean).join(" ").trim()}`);
+  };
   renderer.outputColorSpace = THREE.LinearSRGBColorSpace;
   renderer.setPixelRatio(1);
-  renderer.setSize(opts.width, opts.height, false);
+  const readback: Readback | null =
+    opts.output === "i420"
+      ? createReadback(opts.width, opts.height, opts.i420Conversion ?? "gpu")
+      : null;
+  if (readback) renderer.setSize(1, 1, false);
+  else renderer.setSize(opts.width, opts.height, false);
 
   const scene = new THREE.Scene();
   const longest = Math.max(opts.width, opts.height);
@@ -81,7 +92,8 @@ export function createVisual(opts: CreateVisualOptions): VisualRenderer {
 
   const { gain } = config.dynamics;
   const rotation = THREE.MathUtils.degToRad(config.skybox.rotationSpeed);
-  const draw = (timeSec: number, frame: number) => {
+  // Draws into `target` (null: the canvas).
+  const draw = (timeSec: number, frame: number, target: THREE.WebGLRenderTarget | null) => {
     const d = driveAt(envelopes, frame);
     const g = (x: number) => Math.min(2, x * gain);
     const drive = {
@@ -94,23 +106,34 @@ export function createVisual(opts: CreateVisualOptions): VisualRenderer {
     for (const l of layers) l.update(timeSec, drive);
     scene.backgroundRotation.set(0, rotation * timeSec, 0);
     scene.backgroundIntensity = config.skybox.brightness * (0.85 + 0.25 * drive.rms);
-    if (equirect) equirect.render(renderer, scene);
+    if (equirect) equirect.render(renderer, scene, target);
     else {
       particlePass?.render(renderer, camera, scene.backgroundRotation, scene.backgroundIntensity);
+      renderer.setRenderTarget(target);
       renderer.render(scene, camera);
+      renderer.setRenderTarget(null);
     }
   };
 
   return {
     canvas,
     renderFrame(index) {
-      draw(index / fps, index);
+      draw(index / fps, index, null);
+    },
+    renderPixels(index, out) {
+      if (!readback) throw new Error('renderPixels needs createVisual({ output: "i420" })');
+      draw(index / fps, index, readback.frame);
+      readback.read(renderer, out);
+    },
+    get pixelBytes() {
+      return readback?.byteLength ?? 0;
     },
     renderAt(timeSec) {
-      draw(timeSec, timeSec * fps);
+      draw(timeSec, timeSec * fps, null);
     },
     resize(width, height) {
-      renderer.setSize(width, height, false);
+      if (readback) readback.setSize(width, height);
+      else renderer.setSize(width, height, false);
       particlePass?.setSize(width, height);
       camera.aspect = width / height;
       camera.updateProjectionMatrix();
@@ -119,6 +142,7 @@ export function createVisual(opts: CreateVisualOptions): VisualRenderer {
       for (const l of layers) l.dispose();
       equirect?.dispose();
       particlePass?.dispose();
+      readback?.dispose();
       sky.dispose();
       markerGeo.dispose();
       for (const m of markerMats) m.dispose();

@@ -1,5 +1,7 @@
 // The capture page: draws frames with the visual engine and moves them out of the browser
-// (in-page WebCodecs H.264 → POST /chunk, or raw RGBA readback → POST /frame; never files).
+// (in-page WebCodecs H.264 → POST /chunk, or raw readback → POST /frame; never files).
+// Capture jobs draw offscreen and read frames back as yuv420p; their canvases are 1×1 and never in the document, so the compositor has nothing to redraw
+// (a visible canvas cost ≈20 ms per 720p frame under SwiftShader).
 import { createVisual } from "@efs/visual";
 import type { VisualRenderer } from "@efs/visual/api";
 import { avcHighCodec } from "./avc-level";
@@ -7,6 +9,7 @@ import type { CaptureJob, CaptureMode, PageInfo, RunResult } from "./job";
 
 let job: CaptureJob;
 let visuals: VisualRenderer[] = [];
+
 let aborted = false;
 
 async function post(
@@ -30,11 +33,16 @@ async function init(inline?: CaptureJob): Promise<PageInfo> {
     (v.canvas as HTMLCanvasElement).remove();
   }
   const eyes = job.stereo === "top-bottom" ? (["left", "right"] as const) : (["mono"] as const);
+  const output = job.output ?? "canvas";
+  // The session resolves "auto" from the browser it launched (openCaptureSession).
+  const i420Conversion = output === "canvas" ? null : job.i420Conversion === "cpu" ? "cpu" : "gpu";
   visuals = eyes.map((eye) => {
     const canvas = document.createElement("canvas");
-    canvas.width = job.width;
-    canvas.height = job.height;
-    document.body.appendChild(canvas);
+    if (output === "canvas") {
+      canvas.width = job.width;
+      canvas.height = job.height;
+      document.body.appendChild(canvas);
+    }
     return createVisual({
       config: job.config,
       features: job.features,
@@ -45,15 +53,12 @@ async function init(inline?: CaptureJob): Promise<PageInfo> {
       eye,
       canvas,
       markers: job.markers,
+      output,
+      i420Conversion: i420Conversion ?? undefined,
     });
   });
-  const gl = (visuals[0]!.canvas as HTMLCanvasElement).getContext("webgl2")!;
-  const dbg = gl.getExtension("WEBGL_debug_renderer_info");
-  const webglRenderer = String(
-    dbg ? gl.getParameter(dbg.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER),
-  );
-  const webglVendor = String(
-    dbg ? gl.getParameter(dbg.UNMASKED_VENDOR_WEBGL) : gl.getParameter(gl.VENDOR),
+  const { webglRenderer, webglVendor } = rendererInfo(
+    (visuals[0]!.canvas as HTMLCanvasElement).getContext("webgl2")!,
   );
   let webcodecsCodec: string | null = null;
   const codec = job.stereo === "mono" ? avcHighCodec(job.width, job.height, job.fps) : null;
@@ -61,8 +66,28 @@ async function init(inline?: CaptureJob): Promise<PageInfo> {
     const s = await VideoEncoder.isConfigSupported(encoderConfig(codec));
     if (s.supported) webcodecsCodec = codec;
   }
-  return { webglRenderer, webglVendor, webcodecsCodec };
+  return { webglRenderer, webglVendor, webcodecsCodec, i420Conversion };
 }
+
+function rendererInfo(gl: WebGL2RenderingContext): { webglRenderer: string; webglVendor: string } {
+  const dbg = gl.getExtension("WEBGL_debug_renderer_info");
+  return {
+    webglRenderer: String(
+      dbg ? gl.getParameter(dbg.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER),
+    ),
+    webglVendor: String(
+      dbg ? gl.getParameter(dbg.UNMASKED_VENDOR_WEBGL) : gl.getParameter(gl.VENDOR),
+    ),
+  };
+}
+
+// What the GPU conversion writes (visual/src/readback.ts); ffmpeg tags the raw path the same.
+const BT709: VideoColorSpaceInit = {
+  primaries: "bt709",
+  transfer: "bt709",
+  matrix: "bt709",
+  fullRange: false,
+};
 
 function encoderConfig(codec: string): VideoEncoderConfig {
   return {
@@ -101,14 +126,18 @@ async function runWebCodecs(from: number, to: number, codec: string): Promise<vo
     },
   });
   encoder.configure(encoderConfig(codec));
-  const canvas = visuals[0]!.canvas;
+  const buf = new Uint8Array(visuals[0]!.pixelBytes);
   for (let i = from; i < to; i++) {
     if (aborted) throw new Error("aborted");
     if (error) throw error;
-    visuals[0]!.renderFrame(i);
-    const frame = new VideoFrame(canvas, {
+    visuals[0]!.renderPixels(i, buf);
+    const frame = new VideoFrame(buf, {
+      format: "I420",
+      codedWidth: job.width,
+      codedHeight: job.height,
       timestamp: Math.round((i * 1e6) / job.fps),
       duration: Math.round(1e6 / job.fps),
+      colorSpace: BT709,
     });
     encoder.encode(frame, { keyFrame: (i - from) % job.gop === 0 });
     frame.close();
@@ -122,25 +151,30 @@ async function runWebCodecs(from: number, to: number, codec: string): Promise<vo
   await chain;
 }
 
-// Raw RGBA readback. The body is sent as a Blob: measured here, a 118 MB (8K eye) POST took
-// ≈1.2 s as a Blob but ≈28 s as a plain Uint8Array body, and a WebSocket ≈7.5 s.
+// Raw I420 readback (1.5 bytes per pixel). The body is sent as a Blob: measured here, a
+// 118 MB POST took ≈1.2 s as a Blob but ≈28 s as a plain Uint8Array body, and a WebSocket
+// ≈7.5 s. Top-bottom stereo sends one stacked frame, left eye on top: each plane is the left
+// eye's, then the right's.
 async function runRaw(from: number, to: number): Promise<void> {
-  const bytes = job.width * job.height * 4;
-  const gls = visuals.map((v) => (v.canvas as HTMLCanvasElement).getContext("webgl2")!);
-  const buf = new Uint8Array(bytes);
+  const w = job.width;
+  const h = job.height;
+  const bufs = visuals.map((v) => new Uint8Array(v.pixelBytes));
+  const planes = (b: Uint8Array) => [
+    b.subarray(0, w * h),
+    b.subarray(w * h, (w * h * 5) / 4),
+    b.subarray((w * h * 5) / 4),
+  ];
+  const split = bufs.map(planes);
   let inflight = Promise.resolve();
-  // Top-bottom stereo: the encoder flips the whole stacked image, so eyes go right-then-left.
-  const order = visuals.length === 2 ? [1, 0] : [0];
   for (let i = from; i < to; i++) {
-    for (const e of order) {
+    for (const [e, v] of visuals.entries()) {
       if (aborted) throw new Error("aborted");
-      visuals[e]!.renderFrame(i);
-      const gl = gls[e]!;
-      gl.readPixels(0, 0, job.width, job.height, gl.RGBA, gl.UNSIGNED_BYTE, buf);
-      const blob = new Blob([buf]);
-      await inflight;
-      inflight = post("/frame", blob);
+      v.renderPixels(i, bufs[e]!);
     }
+    const parts = bufs.length === 1 ? bufs : [0, 1, 2].flatMap((p) => split.map((s) => s[p]!));
+    const blob = new Blob(parts as BlobPart[]);
+    await inflight;
+    inflight = post("/frame", blob);
     if ((i - from) % 5 === 4) progress(i - from + 1);
   }
   await inflight;

@@ -18,13 +18,24 @@ export interface CaptureJob {
   /** Keyframe interval in frames. */
   gop: number;
   markers?: Array<{ direction: [number, number, number]; color: string }>;
+  /**
+   * "canvas": frames are drawn into canvases on the page (draw-only, screenshots, pixels).
+   * "i420": frames are drawn offscreen and leave the page as yuv420p (the capture modes).
+   */
+  output: "canvas" | "i420";
+  /** Where I420 is converted; "auto": in JS under a software rasteriser, else on the GPU. */
+  i420Conversion?: I420Conversion | "auto";
 }
+
+export type I420Conversion = "gpu" | "cpu";
 
 export interface PageInfo {
   webglRenderer: string;
   webglVendor: string;
   /** The avc1 codec string WebCodecs accepted for this size, or null. */
   webcodecsCodec: string | null;
+  /** Where this page converts frames to I420 (null for "canvas" jobs). */
+  i420Conversion: I420Conversion | null;
 }
 
 export interface RunResult {

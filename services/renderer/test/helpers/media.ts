@@ -25,6 +25,8 @@ export interface Probe {
     width: number;
     height: number;
     pix_fmt: string;
+    color_range?: string;
+    color_space?: string;
     nb_frames?: string;
     duration: string;
     side_data_list?: Array<Record<string, unknown>>;
