@@ -4,18 +4,22 @@ import { spawn } from "node:child_process";
 import type { CaptureJob, PageInfo } from "./page/job";
 import type { CaptureSession } from "./session";
 
-type PageApi = { __efs: { init(j: CaptureJob): Promise<PageInfo>; pixels(i: number): string } };
+type PageApi = {
+  __efs: { init(j: CaptureJob): Promise<PageInfo>; pixels(i: number, eye: number): string };
+};
 
 // Switches the session's page to `job` (same browser, new visuals).
 export async function switchJob(session: CaptureSession, job: CaptureJob): Promise<PageInfo> {
   return session.page.evaluate((j) => (window as unknown as PageApi).__efs.init(j), job);
 }
 
-// Draws frame `index` of the current job and returns its RGBA pixels.
-export async function readFrame(session: CaptureSession, index: number): Promise<Buffer> {
+// Draws frame `index` of the current job and returns its RGBA pixels (`eye` 1: the right eye
+// of a stereo job).
+export async function readFrame(session: CaptureSession, index: number, eye = 0): Promise<Buffer> {
   const b64 = await session.page.evaluate(
-    (i) => (window as unknown as PageApi).__efs.pixels(i),
+    (i, e) => (window as unknown as PageApi).__efs.pixels(i, e),
     index,
+    eye,
   );
   return Buffer.from(b64, "base64");
 }

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { syntheticFeatures } from "../../visual/test/synthetic-features";
 import { captureJob } from "../src/render";
 import { type CaptureSession, openCaptureSession } from "../src/session";
-import { readFrame } from "../src/snapshot";
+import { readFrame, switchJob } from "../src/snapshot";
 
 const W = 512;
 const H = 256;
@@ -25,13 +25,18 @@ const format = {
   gpu: false,
 };
 
-function centroid(px: Buffer, channel: 0 | 1 | 2): { x: number; y: number; n: number } {
+function centroid(
+  px: Buffer,
+  channel: 0 | 1 | 2,
+  w = W,
+  h = H,
+): { x: number; y: number; n: number } {
   let sx = 0;
   let sy = 0;
   let n = 0;
-  for (let y = 0; y < H; y++) {
-    for (let x = 0; x < W; x++) {
-      const i = (y * W + x) * 4;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = (y * w + x) * 4;
       const others = [0, 1, 2].filter((c) => c !== channel).map((c) => px[i + c]!);
       if (px[i + channel]! > 200 && Math.max(...others) < 60) {
         sx += x;
@@ -76,5 +81,39 @@ describe("equirectangular projection", () => {
     const a = await readFrame(session, 17);
     const b = await readFrame(session, 17);
     expect(a.equals(b)).toBe(true);
+  });
+});
+
+describe("360 stereo is omni-directional", () => {
+  // Markers 2 units away, in front and behind-left. With ODS every direction gets the same
+  // disparity: the left eye sees a near point further right (larger longitude) than the
+  // right eye, by 2·atan(IPD/2 / 2) of longitude. Two fixed eye positions would give that in
+  // front but the reverse behind.
+  const SW = 1024;
+  const SH = 512;
+  const expected = ((2 * Math.atan(0.032 / 2)) / (2 * Math.PI)) * SW;
+
+  it("gives the same, correctly signed disparity in front and behind", async () => {
+    const stereo = captureJob(
+      { ...format, name: "test-ods", width: SW, height: SH * 2, stereo: "top-bottom" },
+      30,
+      syntheticFeatures(),
+      config,
+      [
+        { direction: [0, 0, -1], color: "#ff0000" },
+        { direction: [-1, 0, 1], color: "#00ff00" },
+      ],
+    );
+    await switchJob(session, stereo);
+    const left = await readFrame(session, 0, 0);
+    const right = await readFrame(session, 0, 1);
+    for (const channel of [0, 1] as const) {
+      const l = centroid(left, channel, SW, SH);
+      const r = centroid(right, channel, SW, SH);
+      expect(l.n).toBeGreaterThan(4);
+      expect(l.x - r.x).toBeGreaterThan(expected - 1);
+      expect(l.x - r.x).toBeLessThan(expected + 1);
+      expect(Math.abs(l.y - r.y)).toBeLessThan(0.5);
+    }
   });
 });

@@ -63,8 +63,14 @@ export function createVisual(opts: CreateVisualOptions): VisualRenderer {
   if (particlePass) scene.add(particlePass.composite);
   const envelopes = computeEnvelopes(features, config);
 
-  const eyeX = opts.eye === "left" ? -HALF_IPD : opts.eye === "right" ? HALF_IPD : 0;
+  // Stereo: a flat pair moves the camera by half the IPD; 360 uses omni-directional stereo
+  // (ODS): the camera stays at the centre and each point is shifted as if seen from an eye
+  // offset along the horizontal "right" of that point's own direction (particles.ts).
+  const eyeSign = opts.eye === "left" ? -1 : opts.eye === "right" ? 1 : 0;
+  const ods = opts.projection === "equirect" ? eyeSign * HALF_IPD : 0;
+  const eyeX = opts.projection === "equirect" ? 0 : eyeSign * HALF_IPD;
   const viewer = new THREE.Vector3(eyeX, LOOK_Y, config.camera.distance);
+  for (const l of layers) l.setStereo(viewer, ods);
   const camera = new THREE.PerspectiveCamera(
     config.camera.fov,
     opts.width / opts.height,
@@ -85,7 +91,10 @@ export function createVisual(opts: CreateVisualOptions): VisualRenderer {
     const mat = new THREE.MeshBasicMaterial({ color: new THREE.Color(m.color), depthTest: false });
     markerMats.push(mat);
     const mesh = new THREE.Mesh(markerGeo, mat);
-    mesh.position.copy(viewer).add(new THREE.Vector3(...m.direction).normalize().multiplyScalar(2));
+    const dir = new THREE.Vector3(...m.direction).normalize();
+    // Markers are shifted whole, by the same ODS rule as a particle's centre.
+    const odsShift = new THREE.Vector3(-dir.z, 0, dir.x).multiplyScalar(-ods);
+    mesh.position.copy(viewer).addScaledVector(dir, 2).add(odsShift);
     mesh.renderOrder = 10;
     scene.add(mesh);
   }

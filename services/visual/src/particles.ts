@@ -10,6 +10,11 @@ const VERT = /* glsl */ `
 attribute vec4 aSeed;
 uniform float uTime, uLifetime, uSpawnRadius, uRise, uTurb, uDrive, uBeat, uOpacity, uMist;
 uniform vec3 uSize;
+// Omni-directional stereo (360 stereo): the eye sits ±half the IPD along the horizontal
+// "right" of each point's own direction from the viewer, so depth reads correctly all the
+// way round (and fades to none at the poles, where "right" shrinks). 0 for mono.
+uniform vec3 uOdsCenter;
+uniform float uOdsOffset;
 varying vec2 vUv;
 varying float vAlpha;
 varying float vLife;
@@ -52,7 +57,12 @@ void main() {
   }
   float size = life < 0.5 ? mix(uSize.x, uSize.y, life * 2.0) : mix(uSize.y, uSize.z, life * 2.0 - 1.0);
   size *= 1.0 + 0.5 * uDrive + 0.3 * uBeat;
-  vec4 mv = modelViewMatrix * vec4(p, 1.0);
+  vec3 wp = (modelMatrix * vec4(p, 1.0)).xyz;
+  vec3 d = wp - uOdsCenter;
+  vec3 dn = d / max(length(d), 1e-6);
+  // Rendering from the centre the point seen from the offset eye: move it the other way.
+  wp -= uOdsOffset * vec3(-dn.z, 0.0, dn.x);
+  vec4 mv = viewMatrix * vec4(wp, 1.0);
   mv.xy += position.xy * size;
   gl_Position = projectionMatrix * mv;
   vUv = position.xy;
@@ -76,6 +86,8 @@ void main() {
 export interface ParticleLayer {
   mesh: THREE.Mesh;
   update(timeSec: number, drive: FrameDrive): void;
+  /** Omni-directional stereo: viewer centre and signed eye offset (0 = mono). */
+  setStereo(center: THREE.Vector3, offset: number): void;
   dispose(): void;
 }
 
@@ -130,6 +142,8 @@ export function createParticleLayer(layer: LayerConfig, seed: number): ParticleL
       uSize: { value: new THREE.Vector3(layer.size.start, layer.size.peak, layer.size.end) },
       uColorInner: { value: new THREE.Vector3(...hexToRgb(layer.colorInner)) },
       uColorOuter: { value: new THREE.Vector3(...hexToRgb(layer.colorOuter)) },
+      uOdsCenter: { value: new THREE.Vector3() },
+      uOdsOffset: { value: 0 },
     },
   });
   const mesh = new THREE.Mesh(geo, mat);
@@ -143,6 +157,10 @@ export function createParticleLayer(layer: LayerConfig, seed: number): ParticleL
       const sum = bw.bass + bw.mids + bw.highs || 1;
       u.uDrive!.value = (bw.bass * d.bass + bw.mids * d.mids + bw.highs * d.highs) / sum;
       u.uBeat!.value = bw.beat * d.beat;
+    },
+    setStereo(center, offset) {
+      mat.uniforms.uOdsCenter!.value.copy(center);
+      mat.uniforms.uOdsOffset!.value = offset;
     },
     dispose() {
       geo.dispose();

@@ -213,10 +213,13 @@ function draw(i: number): void {
   for (const v of visuals) v.renderFrame(i);
 }
 
-// Reads the current canvas as RGBA rows top-down, base64 (small test sizes only).
-function pixels(i: number): string {
-  visuals[0]!.renderFrame(i);
-  const gl = (visuals[0]!.canvas as HTMLCanvasElement).getContext("webgl2")!;
+// Draws frame i for one eye (0 = mono/left, 1 = right) and reads it as RGBA rows top-down,
+// base64 (small test sizes only).
+function pixels(i: number, eye = 0): string {
+  const v = visuals[eye];
+  if (!v) throw new Error(`this job has no eye ${eye}`);
+  v.renderFrame(i);
+  const gl = (v.canvas as HTMLCanvasElement).getContext("webgl2")!;
   const w = job.width;
   const h = job.height;
   const buf = new Uint8Array(w * h * 4);
