@@ -42,6 +42,30 @@ try {
   ]);
   const frames = SECONDS * FPS;
 
+  // Shared setup for (b) and (c): same job, same page.
+  const { features } = await analyzeAudio(audio, { fps: FPS, cacheDir: false });
+  const job = captureJob(FORMAT, FPS, features, resolveVisualConfig(DEFAULT_PRESET));
+
+  // (c) ceiling: draw + gl.finish only. Measured right before and right after (a) and
+  // averaged, so a machine whose speed drifts (shared CPUs) is compared at the same moment.
+  const drawOnly = async (): Promise<number> => {
+    const s2 = await openCaptureSession(job);
+    try {
+      const res = (await s2.page.evaluate(
+        (n: number) =>
+          (
+            window as unknown as { __efs: { run(...a: unknown[]): Promise<{ ms: number }> } }
+          ).__efs.run(0, n, "draw-only", null),
+        frames,
+      )) as { ms: number };
+      return res.ms / 1000;
+    } finally {
+      await s2.close();
+    }
+  };
+  const drawBefore = await drawOnly();
+  log(`(c) draw only, before (a): ${frames} frames in ${drawBefore.toFixed(1)} s`);
+
   // (a) end to end
   let t = performance.now();
   const r = await renderVideo({
@@ -58,9 +82,9 @@ try {
     `(a) renderer: ${r.mode}, ${frames} frames in ${renderSec.toFixed(1)} s (${statSync(r.out).size} bytes)`,
   );
 
-  // Shared setup for (b) and (c): same job, same page.
-  const { features } = await analyzeAudio(audio, { fps: FPS, cacheDir: false });
-  const job = captureJob(FORMAT, FPS, features, resolveVisualConfig(DEFAULT_PRESET));
+  const drawAfter = await drawOnly();
+  log(`(c) draw only, after (a): ${frames} frames in ${drawAfter.toFixed(1)} s`);
+  const drawSec = (drawBefore + drawAfter) / 2;
 
   // (b) naive baseline: screenshot each frame to a PNG file, then ffmpeg over the files.
   t = performance.now();
@@ -108,23 +132,6 @@ try {
   ]).done;
   const baselineSec = (performance.now() - t) / 1000;
   log(`(b) baseline: ${frames} frames in ${baselineSec.toFixed(1)} s`);
-
-  // (c) ceiling: draw + gl.finish only.
-  const s2 = await openCaptureSession(job);
-  let drawSec: number;
-  try {
-    const res = (await s2.page.evaluate(
-      (n: number) =>
-        (
-          window as unknown as { __efs: { run(...a: unknown[]): Promise<{ ms: number }> } }
-        ).__efs.run(0, n, "draw-only", null),
-      frames,
-    )) as { ms: number };
-    drawSec = res.ms / 1000;
-  } finally {
-    await s2.close();
-  }
-  log(`(c) draw only: ${frames} frames in ${drawSec.toFixed(1)} s`);
 
   const renderFps = frames / renderSec;
   const baselineFps = frames / baselineSec;

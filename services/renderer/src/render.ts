@@ -91,7 +91,7 @@ function checkFps(o: RenderOptions): number {
 }
 
 // Builds the page job for a format (bitrate ×1.5 at 60 fps, closed GOP of half the rate).
-// Renders use output "i420"; "canvas" is for still frames, screenshots and draw-only runs.
+// Renders use output "offscreen"; "canvas" is for still frames, screenshots and draw-only runs.
 export function captureJob(
   format: RenderFormat,
   fps: number,
@@ -284,7 +284,7 @@ function planRender(
       ? Math.min(o.durationSec, features.durationSec)
       : features.durationSec;
   const job: CaptureJob = {
-    ...captureJob(format, fps, features, config, o.markers, "i420"),
+    ...captureJob(format, fps, features, config, o.markers, "offscreen"),
     i420Conversion: o.i420Conversion ?? "auto",
   };
   return { job, from, to, durationSec };

@@ -15,10 +15,12 @@ export interface CaptureSession {
 }
 
 // I420 conversion "auto": in a shader on a GPU (nearly free there, and 2.7× fewer bytes read
-// back than RGBA: 44 MB instead of 118 MB per 8K eye), in JS under SwiftShader, where the
-// shader pass costs ≈35 ms per 720p frame against ≈9 ms in JS (docs/rendering.md).
+// back than RGBA: 44 MB instead of 118 MB per 8K eye); under SwiftShader, where the shader
+// pass costs ≈35 ms per 720p frame, on the CPU: WebCodecs' own converter on its encoder
+// thread, or ≈9 ms of JS for raw frames (docs/rendering.md).
 export function resolveConversion(job: CaptureJob, gpu: boolean): CaptureJob {
-  if (job.output !== "i420" || (job.i420Conversion && job.i420Conversion !== "auto")) return job;
+  if (job.output !== "offscreen" || (job.i420Conversion && job.i420Conversion !== "auto"))
+    return job;
   return { ...job, i420Conversion: gpu ? "gpu" : "cpu" };
 }
 
@@ -45,10 +47,14 @@ export async function openCaptureSession(
   }
   let browser: Browser | null = null;
   try {
+    const t0 = performance.now();
+    const since = () => `${Math.round(performance.now() - t0)} ms`;
     const launched = await launching;
     browser = launched.browser;
-    server.setJob(resolveConversion(await job, launched.gpu));
-    const page = await browser.newPage();
+    opts.log?.(`browser started: ${since()}`);
+    // The tab Chromium opens with; the page loads while the job may still be in the making
+    // (it fetches /job.json in init()).
+    const page = (await browser.pages())[0] ?? (await browser.newPage());
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e instanceof Error ? e.message : String(e)));
     if (opts.viewport) await page.setViewport(opts.viewport);
@@ -56,7 +62,10 @@ export async function openCaptureSession(
     await page.waitForFunction("window.__efs !== undefined", { timeout: 60_000 }).catch(() => {
       throw new Error(`capture page did not start: ${errors.join("; ") || "no error reported"}`);
     });
+    opts.log?.(`capture page loaded: ${since()}`);
+    server.setJob(resolveConversion(await job, launched.gpu));
     const info = (await page.evaluate("window.__efs.init()")) as PageInfo;
+    opts.log?.(`scene ready (sky baked): ${since()}`);
     opts.log?.(
       `webgl: ${info.webglRenderer} (${info.webglVendor}); webcodecs: ${info.webcodecsCodec ?? "no"}`,
     );

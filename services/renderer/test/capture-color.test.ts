@@ -11,9 +11,9 @@ import { openCaptureSession } from "../src/session";
 import { psnr, readFrame } from "../src/snapshot";
 import { makeAudio, probe } from "./helpers/media";
 
-// The capture path (offscreen frame → I420 in JS or in a shader → H.264) must show what the
-// canvas shows: same orientation, colours and levels, for both converters and both capture
-// modes. Frames are compared after decoding with the BT.709 limited-range matrix the
+// The capture path (offscreen frame → I420 by a shader, by WebCodecs from RGBA, or in JS →
+// H.264) must show what the canvas shows: same orientation, colours and levels, for both
+// i420Conversion settings and both capture modes. Frames are compared after decoding with the BT.709 limited-range matrix the
 // files are tagged with.
 const dir = mkdtempSync(join(tmpdir(), "efs-color-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -53,7 +53,7 @@ describe("captured frames match the canvas", () => {
     ["cpu", "raw"],
     ["gpu", "raw"],
   ] as const)(
-    "I420 converted on the %s, %s capture",
+    "i420Conversion %s, %s capture",
     async (conversion, capture) => {
       const out = join(dir, `${conversion}-${capture}.mp4`);
       await renderVideo({

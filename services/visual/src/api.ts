@@ -19,11 +19,11 @@ export interface CreateVisualOptions {
   /** Small bright spheres at fixed view directions (calibration / projection tests). */
   markers?: Array<{ direction: [number, number, number]; color: string }>;
   /**
-   * "canvas" (default) draws into the canvas. "i420" draws into an offscreen target at
+   * "canvas" (default) draws into the canvas. "offscreen" draws into a target at
    * width×height for renderPixels (the canvas stays 1×1): the capture path.
    */
-  output?: "canvas" | "i420";
-  /** Where "i420" converts: "gpu" (shader pass, default) or "cpu" (RGBA readback + JS). */
+  output?: "canvas" | "offscreen";
+  /** Where renderPixels makes I420: "gpu" (shader pass, default) or "cpu" (RGBA + JS). */
   i420Conversion?: "gpu" | "cpu";
 }
 
@@ -31,12 +31,19 @@ export interface VisualRenderer {
   /** Draws frame `index` (a pure function of index, fps, features and config). */
   renderFrame(index: number): void;
   /**
-   * Draws frame `index` into `out` (`pixelBytes` long) as a yuv420p frame (BT.709, limited
-   * range, rows top-down). Only with `output: "i420"`.
+   * Draws frame `index` into `out` (`pixelBytes(format)` long), rows top-down: a yuv420p
+   * frame (BT.709, limited range; the default) or RGBA. Only with `output: "offscreen"`.
+   * `next`, when given, is the frame the caller will ask for next: it is queued as soon as
+   * this one is read back, so drawing it overlaps this frame's conversion and whatever the
+   * caller does before the next call.
    */
-  renderPixels(index: number, out: Uint8Array): void;
+  renderPixels(
+    index: number,
+    out: Uint8Array,
+    opts?: { format?: "i420" | "rgba"; next?: number },
+  ): void;
   /** Bytes per frame for renderPixels (0 for output "canvas"). */
-  readonly pixelBytes: number;
+  pixelBytes(format?: "i420" | "rgba"): number;
   /** Live preview: draws at a time in seconds (fractional frame, same math). */
   renderAt(timeSec: number): void;
   resize(width: number, height: number): void;

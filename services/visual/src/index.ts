@@ -36,7 +36,7 @@ export function createVisual(opts: CreateVisualOptions): VisualRenderer {
   renderer.outputColorSpace = THREE.LinearSRGBColorSpace;
   renderer.setPixelRatio(1);
   const readback: Readback | null =
-    opts.output === "i420"
+    opts.output === "offscreen"
       ? createReadback(opts.width, opts.height, opts.i420Conversion ?? "gpu")
       : null;
   if (readback) renderer.setSize(1, 1, false);
@@ -99,6 +99,8 @@ export function createVisual(opts: CreateVisualOptions): VisualRenderer {
     scene.add(mesh);
   }
 
+  // renderPixels' `next`: the frame already queued into the offscreen target.
+  let drawnAhead: number | null = null;
   const { gain } = config.dynamics;
   const rotation = THREE.MathUtils.degToRad(config.skybox.rotationSpeed);
   // Draws into `target` (null: the canvas).
@@ -129,13 +131,27 @@ export function createVisual(opts: CreateVisualOptions): VisualRenderer {
     renderFrame(index) {
       draw(index / fps, index, null);
     },
-    renderPixels(index, out) {
-      if (!readback) throw new Error('renderPixels needs createVisual({ output: "i420" })');
-      draw(index / fps, index, readback.frame);
-      readback.read(renderer, out);
+    renderPixels(index, out, { format = "i420", next } = {}) {
+      if (!readback) throw new Error('renderPixels needs createVisual({ output: "offscreen" })');
+      if (drawnAhead !== index) draw(index / fps, index, readback.frame);
+      drawnAhead = null;
+      readback.read(
+        renderer,
+        out,
+        format,
+        next === undefined
+          ? undefined
+          : () => {
+              // Queue the next frame and flush, so the GPU process draws it while this
+              // frame is converted and encoded.
+              draw(next / fps, next, readback.frame);
+              renderer.getContext().flush();
+              drawnAhead = next;
+            },
+      );
     },
-    get pixelBytes() {
-      return readback?.byteLength ?? 0;
+    pixelBytes(format = "i420") {
+      return readback?.bytes(format) ?? 0;
     },
     renderAt(timeSec) {
       draw(timeSec, timeSec * fps, null);

@@ -1,6 +1,8 @@
-// Offscreen frames read back as yuv420p bytes (BT.709, limited range, rows top-down, chroma
-// = mean of each 2×2 block), for the capture page. The frame is drawn into a full-resolution
-// target (not the canvas, so nothing is composited) and converted
+// Offscreen frames read back as bytes, for the capture page. The frame is drawn into a
+// full-resolution target (not the canvas, so nothing is composited) and read either as RGBA
+// (rows top-down; WebCodecs converts it on its own thread when told the BT.709 limited-range
+// colour space) or as yuv420p (BT.709, limited range, rows top-down, chroma = mean of each
+// 2×2 block), converted
 // - "gpu": by a shader pass, so 1.5 bytes per pixel leave WebGL instead of 4. The three planes
 //   are written as consecutive bytes of an RGBA8 target `width/4` texels wide, so one
 //   readPixels returns the exact yuv420p layout; or
@@ -56,13 +58,23 @@ void main() {
 }`;
 
 export type I420Conversion = "gpu" | "cpu";
+export type PixelFormat = "i420" | "rgba";
 
 export interface Readback {
   /** Full-resolution colour target the frame is drawn into instead of the canvas. */
   frame: THREE.WebGLRenderTarget;
-  /** Reads `frame` into `out` as yuv420p (`byteLength` = width·height·3/2 bytes). */
-  read(renderer: THREE.WebGLRenderer, out: Uint8Array): void;
-  byteLength: number;
+  /**
+   * Reads `frame` into `out` (`bytes(format)` long). `between` runs once the pixels are out
+   * of WebGL and before any CPU conversion, so work it queues on the GPU (the next frame)
+   * overlaps that conversion.
+   */
+  read(
+    renderer: THREE.WebGLRenderer,
+    out: Uint8Array,
+    format: PixelFormat,
+    between?: () => void,
+  ): void;
+  bytes(format: PixelFormat): number;
   setSize(width: number, height: number): void;
   dispose(): void;
 }
@@ -102,28 +114,40 @@ export function createReadback(
   const frame = target(width, height, THREE.LinearFilter, true);
   const toI420 = conversion === "gpu" ? createI420Converter(frame, width, height) : null;
   let rgba = new Uint8Array(0);
-  const readOnCpu = (renderer: THREE.WebGLRenderer, out: Uint8Array) => {
+  // readPixels into `rgba` (rows bottom-up).
+  const readRaw = (renderer: THREE.WebGLRenderer) => {
     const { width: w, height: h } = frame;
     if (rgba.byteLength !== w * h * 4) rgba = new Uint8Array(w * h * 4);
     renderer.readRenderTargetPixels(frame, 0, 0, w, h, rgba);
-    rgbaBottomUpToI420(rgba, w, h, out);
   };
-  const bytes = (w: number, h: number) => (w * h * 3) / 2;
   const pass: Readback = {
     frame,
-    byteLength: bytes(width, height),
-    read(renderer, out) {
-      if (out.byteLength !== pass.byteLength) {
-        throw new Error(`I420 buffer must be ${pass.byteLength} bytes (got ${out.byteLength})`);
+    bytes: (format) => frame.width * frame.height * (format === "rgba" ? 4 : 1.5),
+    read(renderer, out, format, between) {
+      if (out.byteLength !== pass.bytes(format)) {
+        throw new Error(
+          `${format} buffer must be ${pass.bytes(format)} bytes (got ${out.byteLength})`,
+        );
       }
-      if (toI420) toI420.read(renderer, out);
-      else readOnCpu(renderer, out);
+      const { width: w, height: h } = frame;
+      if (format === "i420" && toI420) {
+        toI420.read(renderer, out);
+        between?.();
+        return;
+      }
+      readRaw(renderer);
+      between?.();
+      if (format === "i420") rgbaBottomUpToI420(rgba, w, h, out);
+      else {
+        const row = w * 4;
+        for (let y = 0; y < h; y++)
+          out.set(rgba.subarray((h - 1 - y) * row, (h - y) * row), y * row);
+      }
     },
     setSize(w, h) {
       checkI420Size(w, h);
       toI420?.setSize(w, h);
       frame.setSize(w, h);
-      pass.byteLength = bytes(w, h);
     },
     dispose() {
       frame.dispose();

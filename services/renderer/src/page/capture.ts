@@ -126,13 +126,16 @@ async function runWebCodecs(from: number, to: number, codec: string): Promise<vo
     },
   });
   encoder.configure(encoderConfig(codec));
-  const buf = new Uint8Array(visuals[0]!.pixelBytes);
+  // Under SwiftShader the page hands WebCodecs RGBA: it converts (libyuv, honouring the
+  // BT.709 limited-range colour space below) on its encoder thread, in parallel with drawing.
+  const format = job.i420Conversion === "cpu" ? "rgba" : "i420";
+  const buf = new Uint8Array(visuals[0]!.pixelBytes(format));
   for (let i = from; i < to; i++) {
     if (aborted) throw new Error("aborted");
     if (error) throw error;
-    visuals[0]!.renderPixels(i, buf);
+    visuals[0]!.renderPixels(i, buf, { format, next: i + 1 < to ? i + 1 : undefined });
     const frame = new VideoFrame(buf, {
-      format: "I420",
+      format: format === "rgba" ? "RGBA" : "I420",
       codedWidth: job.width,
       codedHeight: job.height,
       timestamp: Math.round((i * 1e6) / job.fps),
@@ -158,7 +161,7 @@ async function runWebCodecs(from: number, to: number, codec: string): Promise<vo
 async function runRaw(from: number, to: number): Promise<void> {
   const w = job.width;
   const h = job.height;
-  const bufs = visuals.map((v) => new Uint8Array(v.pixelBytes));
+  const bufs = visuals.map((v) => new Uint8Array(v.pixelBytes("i420")));
   const planes = (b: Uint8Array) => [
     b.subarray(0, w * h),
     b.subarray(w * h, (w * h * 5) / 4),
@@ -169,7 +172,7 @@ async function runRaw(from: number, to: number): Promise<void> {
   for (let i = from; i < to; i++) {
     for (const [e, v] of visuals.entries()) {
       if (aborted) throw new Error("aborted");
-      v.renderPixels(i, bufs[e]!);
+      v.renderPixels(i, bufs[e]!, { next: i + 1 < to ? i + 1 : undefined });
     }
     const parts = bufs.length === 1 ? bufs : [0, 1, 2].flatMap((p) => split.map((s) => s[p]!));
     const blob = new Blob(parts as BlobPart[]);

@@ -20,10 +20,14 @@ export interface CaptureJob {
   markers?: Array<{ direction: [number, number, number]; color: string }>;
   /**
    * "canvas": frames are drawn into canvases on the page (draw-only, screenshots, pixels).
-   * "i420": frames are drawn offscreen and leave the page as yuv420p (the capture modes).
+   * "offscreen": frames are drawn offscreen and read back for the capture modes.
    */
-  output: "canvas" | "i420";
-  /** Where I420 is converted; "auto": in JS under a software rasteriser, else on the GPU. */
+  output: "canvas" | "offscreen";
+  /**
+   * Where I420 is made. "gpu": a shader pass, for both modes. "cpu": WebCodecs is given RGBA
+   * and converts on its encoder thread; raw frames are converted in JS. "auto": cpu under a
+   * software rasteriser, else gpu.
+   */
   i420Conversion?: I420Conversion | "auto";
 }
 
