@@ -34,6 +34,8 @@ export async function openCaptureSession(
     viewport?: { width: number; height: number };
   } = {},
 ): Promise<CaptureSession> {
+  const t0 = performance.now();
+  const since = () => `${Math.round(performance.now() - t0)} ms`;
   const launching = launchBrowser({ gpu: opts.gpu });
   // Both settle while other work runs; their errors are handled where they are awaited.
   launching.catch(() => {});
@@ -47,8 +49,6 @@ export async function openCaptureSession(
   }
   let browser: Browser | null = null;
   try {
-    const t0 = performance.now();
-    const since = () => `${Math.round(performance.now() - t0)} ms`;
     const launched = await launching;
     browser = launched.browser;
     opts.log?.(`browser started: ${since()}`);

@@ -1,6 +1,7 @@
 // The job the capture page fetches from its server (GET /job.json): everything a frame needs.
 import type { AudioFeatures } from "@efs/core/audio/features";
 import type { Projection } from "@efs/visual/api";
+import type { I420Conversion } from "@efs/visual/readback";
 
 export type CaptureMode = "webcodecs" | "raw" | "draw-only" | "screenshot";
 
@@ -31,7 +32,7 @@ export interface CaptureJob {
   i420Conversion?: I420Conversion | "auto";
 }
 
-export type I420Conversion = "gpu" | "cpu";
+export type { I420Conversion };
 
 export interface PageInfo {
   webglRenderer: string;
