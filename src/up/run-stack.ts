@@ -67,28 +67,34 @@ export async function runStack(rt: Runtime, o: RunStackOptions): Promise<UpState
   const onExit = () => sup.killAll();
   process.once("exit", onExit);
 
+  // What .efs/up.json holds while the stack runs (and what the foreground run returns).
+  const stateNow = (services: ServiceState[]): UpState => ({
+    version: 1,
+    supervisorPid: process.pid,
+    detached: !o.foreground,
+    url,
+    port: settings.port,
+    rendererPort: settings.rendererPort,
+    dataDir: paths.dataDir,
+    storage: settings.s3 ? `s3 ${settings.s3.endpoint} bucket ${settings.s3.bucket}` : "local",
+    startedAt,
+    readyAt,
+    error,
+    services,
+  });
   const save = () => {
     const pids = sup.pids();
-    const services: ServiceState[] = specs.map((s) => ({
-      name: s.name,
-      pid: pids[s.name] ?? null,
-      ready: ready.has(s.name),
-      restarts: sup.restarts(s.name),
-    }));
-    writeState(paths.stateFile, {
-      version: 1,
-      supervisorPid: process.pid,
-      detached: !o.foreground,
-      url,
-      port: settings.port,
-      rendererPort: settings.rendererPort,
-      dataDir: paths.dataDir,
-      storage: settings.s3 ? `s3 ${settings.s3.endpoint} bucket ${settings.s3.bucket}` : "local",
-      startedAt,
-      readyAt,
-      error,
-      services,
-    });
+    writeState(
+      paths.stateFile,
+      stateNow(
+        specs.map((s) => ({
+          name: s.name,
+          pid: pids[s.name] ?? null,
+          ready: ready.has(s.name),
+          restarts: sup.restarts(s.name),
+        })),
+      ),
+    );
   };
 
   save();
@@ -122,24 +128,7 @@ export async function runStack(rt: Runtime, o: RunStackOptions): Promise<UpState
   note("stopped");
   process.off("exit", onExit);
   await new Promise<void>((r) => upLog.end(() => r()));
-  return { ...stateNow(), readyAt };
-
-  function stateNow(): UpState {
-    return {
-      version: 1,
-      supervisorPid: process.pid,
-      detached: !o.foreground,
-      url,
-      port: settings.port,
-      rendererPort: settings.rendererPort,
-      dataDir: paths.dataDir,
-      storage: settings.s3 ? "s3" : "local",
-      startedAt,
-      readyAt,
-      error,
-      services: specs.map((s) => ({ name: s.name, pid: null, ready: true, restarts: 0 })),
-    };
-  }
+  return stateNow(specs.map((s) => ({ name: s.name, pid: null, ready: true, restarts: 0 })));
 
   async function waitReady(): Promise<void> {
     const deadline = startedAt + o.readyTimeoutMs;
