@@ -1,7 +1,7 @@
 // bench:render — one 10 s clip at 1280×720, 30 fps, default preset, measured three ways:
 // (a) the renderer end to end, (b) naive baseline: page.screenshot() PNGs on disk + ffmpeg,
-// (c) ceiling: the same frames drawn with gl.finish() and no readback or encoding.
-import { execFileSync } from "node:child_process";
+// (c) ceiling: the same frames drawn with gl.finish() and no readback or encoding, measured
+// right before and right after (a) and averaged.
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,6 +11,7 @@ import { DEFAULT_PRESET, resolveVisualConfig } from "@efs/visual/presets";
 import { runFfmpeg } from "../src/ffmpeg";
 import { captureJob, renderVideo } from "../src/render";
 import { openCaptureSession } from "../src/session";
+import { makeAudio } from "../test/helpers/media";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const FPS = 30;
@@ -27,19 +28,13 @@ const dir = mkdtempSync(join(tmpdir(), "efs-bench-"));
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
 try {
-  const audio = join(dir, "clip.wav");
-  const expr =
-    "0.6*sin(2*PI*55*t)*exp(-8*mod(t,0.5))+0.2*sin(2*PI*440*t)*(0.5+0.5*sin(2*PI*0.25*t))+0.05*(random(0)-0.5)*exp(-30*mod(t+0.25,0.5))";
-  execFileSync("ffmpeg", [
-    "-v",
-    "error",
-    "-y",
-    "-f",
-    "lavfi",
-    "-i",
-    `aevalsrc='${expr}':s=48000:d=${SECONDS}`,
-    audio,
-  ]);
+  // Bass pulses, a swelling tone and hi-hat-like noise bursts.
+  const audio = makeAudio(
+    join(dir, "clip.wav"),
+    SECONDS,
+    48_000,
+    "0.6*sin(2*PI*55*t)*exp(-8*mod(t,0.5))+0.2*sin(2*PI*440*t)*(0.5+0.5*sin(2*PI*0.25*t))+0.05*(random(0)-0.5)*exp(-30*mod(t+0.25,0.5))",
+  );
   const frames = SECONDS * FPS;
 
   // Shared setup for (b) and (c): same job, same page.

@@ -67,7 +67,7 @@ export async function openCaptureSession(
     const info = (await page.evaluate("window.__efs.init()")) as PageInfo;
     opts.log?.(`scene ready (sky baked): ${since()}`);
     opts.log?.(
-      `webgl: ${info.webglRenderer} (${info.webglVendor}); webcodecs: ${info.webcodecsCodec ?? "no"}`,
+      `webgl: ${info.webglRenderer} (${info.webglVendor}); webcodecs: ${info.webcodecsCodec ?? "no"}; I420 on the ${info.i420Conversion ?? "canvas (not capturing)"}`,
     );
     const software = /swiftshader|llvmpipe|software/i.test(info.webglRenderer);
     if (launched.gpu && software) {

@@ -33,15 +33,8 @@ export interface VisualRenderer {
   /**
    * Draws frame `index` into `out` (`pixelBytes(format)` long), rows top-down: a yuv420p
    * frame (BT.709, limited range; the default) or RGBA. Only with `output: "offscreen"`.
-   * `next`, when given, is the frame the caller will ask for next: it is queued as soon as
-   * this one is read back, so drawing it overlaps this frame's conversion and whatever the
-   * caller does before the next call.
    */
-  renderPixels(
-    index: number,
-    out: Uint8Array,
-    opts?: { format?: "i420" | "rgba"; next?: number },
-  ): void;
+  renderPixels(index: number, out: Uint8Array, format?: "i420" | "rgba"): void;
   /** Bytes per frame for renderPixels (0 for output "canvas"). */
   pixelBytes(format?: "i420" | "rgba"): number;
   /** Live preview: draws at a time in seconds (fractional frame, same math). */

@@ -99,8 +99,6 @@ export function createVisual(opts: CreateVisualOptions): VisualRenderer {
     scene.add(mesh);
   }
 
-  // renderPixels' `next`: the frame already queued into the offscreen target.
-  let drawnAhead: number | null = null;
   const { gain } = config.dynamics;
   const rotation = THREE.MathUtils.degToRad(config.skybox.rotationSpeed);
   // Draws into `target` (null: the canvas).
@@ -131,24 +129,10 @@ export function createVisual(opts: CreateVisualOptions): VisualRenderer {
     renderFrame(index) {
       draw(index / fps, index, null);
     },
-    renderPixels(index, out, { format = "i420", next } = {}) {
+    renderPixels(index, out, format = "i420") {
       if (!readback) throw new Error('renderPixels needs createVisual({ output: "offscreen" })');
-      if (drawnAhead !== index) draw(index / fps, index, readback.frame);
-      drawnAhead = null;
-      readback.read(
-        renderer,
-        out,
-        format,
-        next === undefined
-          ? undefined
-          : () => {
-              // Queue the next frame and flush, so the GPU process draws it while this
-              // frame is converted and encoded.
-              draw(next / fps, next, readback.frame);
-              renderer.getContext().flush();
-              drawnAhead = next;
-            },
-      );
+      draw(index / fps, index, readback.frame);
+      readback.read(renderer, out, format);
     },
     pixelBytes(format = "i420") {
       return readback?.bytes(format) ?? 0;

@@ -63,17 +63,8 @@ export type PixelFormat = "i420" | "rgba";
 export interface Readback {
   /** Full-resolution colour target the frame is drawn into instead of the canvas. */
   frame: THREE.WebGLRenderTarget;
-  /**
-   * Reads `frame` into `out` (`bytes(format)` long). `between` runs once the pixels are out
-   * of WebGL and before any CPU conversion, so work it queues on the GPU (the next frame)
-   * overlaps that conversion.
-   */
-  read(
-    renderer: THREE.WebGLRenderer,
-    out: Uint8Array,
-    format: PixelFormat,
-    between?: () => void,
-  ): void;
+  /** Reads `frame` into `out` (`bytes(format)` long). */
+  read(renderer: THREE.WebGLRenderer, out: Uint8Array, format: PixelFormat): void;
   bytes(format: PixelFormat): number;
   setSize(width: number, height: number): void;
   dispose(): void;
@@ -123,7 +114,7 @@ export function createReadback(
   const pass: Readback = {
     frame,
     bytes: (format) => frame.width * frame.height * (format === "rgba" ? 4 : 1.5),
-    read(renderer, out, format, between) {
+    read(renderer, out, format) {
       if (out.byteLength !== pass.bytes(format)) {
         throw new Error(
           `${format} buffer must be ${pass.bytes(format)} bytes (got ${out.byteLength})`,
@@ -132,11 +123,9 @@ export function createReadback(
       const { width: w, height: h } = frame;
       if (format === "i420" && toI420) {
         toI420.read(renderer, out);
-        between?.();
         return;
       }
       readRaw(renderer);
-      between?.();
       if (format === "i420") rgbaBottomUpToI420(rgba, w, h, out);
       else {
         const row = w * 4;

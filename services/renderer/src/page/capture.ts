@@ -133,7 +133,7 @@ async function runWebCodecs(from: number, to: number, codec: string): Promise<vo
   for (let i = from; i < to; i++) {
     if (aborted) throw new Error("aborted");
     if (error) throw error;
-    visuals[0]!.renderPixels(i, buf, { format, next: i + 1 < to ? i + 1 : undefined });
+    visuals[0]!.renderPixels(i, buf, format);
     const frame = new VideoFrame(buf, {
       format: format === "rgba" ? "RGBA" : "I420",
       codedWidth: job.width,
@@ -172,7 +172,7 @@ async function runRaw(from: number, to: number): Promise<void> {
   for (let i = from; i < to; i++) {
     for (const [e, v] of visuals.entries()) {
       if (aborted) throw new Error("aborted");
-      v.renderPixels(i, bufs[e]!, { next: i + 1 < to ? i + 1 : undefined });
+      v.renderPixels(i, bufs[e]!);
     }
     const parts = bufs.length === 1 ? bufs : [0, 1, 2].flatMap((p) => split.map((s) => s[p]!));
     const blob = new Blob(parts as BlobPart[]);

@@ -2,9 +2,13 @@
 import { execFileSync } from "node:child_process";
 import { closeSync, openSync, readSync, statSync } from "node:fs";
 
-// Writes a WAV made by ffmpeg's aevalsrc (a bass pulse with a tone).
-export function makeAudio(path: string, seconds: number, rate = 48_000): string {
-  const expr = "0.5*sin(2*PI*55*t)*exp(-6*mod(t,0.5))+0.2*sin(2*PI*660*t)";
+// Writes a WAV made by ffmpeg's aevalsrc (default: a bass pulse with a tone).
+export function makeAudio(
+  path: string,
+  seconds: number,
+  rate = 48_000,
+  expr = "0.5*sin(2*PI*55*t)*exp(-6*mod(t,0.5))+0.2*sin(2*PI*660*t)",
+): string {
   execFileSync("ffmpeg", [
     "-v",
     "error",
