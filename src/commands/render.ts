@@ -1,4 +1,5 @@
 // `efs render`: audio + preset + format → MP4 (or a frame-range chunk, or joined chunks).
+import { RENDER_FORMAT_NAMES } from "@efs/core/formats";
 import type { Command } from "commander";
 import type { CliContext } from "../context";
 
@@ -15,7 +16,7 @@ export function register(program: Command, ctx: CliContext): void {
     )
     .option(
       "--format <name>",
-      "output format (efs render --help lists them; see docs/rendering.md)",
+      `output format: ${RENDER_FORMAT_NAMES.join(", ")} (sizes in docs/rendering.md)`,
       "flat-1080p-landscape",
     )
     .option("--fps <n>", "30 or 60", "30")
