@@ -35,7 +35,34 @@ async function main(): Promise<number> {
   const store = await openJobStore(config);
   const storage = await createStorage(config);
   const deps: WorkerDeps = { store, storage, options, log };
-  const worker = startWorker(deps, {
+  // Signal handlers go in before the loop announces "Started": until a handler is installed a
+  // SIGTERM takes the default action and kills the process without a graceful stop.
+  let worker: ReturnType<typeof startWorker> | null = null;
+  let signals = 0;
+  let exit!: (code: number) => void;
+  const exited = new Promise<number>((resolve) => {
+    exit = resolve;
+  });
+  const onSignal = (sig: NodeJS.Signals) => {
+    signals++;
+    if (signals > 1) {
+      log(`[Worker] ${sig} again: exiting now`);
+      killAllChildren();
+      process.exit(130);
+    }
+    log(`[Worker] ${sig} received: no new jobs; finishing running ones (second signal exits now)`);
+    if (!worker) return exit(0);
+    worker.stop().then(
+      () => exit(0),
+      (e: unknown) => {
+        log(`[Worker] Shutdown error: ${e instanceof Error ? e.message : String(e)}`);
+        exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
+  worker = startWorker(deps, {
     handlers: HANDLERS,
     tasks: [
       {
@@ -55,29 +82,7 @@ async function main(): Promise<number> {
     ],
   });
 
-  let signals = 0;
-  return new Promise<number>((resolve) => {
-    const onSignal = (sig: NodeJS.Signals) => {
-      signals++;
-      if (signals > 1) {
-        log(`[Worker] ${sig} again: exiting now`);
-        killAllChildren();
-        process.exit(130);
-      }
-      log(
-        `[Worker] ${sig} received: no new jobs; finishing running ones (second signal exits now)`,
-      );
-      worker.stop().then(
-        () => resolve(0),
-        (e: unknown) => {
-          log(`[Worker] Shutdown error: ${e instanceof Error ? e.message : String(e)}`);
-          resolve(1);
-        },
-      );
-    };
-    process.on("SIGTERM", onSignal);
-    process.on("SIGINT", onSignal);
-  }).finally(() => store.close());
+  return exited.finally(() => store.close());
 }
 
 main().then(
