@@ -58,15 +58,17 @@ export async function serve(o: ServeOptions): Promise<{ url: string; close(): Pr
   await once(server, "listening");
   const { port, address } = server.address() as AddressInfo;
   const url = `http://${address}:${port}`;
-  o.log?.(`renderer listening on ${url}`);
   const close = async () => {
     await app.close();
     server.closeAllConnections();
     await new Promise<void>((r) => server.close(() => r()));
   };
+  // Handlers before the "listening" line: a supervisor that signals as soon as it sees it
+  // must not hit the default action (killed without closing).
   const onSignal = () => void close().then(() => process.exit(0));
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
+  o.log?.(`renderer listening on ${url}`);
   return {
     url,
     close: async () => {
