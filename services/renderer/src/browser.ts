@@ -9,6 +9,8 @@ const BASE_FLAGS = [
   "--disable-background-timer-throttling",
   "--disable-renderer-backgrounding",
   "--disable-backgrounding-occluded-windows",
+  // The capture page collects the Blobs it has sent with gc(), or they pile up (page/upload.ts).
+  "--js-flags=--expose-gc",
 ];
 const NVIDIA_FLAGS = [
   "--use-gl=angle",

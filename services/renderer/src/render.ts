@@ -15,6 +15,7 @@ import { resolveVisualConfig } from "@efs/visual/presets";
 import { audioArgs, chunkArgs, type MuxOptions, muxArgs, runFfmpeg } from "./ffmpeg";
 import { injectSphericalMetadata } from "./mp4/spherical";
 import type { CaptureJob, CaptureMode, RunResult } from "./page/job";
+import { type MemorySample, type MemorySampler, sampleProcessTree } from "./process-memory";
 import { type CaptureSession, openCaptureSession } from "./session";
 
 export interface RenderProgress {
@@ -45,6 +46,8 @@ export interface RenderOptions {
   cacheDir?: string | false;
   signal?: AbortSignal;
   onProgress?: (p: RenderProgress) => void;
+  /** The browser's resident memory (all its processes), sampled every second while frames are made. */
+  onMemory?: (s: MemorySample) => void;
   log?: (line: string) => void;
   /** Test hook: extra objects at fixed view directions. */
   markers?: CaptureJob["markers"];
@@ -57,6 +60,8 @@ export interface RenderResult {
   mode: CaptureMode;
   webglRenderer: string;
   wallMs: number;
+  /** Peak resident memory of the browser's processes while frames were made (MB; null off Linux). */
+  browserPeakRssMb: number | null;
 }
 
 // Validates the options that do not need I/O; throws with the fix in the message.
@@ -116,14 +121,21 @@ export function captureJob(
   };
 }
 
-// Runs frames [from, to) through an open session into a video-only MPEG-TS file.
+// Runs frames [from, to) through an open session into a video-only MPEG-TS file. A failure
+// says what died: ffmpeg (with its error), the browser or the page (with its last memory
+// figure), or the page's own error.
 export async function captureChunk(
   session: CaptureSession,
   job: CaptureJob,
   range: { from: number; to: number },
   out: string,
-  opts: { mode: "webcodecs" | "raw"; signal?: AbortSignal; onFrames?: (done: number) => void },
-): Promise<RunResult> {
+  opts: {
+    mode: "webcodecs" | "raw";
+    signal?: AbortSignal;
+    onFrames?: (done: number) => void;
+    onMemory?: (s: MemorySample) => void;
+  },
+): Promise<RunResult & { browserPeakRssMb: number | null }> {
   const stacked = job.stereo === "top-bottom" ? 2 : 1;
   const ff = runFfmpeg(
     chunkArgs({
@@ -139,8 +151,16 @@ export async function captureChunk(
     }),
     opts.signal,
   );
+  let framesDone = 0;
   session.server.setSink(ff.child.stdin);
-  session.server.onProgress(opts.onFrames ?? null);
+  session.server.onProgress((done) => {
+    framesDone = done;
+    opts.onFrames?.(done);
+  });
+  const pid = session.browser.process()?.pid;
+  const memory: MemorySampler | null = pid
+    ? sampleProcessTree(pid, () => framesDone, opts.onMemory)
+    : null;
   const onAbort = () => void session.page.evaluate("window.__efs.abort()").catch(() => {});
   opts.signal?.addEventListener("abort", onAbort, { once: true });
   try {
@@ -161,17 +181,55 @@ export async function captureChunk(
     ])) as RunResult;
     ff.child.stdin.end();
     await ff.done;
-    return result;
+    return { ...result, browserPeakRssMb: memory?.peakMb() ?? null };
   } catch (e) {
+    // ffmpeg dying makes the page's next upload fail too: give its own error a moment to land.
+    const ffError = await Promise.race([
+      ff.done.then(
+        () => null,
+        (x: unknown) => x,
+      ),
+      new Promise<null>((r) => setTimeout(() => r(null), 500)),
+    ]);
     ff.child.kill("SIGKILL");
     await ff.done.catch(() => {});
     if (opts.signal?.aborted) throw opts.signal.reason ?? new Error("render cancelled");
-    throw e;
+    throw explainCaptureFailure(e, {
+      ffmpeg: ffError,
+      death: session.death(),
+      framesDone,
+      framesTotal: range.to - range.from,
+      memory: memory?.last(),
+    });
   } finally {
+    memory?.stop();
     opts.signal?.removeEventListener("abort", onAbort);
     session.server.setSink(null);
     session.server.onProgress(null);
   }
+}
+
+function explainCaptureFailure(
+  e: unknown,
+  o: {
+    ffmpeg: unknown;
+    death: string | null;
+    framesDone: number;
+    framesTotal: number;
+    memory: MemorySample | undefined;
+  },
+): Error {
+  const at = `after ${o.framesDone} of ${o.framesTotal} frames`;
+  if (o.ffmpeg instanceof Error) return new Error(`${o.ffmpeg.message} (${at})`, { cause: e });
+  if (o.death) {
+    const mem = o.memory
+      ? `; its processes held ${Math.round(o.memory.rssMb)} MB at the last sample`
+      : "";
+    return new Error(`${o.death} ${at}${mem}`, { cause: e });
+  }
+  // puppeteer prefixes page errors with the protocol call; the page's message is the cause.
+  const msg = (e instanceof Error ? e.message : String(e)).replace(/^Error: /, "");
+  return new Error(`capture failed ${at}: ${msg}`, { cause: e });
 }
 
 // Renders a file end to end; see RenderOptions for ranges and cancellation. Audio analysis,
@@ -218,6 +276,7 @@ export async function renderVideo(o: RenderOptions): Promise<RenderResult> {
     const r = await captureChunk(session, job, { from, to }, chunkPath, {
       mode,
       signal: o.signal,
+      onMemory: o.onMemory,
       onFrames: (done) => {
         const secs = (performance.now() - started) / 1000;
         const rate = secs > 0 ? done / secs : 0;
@@ -230,7 +289,7 @@ export async function renderVideo(o: RenderOptions): Promise<RenderResult> {
       },
     });
     o.log?.(
-      `capture: ${r.frames} frames in ${ms(started)} (${((r.frames * 1000) / r.ms).toFixed(2)} fps in page)`,
+      `capture: ${r.frames} frames in ${ms(started)} (${((r.frames * 1000) / r.ms).toFixed(2)} fps in page); browser memory peak ${r.browserPeakRssMb ?? "?"} MB`,
     );
     const closing = session.close();
     const tMux = performance.now();
@@ -254,6 +313,7 @@ export async function renderVideo(o: RenderOptions): Promise<RenderResult> {
       mode,
       webglRenderer: session.info.webglRenderer,
       wallMs: performance.now() - t0,
+      browserPeakRssMb: r.browserPeakRssMb,
     };
   } finally {
     await session?.close();
