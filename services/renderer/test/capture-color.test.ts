@@ -21,6 +21,9 @@ const audio = makeAudio(join(dir, "a.wav"), 0.2);
 const format = RENDER_FORMATS["preview-360p"];
 const FRAME = 4;
 let reference: Buffer;
+// What the live preview draws (a canvas, the web app's code path) at these frames.
+const PREVIEW_FRAMES = [2, 4];
+const preview: Buffer[] = [];
 
 beforeAll(async () => {
   const { features } = await analyzeAudio(audio, { fps: 30, cacheDir: false });
@@ -29,21 +32,32 @@ beforeAll(async () => {
   );
   try {
     reference = await readFrame(session, FRAME);
+    for (const i of PREVIEW_FRAMES) preview.push(await readFrame(session, i));
   } finally {
     await session.close();
   }
 }, 120_000);
 
+// Decodes one frame to RGBA as a player does: the BT.709 limited-range matrix the file is
+// tagged with, rounded (ffmpeg's default fast path truncates and reads ≈1 code value dark;
+// Chromium's <video> gives the same values as this on a ramp of every luma code).
 function decodeFrame(path: string, index: number): Buffer {
   return execFileSync(
     "ffmpeg",
     [
       ...["-v", "error", "-i", path, "-vf"],
-      `select=eq(n\\,${index}),scale=in_color_matrix=bt709:in_range=tv`,
+      `select=eq(n\\,${index}),scale=in_color_matrix=bt709:in_range=tv:flags=accurate_rnd+full_chroma_int+bitexact`,
       ...["-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgba", "-"],
     ],
     { maxBuffer: 1 << 26 },
   );
+}
+
+// Mean of (a − b) per colour channel, in 8-bit code values.
+function meanDiff(a: Buffer, b: Buffer): [number, number, number] {
+  const d: [number, number, number] = [0, 0, 0];
+  for (let i = 0; i < a.length; i += 4) for (let c = 0; c < 3; c++) d[c]! += a[i + c]! - b[i + c]!;
+  return d.map((x) => x / (a.length / 4)) as [number, number, number];
 }
 
 describe("captured frames match the canvas", () => {
@@ -78,4 +92,22 @@ describe("captured frames match the canvas", () => {
     },
     120_000,
   );
+});
+
+describe("the render agrees with the live preview in brightness", () => {
+  it("default render: every channel's mean within 0.5 code values of the preview's", async () => {
+    const out = join(dir, "default.mp4");
+    await renderVideo({
+      audioPath: audio,
+      preset: "ethereal-flame",
+      format: "preview-360p",
+      out,
+      cacheDir: false,
+    });
+    for (const [k, i] of PREVIEW_FRAMES.entries()) {
+      const d = meanDiff(decodeFrame(out, i), preview[k]!);
+      // WebCodecs' own RGBA→YUV conversion read 0.7–0.9 darker in red and blue.
+      for (const c of d) expect(Math.abs(c)).toBeLessThan(0.5);
+    }
+  }, 120_000);
 });
