@@ -13,12 +13,12 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe("8K formats produce a valid MP4", () => {
   it(
     "360-mono-8k with spherical metadata",
-    async () => expect(await renderAndCheck(dir, "360-mono-8k", 30, 1)).toBe(60),
+    async () => expect((await renderAndCheck(dir, "360-mono-8k", 30, 1)).level).toBe(60),
     900_000,
   );
   it(
     "360-stereo-8k (top-bottom) with spherical metadata, inside level 6.0",
-    async () => expect(await renderAndCheck(dir, "360-stereo-8k", 30, 1)).toBe(60),
+    async () => expect((await renderAndCheck(dir, "360-stereo-8k", 30, 1)).level).toBe(60),
     900_000,
   );
 });

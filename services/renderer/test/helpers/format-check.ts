@@ -1,5 +1,5 @@
 // Renders `frames` frames of a format and checks the MP4 the way YouTube ingest and a hardware
-// decoder would (the stream fits the H.264 level it declares); returns the level_idc.
+// decoder would (the stream fits the H.264 level it declares); returns the file and its level_idc.
 import { join } from "node:path";
 import { RENDER_FORMATS, type RenderFormatName } from "@efs/core/formats";
 import { expect } from "vitest";
@@ -13,7 +13,7 @@ export async function renderAndCheck(
   name: RenderFormatName,
   fps: 30 | 60,
   frames: number,
-): Promise<number> {
+): Promise<{ out: string; level: number }> {
   const f = RENDER_FORMATS[name];
   const seconds = frames / fps;
   const audio = makeAudio(join(dir, `${name}-${fps}.wav`), seconds);
@@ -48,5 +48,5 @@ export async function renderAndCheck(
   } else {
     expect(sph).toBeNull();
   }
-  return level;
+  return { out, level };
 }
