@@ -34,7 +34,11 @@ program
   .option("--visual <file>", "JSON file with visual-config overrides")
   .option("--gpu", "hardware WebGL flags (default: when an NVIDIA device is present)")
   .option("--no-gpu", "force SwiftShader")
-  .option("--capture <mode>", "auto | webcodecs | raw", "auto")
+  .option(
+    "--capture <mode>",
+    "auto (= raw: frames into libx264) | raw | webcodecs (up to 4K)",
+    "auto",
+  )
   .requiredOption("--out <file>", "output .mp4 (or .ts for a range)")
   .action(async (o) => {
     const controller = new AbortController();

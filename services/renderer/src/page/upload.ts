@@ -9,7 +9,7 @@
 // frames left the page with Chromium's memory flat to within a few MB (docs/rendering.md).
 
 /** Bytes sent between forced collections: bounds what unsent-but-dead Blobs can hold. */
-export const RELEASE_BYTES = 64 << 20;
+const RELEASE_BYTES = 64 << 20;
 
 type Gc = () => void;
 
@@ -26,7 +26,7 @@ export function pageGc(): Gc {
 
 const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
 
-export interface Uploader {
+interface Uploader {
   /** POSTs `body` (a Blob of frame or bitstream bytes); `what` names it in errors. */
   send(path: string, body: Blob, what: string): Promise<void>;
 }
