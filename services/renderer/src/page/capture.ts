@@ -35,6 +35,7 @@ async function init(inline?: CaptureJob): Promise<PageInfo> {
     v.dispose();
     (v.canvas as HTMLCanvasElement).remove();
   }
+  contextLost = null;
   const eyes = job.stereo === "top-bottom" ? (["left", "right"] as const) : (["mono"] as const);
   const output = job.output ?? "canvas";
   // The session resolves "auto" from the browser it launched (openCaptureSession).
