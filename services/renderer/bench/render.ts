@@ -1,7 +1,8 @@
 // bench:render — one 10 s clip at 1280×720, 30 fps, default preset, measured three ways:
 // (a) the renderer end to end, (b) naive baseline: page.screenshot() PNGs on disk + ffmpeg,
 // (c) ceiling: the same frames drawn with gl.finish() and no readback or encoding, measured
-// right before and right after (a) and averaged. Then, end to end: (d) flat-1080p-landscape in
+// right before and right after (a) and averaged; (a′) (a) through in-page WebCodecs instead of
+// libx264, between the two ceiling runs. Then, end to end: (d) flat-1080p-landscape in
 // draft and in final quality side by side (BENCH_1080P_SECONDS, default 3), with the final
 // file's blockiness and delivered/target bitrate; (e) 360-mono-8k (BENCH_8K_FRAMES, default 3;
 // 0 skips; the long 8K renders are bench:render-8k).
@@ -91,6 +92,20 @@ try {
   log(
     `(a) renderer: ${r.mode}, ${frames} frames in ${renderSec.toFixed(1)} s (${statSync(r.out).size} bytes)`,
   );
+
+  // (a′) the same through in-page WebCodecs (--capture webcodecs), for the choice of default.
+  t = performance.now();
+  await renderVideo({
+    audioPath: audio,
+    preset: DEFAULT_PRESET,
+    format: FORMAT,
+    fps: FPS,
+    out: join(dir, "render-webcodecs.mp4"),
+    cacheDir: false,
+    capture: "webcodecs",
+  });
+  const webcodecsSec = (performance.now() - t) / 1000;
+  log(`(a′) WebCodecs: ${frames} frames in ${webcodecsSec.toFixed(1)} s`);
 
   const drawAfter = await drawOnly();
   log(`(c) draw only, after (a): ${frames} frames in ${drawAfter.toFixed(1)} s`);
@@ -194,6 +209,7 @@ try {
     [
       `render_fps=${f(renderFps)} baseline_fps=${f(baselineFps)} draw_fps=${f(drawFps)}`,
       `ratio=${f(renderFps / baselineFps)} efficiency=${f(renderFps / drawFps)} realtime=${f(renderFps / FPS)}`,
+      `webcodecs_fps=${f(frames / webcodecsSec)}`,
       `draft_fps_1080p=${f(fps1080.draft!)} final_fps_1080p=${f(fps1080.final!)}`,
       `blockiness_1080p=${f(blockiness)} bitrate_ratio_1080p=${f(bitrateRatio)}`,
       `fps_8k=${fps8k.toFixed(3)}`,
