@@ -122,7 +122,9 @@ export async function init(rt: Runtime, args: InitArgs): Promise<CommandResult> 
     const planned: PlannedStep[] = [];
     const plans = new Map<StepName, StepPlan>();
     const state = await vault.read();
-    const region = await chooseRegion(ctx, true).catch((e) => {
+    // The worker's region, looked up from Turso only when this run places the worker.
+    const placesWorker = steps.some((s) => s.name === "render" || s.name === "templates");
+    const region = await chooseRegion(ctx, placesWorker).catch((e) => {
       throw asEfsError(e, "render");
     });
     const names = describeNames(inputs, region);
