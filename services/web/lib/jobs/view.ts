@@ -2,6 +2,7 @@
 // URLs for what a finished job produced. Never exposes leases, tokens or internal fields.
 import type { IngestResult, PreviewResult, RenderResult } from "@efs/core/jobs/payloads";
 import type { Job, JobProgress, JobStatus, JobType, JsonObject } from "@efs/core/jobs/types";
+import { isValidKey } from "@efs/core/storage/keys";
 import type { Storage } from "@efs/core/storage/types";
 import { DOWNLOAD_URL_TTL_SEC } from "../limits";
 
@@ -85,8 +86,10 @@ function requestOf(job: Job): JsonObject {
 async function urlsOf(storage: Storage, job: Job): Promise<JobUrls> {
   const r = job.result as Record<string, unknown> | null;
   if (!r) return {};
+  // A key that is not valid (a row stored before results were checked) gets no URL: one bad
+  // row must not make the library or the job page fail for everyone.
   const sign = async (key: unknown, downloadName?: string): Promise<string | undefined> => {
-    if (typeof key !== "string" || key.length === 0) return undefined;
+    if (typeof key !== "string" || !isValidKey(key)) return undefined;
     const opts = downloadName
       ? { expiresInSec: DOWNLOAD_URL_TTL_SEC, downloadName }
       : { expiresInSec: DOWNLOAD_URL_TTL_SEC };

@@ -1,4 +1,6 @@
 // /api/jobs: list, create (URL ingest, preview, save, render), get with signed URLs, cancel.
+import { join } from "node:path";
+import { createClient } from "@libsql/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as cancel } from "../../app/api/jobs/[id]/cancel/route";
 import { GET as getJob } from "../../app/api/jobs/[id]/route";
@@ -244,6 +246,50 @@ describe("preview, save and render jobs", () => {
     expect(download.status).toBe(200);
     expect(download.headers.get("content-disposition")).toMatch(/ethereal-flame/);
     expect(await download.text()).toBe("mp4-bytes");
+  });
+});
+
+describe("a result stored with a bad key (a row from before results were checked)", () => {
+  it("still lists the library and opens the job page, without a URL for the bad key", async () => {
+    const res = await post({
+      type: "render",
+      audioId,
+      preset: "ethereal-flame",
+      format: "preview-360p",
+    });
+    const id = (await jobOf(res)).id;
+    const videoKey = `renders/${id}/output.mp4`;
+    await studio.ctx.storage.put(videoKey, "mp4-bytes", { contentType: "video/mp4" });
+    // The store refuses such a result today, so write the row the way an older version did.
+    await expect(
+      studio.ctx.jobs.complete(id, { videoKey, thumbnailKey: "../../x" }),
+    ).rejects.toThrow(/result.thumbnailKey is not a valid storage key/);
+    const db = createClient({ url: `file:${join(studio.dir, "efs.db")}` });
+    try {
+      await db.execute({
+        sql: "UPDATE audio_prep_jobs SET status = 'complete', result = ? WHERE id = ?",
+        args: [
+          JSON.stringify({
+            videoKey,
+            format: "preview-360p",
+            durationSeconds: 1,
+            thumbnailKey: "../../x",
+          }),
+          id,
+        ],
+      });
+    } finally {
+      db.close();
+    }
+    const listed = await list(request("/api/jobs?limit=100", { cookie: studio.cookie }));
+    expect(listed.status).toBe(200);
+    const { jobs } = await body<{ jobs: JobView[] }>(listed);
+    expect(jobs.map((j) => j.id)).toContain(audioId);
+    const page = await get(id);
+    expect(page.status).toBe(200);
+    const job = await jobOf(page);
+    expect(job.urls.thumbnail).toBeUndefined();
+    expect(await (await callStorage(job.urls.video!)).text()).toBe("mp4-bytes");
   });
 });
 
