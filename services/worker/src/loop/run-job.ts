@@ -121,7 +121,15 @@ async function settle(
     return;
   }
   if (outcome?.kind === "complete") {
-    if (await store.complete(job.id, outcome.result, { owner })) {
+    const stored = await store.complete(job.id, outcome.result, { owner }).catch(async (e) => {
+      // The store refuses a result with an invalid storage key: a bug, never a silent success.
+      const why = `internal error: ${message(e)}`;
+      await store.fail(job.id, why, { owner });
+      log(`[Worker] Job ${job.id} failed: ${why}`);
+      return null;
+    });
+    if (stored === null) return;
+    if (stored) {
       log(`[Worker] Finished job ${job.id}`);
     } else {
       const current = await store.get(job.id);
