@@ -109,9 +109,9 @@ export interface JobStore {
   /** 1-based position among runnable pending jobs, null when not pending. */
   queuePosition(id: string): Promise<number | null>;
   /** Re-queues expired leases (in their old place) or fails them when attempts ran out. */
-  reap(now?: number): Promise<{ requeued: number; failed: number }>;
+  reap(now?: number): Promise<{ requeued: number; failed: number; failedIds: string[] }>;
   /** The same for every lease `owner` holds: a worker restarted under the same id holds none. */
-  reapOwner(owner: string): Promise<{ requeued: number; failed: number }>;
+  reapOwner(owner: string): Promise<{ requeued: number; failed: number; failedIds: string[] }>;
   recordWorkerHeartbeat(hb: {
     workerId: string;
     version: string;

@@ -75,9 +75,9 @@ describe("reaper", () => {
     clock.advance(1_000);
     const later = await store.create({ type: "ingest", payload: {} });
     clock.advance(3_999);
-    expect(await store.reap()).toEqual({ requeued: 0, failed: 0 });
+    expect(await store.reap()).toMatchObject({ requeued: 0, failed: 0 });
     clock.advance(2);
-    expect(await store.reap()).toEqual({ requeued: 1, failed: 0 });
+    expect(await store.reap()).toMatchObject({ requeued: 1, failed: 0 });
     const requeued = await store.get(job.id);
     expect(requeued).toMatchObject({ status: "pending", attempts: 1, leaseOwner: null });
     expect(requeued?.error).toContain("worker dead-worker stopped responding");
@@ -108,7 +108,11 @@ describe("reaper", () => {
     await store.claim({ owner: "efs-up-worker-1", leaseMs: 60_000 });
     const foreign = await store.create({ type: "ingest", payload: {} });
     await store.claim({ owner: "efs-up-worker-2", leaseMs: 60_000 });
-    expect(await store.reapOwner("efs-up-worker-1")).toEqual({ requeued: 1, failed: 1 });
+    expect(await store.reapOwner("efs-up-worker-1")).toEqual({
+      requeued: 1,
+      failed: 1,
+      failedIds: [other.id],
+    });
     expect(await store.get(held.id)).toMatchObject({ status: "pending", attempts: 1 });
     expect(await store.get(other.id)).toMatchObject({ status: "failed" });
     expect(await store.get(foreign.id)).toMatchObject({
@@ -130,7 +134,7 @@ describe("reaper", () => {
       error: "lease expired after 2 attempts (worker w2 stopped responding)",
       finishedAt: clock.now(),
     });
-    expect(await store.reap()).toEqual({ requeued: 0, failed: 0 });
+    expect(await store.reap()).toMatchObject({ requeued: 0, failed: 0 });
   });
 
   it("does not reap a render dispatched to a remote renderer; it is listed when overdue", async () => {
@@ -144,7 +148,7 @@ describe("reaper", () => {
       await store.markDispatched(job.id, "w1", { callId: "fc-1", backend: "modal", deadlineAt }),
     ).toBe(true);
     clock.advance(60_000);
-    expect(await store.reap()).toEqual({ requeued: 0, failed: 0 });
+    expect(await store.reap()).toMatchObject({ requeued: 0, failed: 0 });
     const dispatched = await store.get(job.id);
     expect(dispatched).toMatchObject({
       status: "processing",
@@ -156,7 +160,7 @@ describe("reaper", () => {
     expect(await store.listOverdueDispatches()).toEqual([]);
     clock.advance(3_600_000);
     expect((await store.listOverdueDispatches()).map((j) => j.id)).toEqual([job.id]);
-    expect(await store.reap()).toEqual({ requeued: 0, failed: 0 });
+    expect(await store.reap()).toMatchObject({ requeued: 0, failed: 0 });
     // the renderer's webhook completes it (no lease owner any more)
     expect(await store.complete(job.id, { key: "renders/x.mp4" })).toBe(true);
     expect(await store.listDispatched()).toEqual([]);
@@ -187,9 +191,9 @@ describe("reaper", () => {
       status: "processing",
       leaseOwner: "doomed",
     });
-    expect(await realStore.reap()).toEqual({ requeued: 0, failed: 0 });
+    expect(await realStore.reap()).toMatchObject({ requeued: 0, failed: 0 });
     await new Promise((r) => setTimeout(r, 900));
-    expect(await realStore.reap()).toEqual({ requeued: 1, failed: 0 });
+    expect(await realStore.reap()).toMatchObject({ requeued: 1, failed: 0 });
     await new Promise((r) => setTimeout(r, 60));
     const again = await realStore.claim({ owner: "survivor", leaseMs: 10_000 });
     expect(again).toMatchObject({ id: job.id, attempts: 2 });

@@ -53,6 +53,22 @@ describe("URL ingest", () => {
     expect(job.queuePosition).toBeGreaterThanOrEqual(1);
   });
 
+  it("never shows the credentials or signed query of a URL in the job's title or request", async () => {
+    const url = "https://ann:pa55w0rd@media.example.com/mixes/set.mp3?token=t0k3n";
+    const res = await post({ type: "ingest", source: { kind: "url", url } });
+    expect(res.status).toBe(201);
+    const job = await jobOf(res);
+    expect(job.title).toBe("https://media.example.com/mixes/set.mp3?…");
+    expect(job.request).toEqual({
+      source: { kind: "url", url: "https://media.example.com/mixes/set.mp3?…" },
+    });
+    const listed = await list(request("/api/jobs?type=ingest", { cookie: studio.cookie }));
+    const page = JSON.stringify(await body(listed)) + JSON.stringify(await body(await get(job.id)));
+    expect(page).not.toMatch(/pa55w0rd|t0k3n|ann:/);
+    // The worker still gets the whole URL.
+    expect((await studio.ctx.jobs.get(job.id))?.payload).toMatchObject({ source: { url } });
+  });
+
   it("refuses non-http URLs, overlong URLs and unknown fields with 400 naming the field", async () => {
     for (const url of [
       "ftp://example.com/a.mp3",
@@ -304,6 +320,21 @@ describe("POST /api/jobs/:id/cancel", () => {
     const again = await cancelJob(job.id);
     expect(again.status).toBe(409);
     expect((await errorOf(again)).message).toMatch(/already cancelled/);
+  });
+
+  it("deletes the upload of a cancelled ingest", async () => {
+    const key = "uploads/job_cancelled0000000000000000000/song.mp3";
+    await studio.ctx.storage.put(key, "mp3-bytes", { contentType: "audio/mpeg" });
+    const job = await studio.ctx.jobs.create({
+      type: "ingest",
+      payload: {
+        source: { kind: "upload", key, filename: "song.mp3", contentType: "audio/mpeg", size: 9 },
+      },
+    });
+    const res = await cancelJob(job.id);
+    expect(res.status).toBe(200);
+    expect((await jobOf(res)).status).toBe("cancelled");
+    expect(await studio.ctx.storage.stat(key)).toBeNull();
   });
 
   it("answers 409 for a completed job and 404 for an unknown one", async () => {

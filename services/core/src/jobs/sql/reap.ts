@@ -11,18 +11,26 @@ import type { Client } from "@libsql/client";
 const OVER = `status = 'processing' AND dispatch_call_id IS NULL AND lease_expires_at IS NOT NULL
   AND (lease_expires_at < :now OR (:owner IS NOT NULL AND lease_owner = :owner))`;
 
+/** How many jobs went back to the queue, and which failed for good. */
+export interface ReapResult {
+  requeued: number;
+  failed: number;
+  failedIds: string[];
+}
+
 // Two compare-and-set statements; safe to run from every worker at once.
 export async function reapExpiredLeases(
   db: Client,
   now: number,
   owner: string | null = null,
-): Promise<{ requeued: number; failed: number }> {
+): Promise<ReapResult> {
   const failed = await db.execute({
     sql: `UPDATE audio_prep_jobs
       SET status = 'failed', lease_expires_at = NULL, updated_at = :now, finished_at = :now,
           error = 'lease expired after ' || attempts || ' attempts (worker '
             || COALESCE(lease_owner, '?') || ' stopped responding)'
-      WHERE ${OVER} AND attempts >= max_attempts`,
+      WHERE ${OVER} AND attempts >= max_attempts
+      RETURNING id`,
     args: { now, owner },
   });
   const requeued = await db.execute({
@@ -34,5 +42,6 @@ export async function reapExpiredLeases(
       WHERE ${OVER} AND attempts < max_attempts`,
     args: { now, owner },
   });
-  return { requeued: requeued.rowsAffected, failed: failed.rowsAffected };
+  const failedIds = failed.rows.map((r) => String(r.id));
+  return { requeued: requeued.rowsAffected, failed: failedIds.length, failedIds };
 }
