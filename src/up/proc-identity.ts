@@ -23,8 +23,7 @@ export function processIdentity(pid: number): ProcIdentity | null {
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
       const start = fields[19];
       if (!start) return null;
-      // An executable replaced on disk while it runs (a Node upgrade) reads "… (deleted)".
-      return { start, exe: readlinkSync(`/proc/${pid}/exe`).replace(/ \(deleted\)$/, "") };
+      return { start, exe: exeOf(pid) };
     } catch {
       return null;
     }
@@ -43,9 +42,22 @@ export function processIdentity(pid: number): ProcIdentity | null {
   }
 }
 
-// True when `pid` runs and is the very process `identity` was taken from.
+// The executable of a Linux process; "" when it cannot be read (a zombie has none).
+function exeOf(pid: number): string {
+  try {
+    // An executable replaced on disk while it runs (a Node upgrade) reads "… (deleted)".
+    return readlinkSync(`/proc/${pid}/exe`).replace(/ \(deleted\)$/, "");
+  } catch {
+    return "";
+  }
+}
+
+// True when `pid` still is the very process `identity` was taken from (running, or exited and
+// not yet reaped). A pid and its start time identify a process until the machine restarts;
+// the executable must match too whenever it can be read.
 export function isSameProcess(pid: number, identity: ProcIdentity | null | undefined): boolean {
   if (!identity) return false;
   const now = processIdentity(pid);
-  return now !== null && now.start === identity.start && now.exe === identity.exe;
+  if (now === null || now.start !== identity.start) return false;
+  return now.exe === "" || /<defunct>/.test(now.exe) || now.exe === identity.exe;
 }

@@ -156,7 +156,7 @@ describe("a signed upload URL", () => {
     body<{ key: string; upload: { url: string; headers: Record<string, string> } }>(
       await sign({ filename: "once.mp3", contentType: "audio/mpeg", size }),
     );
-  const put = (url: string, headers: Record<string, string>, bytes: Uint8Array) =>
+  const put = (url: string, headers: Record<string, string>, bytes: Uint8Array<ArrayBuffer>) =>
     callStorage(url, {
       method: "PUT",
       raw: bytes,
