@@ -129,6 +129,11 @@ describe("hostile ingests (real worker process, loopback HTTP)", () => {
     for (const [i, job] of failing.entries()) {
       const failed = await stack.waitForStatus(job.id, ["complete", "failed"]);
       expect(failed.error, bad[i]).toMatch(/^the file is not readable audio or video \(/);
+      // deleted right after the failure is recorded
+      const until = Date.now() + 5_000;
+      while ((await stack.storage.stat(bad[i]!)) && Date.now() < until) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
       expect(await stack.storage.stat(bad[i]!)).toBeNull();
       expect(await listKeys(stack.storage, `audio/${job.id}/`)).toEqual([]);
     }
