@@ -124,6 +124,9 @@ async function settle(
     const after = await store.fail(job.id, why, { owner, retryable });
     log(`[Worker] Job ${job.id} failed: ${why}`);
     if (after) await discard(deps, job, after.status === "failed");
+    // Not applied: cancelled meanwhile (the web app deleted the files before this worker
+    // stopped writing them), so they go now.
+    else if ((await store.get(job.id))?.status === "cancelled") await discard(deps, job, true);
     if (after?.status === "pending") {
       log(
         `[Worker] Job ${job.id} will be retried (attempt ${after.attempts} of ${after.maxAttempts})`,
