@@ -12,12 +12,17 @@ import type { PlanItem, Step } from "./types";
 
 const DEV_ORIGINS = ["http://localhost:3000"];
 
-// The CORS rule ARCHITECTURE.md requires: app origin (+ localhost), PUT/GET/HEAD.
+// The CORS rule ARCHITECTURE.md requires: app origin (+ localhost), PUT/GET/HEAD. The browser's
+// upload sends `If-None-Match: *` (signed, so an upload URL can store its file only once).
 export function corsRules(appUrl: string | undefined): CorsRule[] {
   const origins = appUrl ? [new URL(appUrl).origin, ...DEV_ORIGINS] : DEV_ORIGINS;
   return [
     {
-      allowed: { origins, methods: ["PUT", "GET", "HEAD"], headers: ["Content-Type"] },
+      allowed: {
+        origins,
+        methods: ["PUT", "GET", "HEAD"],
+        headers: ["Content-Type", "If-None-Match"],
+      },
       exposeHeaders: ["ETag", "Content-Length", "Content-Range"],
       maxAgeSeconds: 3600,
     },
