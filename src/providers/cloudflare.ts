@@ -62,7 +62,7 @@ interface Envelope<T> {
   success: boolean;
   errors?: { code: number; message: string }[];
   result: T;
-  result_info?: { cursor?: string; page?: number; total_pages?: number; per_page?: number };
+  result_info?: { cursor?: string; page?: number; per_page?: number; total_count?: number };
 }
 
 // S3 credentials for a Cloudflare API token: id as access key, sha256(value) hex as secret.
@@ -134,8 +134,9 @@ export function createCloudflareClient(opts: CloudflareOptions): CloudflareClien
         query: { page, per_page: 50 },
       });
       all.push(...res.data.result);
-      const info = res.data.result_info;
-      if (!info?.total_pages || page >= info.total_pages) break;
+      // Published result_info has count/total_count (no total_pages): stop on a short page.
+      const total = res.data.result_info?.total_count;
+      if (res.data.result.length < 50 || (total !== undefined && all.length >= total)) break;
     }
     return all;
   }

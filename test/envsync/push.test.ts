@@ -75,6 +75,9 @@ describe("efs env push", () => {
 
   it("reports a Vercel 201 whose failed[] names a key as a failure and records nothing for it", async () => {
     await s.vault().update((d) => d.set("MODAL_AUTH_TOKEN", testToken("modal_")));
+    // Not on Vercel yet, so the push creates it (POST) and Vercel answers 201 + failed[].
+    const p = s.world.vercel.projects[0]!;
+    p.envs = p.envs.filter((e) => e.key !== "MODAL_AUTH_TOKEN");
     s.world.vercel.failEnvKeys.add("MODAL_AUTH_TOKEN");
     const res = await s.efs(["--json", "--yes", "env", "push", "--target", "vercel"]);
     expect(res.code).toBe(1);

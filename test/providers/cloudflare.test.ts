@@ -24,7 +24,7 @@ describe("cloudflare client against the emulation", () => {
     const first = await client.createBucket("efs-media", "enam");
     expect(first).toMatchObject({
       existed: false,
-      bucket: { name: "efs-media", location: "ENAM" },
+      bucket: { name: "efs-media", location: "enam" },
     });
     expect((await client.listBuckets()).map((b) => b.name)).toEqual(["efs-media"]);
     const again = await client.createBucket("efs-media");

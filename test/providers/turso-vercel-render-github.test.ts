@@ -1,4 +1,5 @@
 import sodium from "libsodium-wrappers";
+import { HttpResponse, http } from "msw";
 import { describe, expect, it } from "vitest";
 import { createGitHubClient } from "../../src/providers/github";
 import { createRenderClient } from "../../src/providers/render";
@@ -10,7 +11,7 @@ import { seedRenderService } from "../emulators/render";
 import { TEST_CREDENTIALS as C } from "../emulators/state";
 import { countCalls, REAL_BASES } from "../emulators/world";
 
-const { world } = useEmulators();
+const { world, server } = useEmulators();
 
 describe("turso client", () => {
   const turso = () =>
@@ -84,11 +85,10 @@ describe("vercel client", () => {
     expect(err.message).not.toContain("secret-value-xyz");
   });
 
-  it("upserts instead of duplicating, and pages through env with until", async () => {
-    world().vercel.envPageSize = 2;
+  it("updates a key in place instead of duplicating it, listing env in one documented call", async () => {
     const v = vercel();
     const { project } = await v.createProject({ name: "efs-web" });
-    const vars = ["A", "B", "C", "D", "E"].map((key) => ({
+    const vars = ["A", "B", "C"].map((key) => ({
       key,
       value: `v-${key}`,
       type: "plain" as const,
@@ -99,8 +99,32 @@ describe("vercel client", () => {
       { key: "A", value: "new", type: "plain", target: ["production"] },
     ]);
     const envs = await v.listEnv(project.id);
-    expect(envs.map((e) => e.key).sort()).toEqual(["A", "B", "C", "D", "E"]);
-    expect(countCalls(world(), "vercel", "GET", /\/env$/)).toBe(3);
+    expect(envs.map((e) => e.key).sort()).toEqual(["A", "B", "C"]);
+    const a = envs.find((e) => e.key === "A")!;
+    expect(await v.readEnv(project.id, a.id)).toBe("new");
+  });
+
+  it("follows pagination.next only while it advances, and keeps each variable once", async () => {
+    // A server that pages although GET /v10/projects/{id}/env documents no paging query:
+    // plain msw here, outside the checked emulation (which answers in one page).
+    const seen: (string | null)[] = [];
+    const env = (id: string) => ({ id, key: id, value: "x", type: "plain", target: ["production"] });
+    server.use(
+      http.get(`${REAL_BASES.vercel}/v10/projects/:id/env`, ({ request }) => {
+        const until = new URL(request.url).searchParams.get("until");
+        seen.push(until);
+        if (until === null)
+          return HttpResponse.json({ envs: [env("e1"), env("e2")], pagination: { next: 20 } });
+        if (until === "20")
+          return HttpResponse.json({ envs: [env("e2"), env("e3")], pagination: { next: 10 } });
+        // A cursor that does not advance (Vercel has been seen to repeat it) ends the walk.
+        return HttpResponse.json({ envs: [env("e4")], pagination: { next: 10 } });
+      }),
+    );
+    const envs = await vercel().listEnv("prj_paged");
+    expect(envs.map((e) => e.id)).toEqual(["e1", "e2", "e3", "e4"]);
+    expect(seen).toEqual([null, "20", "10"]);
+    expect(new URL(`http://x/?${""}`).searchParams.has("limit")).toBe(false);
   });
 
   it("refuses a value with a trailing newline before sending it", async () => {
