@@ -117,7 +117,9 @@ export function createHttp(config: HttpConfig): Http {
         networkError = err;
       }
       const limit = response ? rateLimit(response, data, now()) : undefined;
-      const retryable = response ? limit !== undefined || RETRY_STATUSES.has(response.status) : true;
+      const retryable = response
+        ? limit !== undefined || RETRY_STATUSES.has(response.status)
+        : true;
       if (response && !retryable) return finish<T>(response, data, opts, redact);
       if (response && limit && limit.waitMs > maxLimitWait) {
         return finish<T>(response, data, opts, redact, limit);
@@ -162,7 +164,8 @@ export function createHttp(config: HttpConfig): Http {
     const parsed = config.parseError(data);
     const fallback = typeof data === "string" && data.length > 0 ? data.slice(0, 200) : undefined;
     const message = parsed.message ?? fallback ?? response.statusText;
-    const ambiguous = opts.create !== undefined && (response.status === 502 || response.status === 504);
+    const ambiguous =
+      opts.create !== undefined && (response.status === 502 || response.status === 504);
     throw new ProviderError({
       provider: config.provider,
       operation: opts.operation,
@@ -266,8 +269,7 @@ export function rateLimit(response: Response, body: unknown, now: number): RateL
   );
   const exhausted = h.get("x-ratelimit-remaining") === "0";
   const secondary = /secondary rate limit/i.test(message);
-  const limited =
-    response.status === 429 || (response.status === 403 && (exhausted || secondary));
+  const limited = response.status === 429 || (response.status === 403 && (exhausted || secondary));
   if (!limited) return undefined;
   const at = (ms: number, signal: string): RateLimit => ({
     waitMs: Math.max(0, Math.ceil(ms - now)),

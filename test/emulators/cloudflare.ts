@@ -12,7 +12,9 @@ const JURISDICTIONS = ["default", "eu", "fedramp"] as const;
 // The jurisdiction a bucket call addresses (header cf-r2-jurisdiction, default "default").
 function jurisdictionOf(ctx: Ctx): CfBucket["jurisdiction"] {
   const j = ctx.request.headers.get("cf-r2-jurisdiction") ?? "default";
-  return (JURISDICTIONS as readonly string[]).includes(j) ? (j as CfBucket["jurisdiction"]) : "default";
+  return (JURISDICTIONS as readonly string[]).includes(j)
+    ? (j as CfBucket["jurisdiction"])
+    : "default";
 }
 
 // A bucket as the API shows it (CORS rules are their own resource).

@@ -16,9 +16,10 @@ export function useEmulators(): { world: () => EmulatorState; server: SetupServe
   });
   afterEach(() => {
     server.resetHandlers();
-    expect(state?.violations ?? [], "emulated calls outside the published API descriptions").toEqual(
-      [],
-    );
+    expect(
+      state?.violations ?? [],
+      "emulated calls outside the published API descriptions",
+    ).toEqual([]);
   });
   afterAll(() => server.close());
   return {

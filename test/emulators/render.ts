@@ -128,7 +128,12 @@ export function renderHandlers(state: EmulatorState, base: string, hookBase: str
       rd.replaceAllPuts++;
       const body = (await ctx.json()) as { key: string; value: string }[];
       s.env = new Map(body.map((e) => [e.key, e.value]));
-      return HttpResponse.json(wrap("envVar", [...s.env].map(([key, value]) => ({ key, value }))));
+      return HttpResponse.json(
+        wrap(
+          "envVar",
+          [...s.env].map(([key, value]) => ({ key, value })),
+        ),
+      );
     }),
     r("get", "/services/:id/env-vars/:key", (ctx) => {
       const s = svc(ctx);

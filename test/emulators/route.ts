@@ -120,7 +120,9 @@ export function route(
     };
     const check = opts.undocumented ? undefined : operation();
     if (!opts.undocumented && !check)
-      return violated([`${provider}: ${m} ${path} is not an operation of the published description`]);
+      return violated([
+        `${provider}: ${m} ${path} is not an operation of the published description`,
+      ]);
     if (check) {
       const body = await readJson(request.clone());
       if (body.invalid) return violated([`${check.id}: the request body is not JSON`]);

@@ -230,13 +230,18 @@ describe("http client", () => {
     expect(err).toBeInstanceOf(ProviderError);
     expect(n).toBe(1);
     expect(err.code).toBe("rate_limited");
-    expect(err.message).toMatch(/github rate limit reached \(x-ratelimit-reset\); it resets in 2400 s \(12:40:00 UTC\)/);
+    expect(err.message).toMatch(
+      /github rate limit reached \(x-ratelimit-reset\); it resets in 2400 s \(12:40:00 UTC\)/,
+    );
     expect(err.message).not.toContain("use a token with access");
   });
 
   it("waits Render's Ratelimit-Reset seconds on a 429", async () => {
     limitedOnce(() =>
-      HttpResponse.json({ message: "rate limit" }, { status: 429, headers: { "ratelimit-reset": "9" } }),
+      HttpResponse.json(
+        { message: "rate limit" },
+        { status: 429, headers: { "ratelimit-reset": "9" } },
+      ),
     );
     const sleeps: number[] = [];
     await client(sleeps, "render").request("GET", "/x", { operation: "list deploys" });

@@ -9,7 +9,7 @@ import { openGitHubSecret } from "../emulators/github";
 import { fastRetries, useEmulators } from "../emulators/msw";
 import { seedRenderService } from "../emulators/render";
 import { TEST_CREDENTIALS as C } from "../emulators/state";
-import { countCalls, REAL_BASES } from "../emulators/world";
+import { REAL_BASES } from "../emulators/world";
 
 const { world, server } = useEmulators();
 
@@ -104,11 +104,89 @@ describe("vercel client", () => {
     expect(await v.readEnv(project.id, a.id)).toBe("new");
   });
 
+  describe("setting a key that already exists", () => {
+    const seed = async (envs: { key: string; value: string; type: string; target: string[] }[]) => {
+      const v = vercel();
+      const { project } = await v.createProject({ name: "efs-web" });
+      const p = world().vercel.projects[0]!;
+      for (const [i, e] of envs.entries())
+        p.envs.push({ id: `env_seed${i}`, createdAt: i + 1, updatedAt: i + 1, ...e });
+      return { v, id: project.id, envs: () => p.envs.filter((e) => e.key === "K") };
+    };
+    const set = { key: "K", value: "new-value-1234", target: ["production"] };
+
+    it("splits a variable shared with Preview: Preview keeps its value, Production gets ours", async () => {
+      const { v, id, envs } = await seed([
+        { key: "K", value: "old", type: "encrypted", target: ["production", "preview"] },
+      ]);
+      await v.upsertEnv(id, [{ ...set, type: "encrypted" }]);
+      expect(
+        envs()
+          .map((e) => [e.target.join("+"), e.value, e.type])
+          .sort(),
+      ).toEqual([
+        ["preview", "old", "encrypted"],
+        ["production", "new-value-1234", "encrypted"],
+      ]);
+    });
+
+    it("turns a plain variable into an encrypted one instead of leaving a secret in plain text", async () => {
+      const { v, id, envs } = await seed([
+        { key: "K", value: "old", type: "plain", target: ["production"] },
+      ]);
+      await v.upsertEnv(id, [{ ...set, type: "encrypted" }]);
+      expect(envs()).toMatchObject([{ value: "new-value-1234", type: "encrypted" }]);
+    });
+
+    it("keeps a sensitive variable sensitive (never a weaker type)", async () => {
+      const { v, id, envs } = await seed([
+        { key: "K", value: "old", type: "sensitive", target: ["production"] },
+      ]);
+      await v.upsertEnv(id, [{ ...set, type: "encrypted" }]);
+      expect(envs()).toMatchObject([{ value: "new-value-1234", type: "sensitive" }]);
+      expect(await v.readEnv(id, envs()[0]!.id)).toBeUndefined();
+    });
+
+    it("adds Production beside a variable set only for Preview", async () => {
+      const { v, id, envs } = await seed([
+        { key: "K", value: "old", type: "plain", target: ["preview"] },
+      ]);
+      await v.upsertEnv(id, [{ ...set, type: "plain" }]);
+      expect(
+        envs()
+          .map((e) => [e.target.join("+"), e.value])
+          .sort(),
+      ).toEqual([
+        ["preview", "old"],
+        ["production", "new-value-1234"],
+      ]);
+    });
+
+    it("what upsert alone gets for an overlapping target set: Vercel's ENV_CONFLICT", async () => {
+      const { id } = await seed([
+        { key: "K", value: "old", type: "plain", target: ["production", "preview"] },
+      ]);
+      const res = await fetch(`${REAL_BASES.vercel}/v10/projects/${id}/env?upsert=true`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${C.vercelToken}`, "content-type": "application/json" },
+        body: JSON.stringify({ ...set, type: "plain" }),
+      });
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe("ENV_CONFLICT");
+    });
+  });
+
   it("follows pagination.next only while it advances, and keeps each variable once", async () => {
     // A server that pages although GET /v10/projects/{id}/env documents no paging query:
     // plain msw here, outside the checked emulation (which answers in one page).
     const seen: (string | null)[] = [];
-    const env = (id: string) => ({ id, key: id, value: "x", type: "plain", target: ["production"] });
+    const env = (id: string) => ({
+      id,
+      key: id,
+      value: "x",
+      type: "plain",
+      target: ["production"],
+    });
     server.use(
       http.get(`${REAL_BASES.vercel}/v10/projects/:id/env`, ({ request }) => {
         const until = new URL(request.url).searchParams.get("until");

@@ -37,7 +37,8 @@ const LOADERS: Record<Provider, () => Description> = {
   turso: () =>
     new OpenApiDescription(vendored("turso.openapi.json"), {
       name: "Turso (turso-docs openapi.json)",
-      fallbackError: "/components/responses/DatabaseNotFoundResponse/content/application~1json/schema",
+      fallbackError:
+        "/components/responses/DatabaseNotFoundResponse/content/application~1json/schema",
     }),
   cloudflare: () =>
     new OpenApiDescription(vendored("cloudflare.openapi.json"), {
@@ -59,6 +60,9 @@ const cache = new Map<Provider, Description>();
 // The published description of `provider` (loaded on first use).
 export function descriptionOf(provider: Provider): Description {
   let d = cache.get(provider);
-  if (!d) cache.set(provider, (d = LOADERS[provider]()));
+  if (!d) {
+    d = LOADERS[provider]();
+    cache.set(provider, d);
+  }
   return d;
 }

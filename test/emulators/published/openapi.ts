@@ -179,11 +179,12 @@ export class OpenApiDescription {
 
   #compile(schema: Json, side: "request" | "response" = "response"): ValidateFunction {
     const [ajv, cache] =
-      side === "request"
-        ? [this.#requestAjv, this.#compiledRequest]
-        : [this.#ajv, this.#compiled];
+      side === "request" ? [this.#requestAjv, this.#compiledRequest] : [this.#ajv, this.#compiled];
     let fn = cache.get(schema);
-    if (!fn) cache.set(schema, (fn = ajv.compile(schema)));
+    if (!fn) {
+      fn = ajv.compile(schema);
+      cache.set(schema, fn);
+    }
     return fn;
   }
 
@@ -234,7 +235,10 @@ function withoutRequired(doc: Json, flag: "readOnly" | "writeOnly"): Json {
     return ((o.allOf as Json[] | undefined) ?? []).some((x) => flagged(x, depth + 1));
   };
   const walk = (n: unknown): void => {
-    if (Array.isArray(n)) return n.forEach(walk);
+    if (Array.isArray(n)) {
+      for (const x of n) walk(x);
+      return;
+    }
     if (!n || typeof n !== "object") return;
     const o = n as Json;
     if (Array.isArray(o.required) && o.properties && typeof o.properties === "object") {
@@ -251,7 +255,10 @@ function withoutRequired(doc: Json, flag: "readOnly" | "writeOnly"): Json {
 // exclusiveMinimum/Maximum into their JSON Schema form, so ajv compiles any subschema alone.
 function prepare(node: Json): Json {
   const walk = (n: unknown): void => {
-    if (Array.isArray(n)) return n.forEach(walk);
+    if (Array.isArray(n)) {
+      for (const x of n) walk(x);
+      return;
+    }
     if (!n || typeof n !== "object") return;
     const o = n as Json;
     if (typeof o.$ref === "string" && o.$ref.startsWith("#")) o.$ref = `spec${o.$ref}`;
@@ -293,7 +300,7 @@ export function undeclared(schema: Json, value: unknown, what: string, w: Walk):
     const sch = w.deref(s);
     if (Array.isArray(v)) {
       const items = sch.items as Json | undefined;
-      if (items) v.forEach((x, i) => visit(items, x, `${at}/${i}`));
+      if (items) for (const [i, x] of v.entries()) visit(items, x, `${at}/${i}`);
       for (const sub of branches(sch, v, w)) visit(sub, v, at);
       return;
     }

@@ -5,14 +5,12 @@
 // Zod strips members a model does not declare; a member lost in parsing is reported as
 // undocumented, like the OpenAPI checks do.
 
-import {
-  CreateDeploymentResponseBody$inboundSchema,
-} from "@vercel/sdk/models/createdeploymentresponsebody.js";
+import { CreateDeploymentResponseBody$inboundSchema } from "@vercel/sdk/models/createdeploymentresponsebody.js";
+import { CreateProjectRequest$outboundSchema } from "@vercel/sdk/models/createprojectcontenthint2.js";
 import {
   CreateProjectEnvRequest$outboundSchema,
   CreateProjectEnvResponseBody$inboundSchema,
 } from "@vercel/sdk/models/createprojectenvop.js";
-import { CreateProjectRequest$outboundSchema } from "@vercel/sdk/models/createprojectcontenthint2.js";
 import { CreateProjectResponseBody$inboundSchema } from "@vercel/sdk/models/createprojectresponsebody.js";
 import {
   EditProjectEnvRequest$outboundSchema,
@@ -41,7 +39,9 @@ import type { Description, OperationCheck, RequestInput } from "./types";
 
 // The slice of zod's runtime API used here (the SDK's models are zod/v3 schemas).
 interface Model {
-  safeParse(v: unknown):
+  safeParse(
+    v: unknown,
+  ):
     | { success: true; data: unknown }
     | { success: false; error: { issues: { path: (string | number)[]; message: string }[] } };
   _def?: { typeName?: string; schema?: Model; shape?: () => Record<string, Model> };
