@@ -9,6 +9,8 @@ export interface EnsureSpec<T> {
   create: () => Promise<T>;
   id: (value: T) => string;
   values?: (value: T) => Record<string, string>;
+  // Facts later runs need, kept in the journal with the id (ResourceRecord.meta).
+  meta?: Record<string, string>;
 }
 
 // Returns the adopted or created resource; records it in the journal unless already there.
@@ -19,15 +21,21 @@ export async function ensure<T>(
   const found = await spec.find();
   if (found !== undefined) {
     const rec = (await ctx.journalState())[spec.step]?.resources[spec.resource];
-    if (rec?.id !== spec.id(found) || spec.values) {
-      await ctx.journal.record(spec.step, spec.resource, spec.id(found), spec.values?.(found));
+    if (rec?.id !== spec.id(found) || spec.values || spec.meta) {
+      await ctx.journal.record(
+        spec.step,
+        spec.resource,
+        spec.id(found),
+        spec.values?.(found),
+        spec.meta,
+      );
     }
     ctx.say(`adopted ${spec.resource} ${spec.id(found)}`);
     return { value: found, created: false };
   }
   await ctx.journal.intent(spec.step, spec.resource);
   const made = await spec.create();
-  await ctx.journal.record(spec.step, spec.resource, spec.id(made), spec.values?.(made));
+  await ctx.journal.record(spec.step, spec.resource, spec.id(made), spec.values?.(made), spec.meta);
   ctx.say(`created ${spec.resource} ${spec.id(made)}`);
   return { value: made, created: true };
 }

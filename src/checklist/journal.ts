@@ -10,6 +10,11 @@ export interface ResourceRecord {
   intentAt?: string;
   id?: string;
   doneAt?: string;
+  // What the remote looked like when the intent was written (e.g. the newest Render deploy
+  // id), so a resumed run finds what the interrupted one created without comparing clocks.
+  before?: string;
+  // Facts about the resource later runs need (e.g. an R2 bucket's jurisdiction).
+  meta?: Record<string, string>;
 }
 
 export interface StepRecord {
@@ -71,10 +76,10 @@ export class Journal {
     });
   }
 
-  // Records that `resource` is about to be created remotely.
-  intent(step: string, resource: string): Promise<void> {
+  // Records that `resource` is about to be created remotely (`before`: see ResourceRecord).
+  intent(step: string, resource: string, before?: string): Promise<void> {
     return this.write(step, `${step}:${resource}:intent`, (rec) => {
-      rec.resources[resource] = { ...rec.resources[resource], intentAt: now() };
+      rec.resources[resource] = { ...rec.resources[resource], intentAt: now(), before };
     });
   }
 
@@ -84,9 +89,15 @@ export class Journal {
     resource: string,
     id: string,
     values: Record<string, string> = {},
+    meta?: Record<string, string>,
   ): Promise<void> {
     return this.write(step, `${step}:${resource}:record`, (rec, draft) => {
-      rec.resources[resource] = { ...rec.resources[resource], id, doneAt: now() };
+      rec.resources[resource] = {
+        ...rec.resources[resource],
+        id,
+        doneAt: now(),
+        ...(meta ? { meta } : {}),
+      };
       for (const [k, v] of Object.entries(values)) draft.set(k, v, { source: step });
     });
   }

@@ -108,9 +108,17 @@ export const vercelStep: Step = {
       step: "vercel",
       resource: "project",
       find: () => api.getProject(name),
-      create: async () =>
-        (await api.createProject({ name, framework: "nextjs", rootDirectory: "services/web" }))
-          .project,
+      create: async () => {
+        if (name.startsWith("prj_")) {
+          throw new EfsError(`The Vercel project ${name} recorded in the vault no longer exists`, {
+            fix: "pass --vercel-project <name> to create a new project (or EFS_VERCEL_PROJECT)",
+            exitCode: 2,
+          });
+        }
+        return (
+          await api.createProject({ name, framework: "nextjs", rootDirectory: "services/web" })
+        ).project;
+      },
       id: (p) => p.id,
       values: (p) => ({ VERCEL_PROJECT_ID: p.id, VERCEL_ORG_ID: p.accountId, VERCEL_TOKEN: token }),
     });

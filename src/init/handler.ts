@@ -92,7 +92,7 @@ export async function init(rt: Runtime, args: InitArgs): Promise<CommandResult> 
   let spin = rt.prompter.spinner();
   const ctx = new StepContext({
     cwd: rt.cwd,
-    inputs: resolveInputs(args.flags, rt.env),
+    inputs: resolveInputs(args.flags, rt.env, await vault.read()),
     env: rt.env,
     endpoints: endpointsFromEnv(rt.env),
     prompter: rt.prompter,

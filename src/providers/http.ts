@@ -53,6 +53,8 @@ export interface RequestOptions<T> {
   create?: { lookup?: () => Promise<T | undefined> };
   // Secret values this particular request carries (masked in errors too).
   secrets?: readonly string[];
+  // Headers of this request only (e.g. Cloudflare's cf-r2-jurisdiction).
+  headers?: Record<string, string>;
 }
 
 export interface HttpResult<T> {
@@ -93,7 +95,11 @@ export function createHttp(config: HttpConfig): Http {
   ): Promise<HttpResult<T>> {
     const redact = config.redact ?? redactorFor([...config.secrets, ...(opts.secrets ?? [])]);
     const url = buildUrl(config.baseUrl, path, opts.query);
-    const headers: Record<string, string> = { accept: "application/json", ...config.headers };
+    const headers: Record<string, string> = {
+      accept: "application/json",
+      ...config.headers,
+      ...opts.headers,
+    };
     let body: string | undefined;
     if (opts.body !== undefined) {
       headers["content-type"] = "application/json";

@@ -236,11 +236,48 @@ describe("render client", () => {
     const { service } = seedRenderService(world(), "efs-worker", REAL_BASES.renderHooks);
     world().render.deployAnswers202 = true;
     const r = render();
-    const since = new Date(Date.now() - 1000);
-    const dep = await r.createDeploy(service.id, since);
+    const before = await r.newestDeployId(service.id);
+    const dep = await r.createDeploy(service.id, before);
     expect(dep?.id).toMatch(/^dep-/);
-    expect((await r.createDeploy(service.id, since))?.id).toBe(dep?.id);
+    expect((await r.createDeploy(service.id, before))?.id).toBe(dep?.id);
     expect(service.deploys).toHaveLength(1);
+  });
+
+  it("tells deploys apart by Render's order, not by comparing its clock with ours", async () => {
+    const { service } = seedRenderService(world(), "efs-worker", REAL_BASES.renderHooks);
+    // An active deploy stamped an hour in the future (a server clock ahead of ours), older
+    // than the marker: it is not ours, so a new deploy is triggered.
+    service.deploys.push({
+      id: "dep-older000001",
+      status: "build_in_progress",
+      trigger: "api",
+      createdAt: new Date(Date.now() + 3_600_000).toISOString(),
+    });
+    const r = render();
+    const before = await r.newestDeployId(service.id);
+    const dep = await r.createDeploy(service.id, before);
+    expect(dep?.id).not.toBe("dep-older000001");
+    expect(service.deploys.map((d) => d.id)).toEqual([dep?.id, "dep-older000001"]);
+  });
+
+  it("creates the worker with its env in the create, so the first deploy has it", async () => {
+    const r = render();
+    const made = await r.createWorker({
+      name: "efs-worker",
+      ownerId: C.renderOwnerId,
+      repo: "https://github.com/acme/flame-studio",
+      branch: "main",
+      region: "oregon",
+      plan: "starter",
+      dockerfilePath: "./services/worker/Dockerfile",
+      dockerContext: ".",
+      envVars: [{ key: "STORAGE_BACKEND", value: "r2" }],
+    });
+    const s = world().render.services[0]!;
+    expect(made.deployId).toBe(s.deploys[0]!.id);
+    expect(Object.fromEntries(s.deployEnv!.get(made.deployId!)!)).toEqual({
+      STORAGE_BACKEND: "r2",
+    });
   });
 
   it("pages owners with cursors", async () => {
