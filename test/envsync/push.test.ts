@@ -147,6 +147,9 @@ describe("efs env status", () => {
     expect(drift("render", "INTERNAL_WEBHOOK_SECRET")).toBe("changed-out-of-band");
     expect(drift("github", "VERCEL_TOKEN")).toBe("changed-out-of-band");
     expect(drift("render", "TURSO_AUTH_TOKEN")).toBe("in-sync");
+    // Read back from Vercel although its answer carries no `decrypted` (as published).
+    expect(drift("vercel", "TURSO_AUTH_TOKEN")).toBe("in-sync");
+    expect(drift("vercel", "DEPLOY_ENV")).toBe("in-sync");
     expect(drift("modal:ethereal-auth", "MODAL_AUTH_TOKEN")).toBe("unverifiable");
     expect(drift("render", "KEEP_ME")).toBe("remote-only");
     expect(readFileSync(`${s.box.project}/.efs/vault.json`, "utf8")).toBe(vaultBefore);
