@@ -205,6 +205,20 @@ describe("vercel client", () => {
     expect(new URL(`http://x/?${""}`).searchParams.has("limit")).toBe(false);
   });
 
+  it("lists production deployments on the documented /v7/deployments", async () => {
+    const v = vercel();
+    const { project } = await v.createProject({ name: "efs-web" });
+    // What `vercel deploy --prod` does underneath (the fake CLI's call).
+    const res = await fetch(`${REAL_BASES.vercel}/v13/deployments`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${C.vercelToken}`, "content-type": "application/json" },
+      body: JSON.stringify({ name: "efs-web", project: project.id, target: "production" }),
+    });
+    expect(res.status).toBe(200);
+    const list = await v.listProductionDeployments(project.id);
+    expect(list).toMatchObject([{ readyState: "READY", target: "production" }]);
+  });
+
   it("refuses a value with a trailing newline before sending it", async () => {
     await expect(
       vercel().upsertEnv("prj_x", [
