@@ -9,6 +9,8 @@ export const JOURNAL_KEY = "init";
 export interface ResourceRecord {
   intentAt?: string;
   id?: string;
+  // The resource's name when it differs from its id (kept so re-runs use the same name).
+  name?: string;
   doneAt?: string;
   // What the remote looked like when the intent was written (e.g. the newest Render deploy
   // id), so a resumed run finds what the interrupted one created without comparing clocks.
@@ -83,20 +85,22 @@ export class Journal {
     });
   }
 
-  // Records the created/adopted resource id, and stores values produced with it.
+  // Records the created/adopted resource id (with its name and meta, see ResourceRecord),
+  // and stores values produced with it.
   record(
     step: string,
     resource: string,
     id: string,
     values: Record<string, string> = {},
-    meta?: Record<string, string>,
+    about: { name?: string; meta?: Record<string, string> } = {},
   ): Promise<void> {
     return this.write(step, `${step}:${resource}:record`, (rec, draft) => {
       rec.resources[resource] = {
         ...rec.resources[resource],
         id,
+        ...(about.name !== undefined ? { name: about.name } : {}),
         doneAt: now(),
-        ...(meta ? { meta } : {}),
+        ...(about.meta ? { meta: about.meta } : {}),
       };
       for (const [k, v] of Object.entries(values)) draft.set(k, v, { source: step });
     });

@@ -7,7 +7,8 @@ import { ensure } from "./ensure";
 import { pendingIntent } from "./journal";
 import type { Step } from "./types";
 
-async function pickOrg(ctx: StepContext, api: TursoClient): Promise<string> {
+// The Turso organization: --turso-org, the only one, or asked.
+export async function pickOrg(ctx: StepContext, api: TursoClient): Promise<string> {
   if (ctx.inputs.tursoOrg) return ctx.inputs.tursoOrg;
   const orgs = await api.listOrgs();
   if (orgs.length === 1) return orgs[0]!.slug;

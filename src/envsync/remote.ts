@@ -68,7 +68,7 @@ async function readVercel(ctx: VerifyContext): Promise<RemoteSnapshot> {
 async function readRender(ctx: VerifyContext): Promise<RemoteSnapshot> {
   const service = await ctx.renderService();
   if (!service) {
-    throw new EfsError(`Render service ${ctx.inputs.renderService} does not exist`, {
+    throw new EfsError(`Render service ${ctx.name("renderService").value} does not exist`, {
       fix: "run efs init --only render (or pass --render-service / set EFS_RENDER_SERVICE to the worker's name)",
     });
   }

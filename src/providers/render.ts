@@ -45,6 +45,8 @@ export interface CreateServiceArgs {
 export interface RenderClient {
   listOwners(): Promise<RenderOwner[]>;
   findService(name: string, ownerId: string): Promise<RenderService | undefined>;
+  // One service by id (GET /services/{id}); undefined when it no longer exists.
+  getService(id: string): Promise<RenderService | undefined>;
   // Creates the worker with its env; `deployId` is the first deploy the create started
   // (absent when an ambiguous create was adopted by name).
   createWorker(
@@ -123,15 +125,18 @@ export function createRenderClient(opts: RenderOptions): RenderClient {
     return out;
   }
 
+  // One service by id; undefined when it no longer exists.
+  async function getService(id: string) {
+    const res = await http.request<RenderService>("GET", `/services/${encodeURIComponent(id)}`, {
+      operation: `get service ${id}`,
+      accept: [404],
+    });
+    return res.status === 404 ? undefined : res.data;
+  }
+
   // A service by name in a workspace, or by id (srv-…, what efs init records).
   async function findService(nameOrId: string, ownerId: string) {
-    if (isServiceId(nameOrId)) {
-      const res = await http.request<RenderService>("GET", `/services/${nameOrId}`, {
-        operation: `get service ${nameOrId}`,
-        accept: [404],
-      });
-      return res.status === 404 ? undefined : res.data;
-    }
+    if (isServiceId(nameOrId)) return getService(nameOrId);
     const found = await list<RenderService>("/services", "service", { name: nameOrId, ownerId });
     return found.find((s) => s.name === nameOrId);
   }
@@ -148,6 +153,7 @@ export function createRenderClient(opts: RenderOptions): RenderClient {
   return {
     listOwners: () => list<RenderOwner>("/owners", "owner"),
     findService,
+    getService,
 
     async createWorker(a) {
       // ServicePOST as render-oss/cli's generated client describes it.

@@ -7,6 +7,13 @@ export interface VercelProject {
   name: string;
   accountId: string;
   framework?: string | null;
+  rootDirectory?: string | null;
+  nodeVersion?: string;
+  installCommand?: string | null;
+  buildCommand?: string | null;
+  devCommand?: string | null;
+  outputDirectory?: string | null;
+  sourceFilesOutsideRootDirectory?: boolean;
   targets?: { production?: { alias?: string[]; url?: string; readyState?: string } };
 }
 
@@ -44,6 +51,8 @@ export interface VercelClient {
     framework?: string;
     rootDirectory?: string;
   }): Promise<{ project: VercelProject; existed: boolean }>;
+  // Changes project settings (PATCH /v9/projects/{idOrName}): Node.js version, root directory, …
+  updateProject(idOrName: string, settings: Record<string, unknown>): Promise<VercelProject>;
   listEnv(project: string): Promise<VercelEnv[]>;
   // Sets each variable for exactly its targets without ever leaving two variables of one
   // key on a target or a secret typed weaker than asked (see setEnvPlan).
@@ -198,6 +207,15 @@ export function createVercelClient(opts: VercelOptions): VercelClient {
         });
       }
       return { project: existing, existed: true };
+    },
+
+    async updateProject(idOrName, settings) {
+      const res = await http.request<VercelProject>("PATCH", `/v9/projects/${p(idOrName)}`, {
+        operation: `update project ${idOrName}`,
+        query: q(),
+        body: settings,
+      });
+      return res.data;
     },
 
     listEnv,

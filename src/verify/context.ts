@@ -2,6 +2,7 @@
 // the one client factory), and the identities of the deployed resources (Vercel project,
 // Render service, GitHub repo), resolved like efs init resolves them.
 import type { InitInputs } from "../checklist/inputs";
+import type { Named, NameKey } from "../checklist/names";
 import type { CloudflareClient } from "../providers/cloudflare";
 import type { Endpoints } from "../providers/endpoints";
 import {
@@ -118,10 +119,17 @@ export class VerifyContext {
     return this.#clients.vercel();
   }
 
-  // The Vercel project (id or name): --vercel-project, EFS_VERCEL_PROJECT, the vault's
-  // VERCEL_PROJECT_ID, the default.
+  // A resource name as efs init resolves it (flag, env twin, the vault's record, the
+  // checklist's), with where it came from.
+  name(key: NameKey): Named {
+    return this.inputs.names[key];
+  }
+
+  // The Vercel project (id or name): --vercel-project, EFS_VERCEL_PROJECT, else the vault's
+  // VERCEL_PROJECT_ID (or the name init recorded), else the checklist's name.
   vercelProject(): string {
-    return this.inputs.vercelProject;
+    const n = this.name("vercelProject");
+    return n.source === "vault" ? (this.vault.get("VERCEL_PROJECT_ID") ?? n.value) : n.value;
   }
 
   render(): Promise<RenderClient> {
@@ -132,7 +140,9 @@ export class VerifyContext {
   renderService(): Promise<RenderService | undefined> {
     return this.#memo("render-service", async () => {
       const api = await this.render();
-      const name = this.inputs.renderService;
+      const worker = this.name("renderService");
+      if (worker.id) return api.getService(worker.id);
+      const name = worker.value;
       const owners = this.inputs.renderOwner
         ? [{ id: this.inputs.renderOwner }]
         : await api.listOwners();

@@ -67,9 +67,11 @@ export interface VercelProjectState {
   accountId: string;
   framework: string | null;
   rootDirectory: string | null;
+  // Node.js version of the project's functions (Vercel's published enum, e.g. "24.x");
+  // Vercel's default for a new project is the latest LTS (24.x).
+  nodeVersion: string;
+  sourceFilesOutsideRootDirectory: boolean;
   teamId?: string;
-  // Node.js version of the project's functions (Vercel's published enum, e.g. "24.x").
-  nodeVersion?: string;
   alias: string[];
   envs: VercelEnvState[];
 }

@@ -30,7 +30,7 @@ async function initVault(serviceId: string) {
     d.set("VERCEL_TOKEN", C.vercelToken, { source: "vercel" });
   });
   const journal = new Journal(vault);
-  await journal.record("r2", "bucket", "flame-media", {}, { jurisdiction: "eu" });
+  await journal.record("r2", "bucket", "flame-media", {}, { meta: { jurisdiction: "eu" } });
   await journal.record("turso", "database", "flame-jobs");
   await journal.record("render", "service", serviceId);
   return vault;

@@ -19,7 +19,7 @@ export async function checkRender(
   env: () => Promise<RemoteSnapshot>,
 ): Promise<CheckResult[]> {
   const out: CheckResult[] = [];
-  const name = ctx.inputs.renderService;
+  const name = ctx.name("renderService").value;
   const exists = await guard("render", "render.service", "worker service exists", async () => {
     const s = await ctx.renderService();
     return s

@@ -35,6 +35,8 @@ import {
   RemoveProjectEnvResponseBody$inboundSchema,
 } from "@vercel/sdk/models/removeprojectenvop.js";
 import { CreateDeploymentRequest$outboundSchema } from "@vercel/sdk/models/responsebodyimages.js";
+import { UpdateProjectRequest$outboundSchema } from "@vercel/sdk/models/updateprojectdefinitions.js";
+import { UpdateProjectResponseBody$inboundSchema } from "@vercel/sdk/models/updateprojectresponsebody.js";
 import type { Description, OperationCheck, RequestInput } from "./types";
 
 // The slice of zod's runtime API used here (the SDK's models are zod/v3 schemas).
@@ -61,6 +63,12 @@ const OPS: VercelOp[] = [
     path: "/v9/projects/{idOrName}",
     request: GetProjectRequest$outboundSchema,
     ok: { 200: GetProjectResponseBody$inboundSchema },
+  },
+  {
+    method: "PATCH",
+    path: "/v9/projects/{idOrName}",
+    request: UpdateProjectRequest$outboundSchema,
+    ok: { 200: UpdateProjectResponseBody$inboundSchema },
   },
   {
     method: "POST",
