@@ -79,6 +79,33 @@ describe("emulations against the published descriptions", () => {
     ]);
   });
 
+  it("checks project settings (PATCH /v9/projects/{id}) against Vercel's update model", async () => {
+    const vercel = createVercelClient({
+      token: C.vercelToken,
+      baseUrl: REAL_BASES.vercel,
+      ...fastRetries(),
+    });
+    const { project } = await vercel.createProject({ name: "efs-web" });
+    // What efs init sends: its settings pass, and the answer is the updated project.
+    const updated = await vercel.updateProject(project.id, {
+      nodeVersion: "24.x",
+      sourceFilesOutsideRootDirectory: true,
+      installCommand: null,
+    });
+    expect(updated).toMatchObject({ id: project.id, nodeVersion: "24.x" });
+    expect(takeViolations()).toEqual([]);
+    // A member the model does not have is caught before the emulation applies it.
+    const res = await fetch(`${REAL_BASES.vercel}/v9/projects/${project.id}`, {
+      method: "PATCH",
+      headers: { authorization: `Bearer ${C.vercelToken}`, "content-type": "application/json" },
+      body: JSON.stringify({ nodeRuntime: "24" }),
+    });
+    expect(res.status).toBe(500);
+    expect(takeViolations()).toEqual([
+      'Vercel (@vercel/sdk), PATCH /v9/projects/{idOrName}: request body has "/nodeRuntime", which is not documented',
+    ]);
+  });
+
   it("checks request bodies too (a Render env var without its value)", async () => {
     const res = await fetch(`${REAL_BASES.render}/services/srv-x/env-vars/KEY`, {
       method: "PUT",
