@@ -56,7 +56,10 @@ function recorded(key: NameKey, state: VaultState | undefined): Omit<Named, "sou
   switch (key) {
     case "bucket": {
       const v = state.get("R2_BUCKET_NAME");
-      return v ? { value: v, detail: "R2_BUCKET_NAME in the vault" } : undefined;
+      if (v) return { value: v, detail: "R2_BUCKET_NAME in the vault" };
+      // A bucket init adopted or created before its values reached the vault.
+      const id = rec("r2", "bucket")?.id;
+      return id ? { value: id, detail: "recorded by efs init" } : undefined;
     }
     case "r2Token": {
       const r = rec("r2", "token");
@@ -75,7 +78,10 @@ function recorded(key: NameKey, state: VaultState | undefined): Omit<Named, "sou
       const r = rec("vercel", "project");
       if (r?.name) return { value: r.name, detail: "recorded by efs init" };
       const id = state.get("VERCEL_PROJECT_ID");
-      return id ? { value: id, id, detail: "VERCEL_PROJECT_ID in the vault" } : undefined;
+      if (id) return { value: id, id, detail: "VERCEL_PROJECT_ID in the vault" };
+      return r?.id
+        ? { value: r.id, id: r.id, detail: "project id recorded by efs init" }
+        : undefined;
     }
     case "renderService": {
       const r = rec("render", "service");

@@ -104,7 +104,16 @@ export const r2Step: Step = {
       create: async () => (await cf.createBucket(bucket, ctx.inputs.bucketLocation)).bucket,
       id: (b) => b.name,
       values: (b) => ({ R2_ACCOUNT_ID: accountId, R2_BUCKET_NAME: b.name }),
+      meta: { jurisdiction: ctx.inputs.bucketJurisdiction },
     });
+    const j = ctx.inputs.bucketJurisdiction;
+    if (j !== "default") {
+      // The S3 endpoint of a bucket outside the default jurisdiction carries it in its host.
+      ctx.next(
+        `The apps reach a bucket in the ${j} jurisdiction at https://${accountId}.${j}.r2.cloudflarestorage.com: set S3_ENDPOINT_URL to it on Vercel and Render`,
+        "r2-endpoint",
+      );
+    }
     const appUrl = (await ctx.vault()).get("NEXT_PUBLIC_APP_URL");
     await applyCors(cf, bucket, appUrl);
     ctx.say(`CORS set for ${appUrl ?? "localhost"}`);
@@ -181,6 +190,6 @@ async function storeToken(
     "token",
     id,
     { R2_ACCESS_KEY_ID: creds.accessKeyId, R2_SECRET_ACCESS_KEY: creds.secretAccessKey },
-    name,
+    { name },
   );
 }

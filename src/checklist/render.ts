@@ -1,7 +1,7 @@
 // Section 6: Render — worker service (adopted by name), per-key env, deploy, deploy hook.
 import { EfsError } from "../errors";
 import { repoFromGit } from "../providers/git-remote";
-import type { RenderClient, RenderService } from "../providers/render";
+import { isServiceId, type RenderClient, type RenderService } from "../providers/render";
 import { hookServiceId } from "../providers/render-hook";
 import { tursoUrl } from "../providers/turso";
 import type { StepContext } from "./context";
@@ -15,7 +15,7 @@ import {
 } from "./regions";
 import { pickOrg } from "./turso";
 import type { PlanItem, Step } from "./types";
-import { outOfSync, varsFor } from "./vars";
+import { outOfSync, type TargetVar, varsFor } from "./vars";
 
 // The worker named in the inputs; a service the vault recorded by id must still exist.
 async function findWorker(
@@ -110,6 +110,23 @@ function hookBase(ctx: StepContext): string | undefined {
   return ctx.endpoints.render.replace(/\/v1\/?$/, "");
 }
 
+// Stores the catalog's fixed values pushed with `vars` and records the pushes.
+async function recordPushed(
+  ctx: StepContext,
+  state: Awaited<ReturnType<StepContext["vault"]>>,
+  vars: readonly TargetVar[],
+): Promise<void> {
+  const fixed = Object.fromEntries(
+    vars.filter((v) => state.get(v.name) === undefined).map((v) => [v.name, v.value]),
+  );
+  if (Object.keys(fixed).length) await ctx.journal.store("render", fixed);
+  await ctx.journal.pushed(
+    "render",
+    "render",
+    vars.map((v) => v.name),
+  );
+}
+
 export const renderStep: Step = {
   name: "render",
   title: "Render worker",
@@ -172,12 +189,23 @@ export const renderStep: Step = {
     const api = await ctx.render();
     const ownerId = await pickOwner(ctx, api);
     const name = ctx.inputs.renderService;
+    const state = await ctx.vault();
+    const { present } = varsFor(state, "render");
+    // A new worker gets its env in the create, which starts its first deploy with it.
+    let firstDeploy: string | undefined;
     const { value: service, created } = await ensure(ctx, {
       step: "render",
       resource: "service",
       find: () => findWorker(ctx, api, ownerId),
       create: async () => {
-        const { service } = await api.createWorker({
+        // An id (from --render-service or its env twin) cannot name a new worker.
+        if (isServiceId(name)) {
+          throw new EfsError(`The Render service ${name} does not exist`, {
+            fix: "pass --render-service <name> to create a new worker (or EFS_RENDER_SERVICE)",
+            exitCode: 2,
+          });
+        }
+        const made = await api.createWorker({
           name,
           ownerId,
           repo: await repoUrl(ctx),
@@ -186,37 +214,32 @@ export const renderStep: Step = {
           plan: ctx.inputs.renderPlan,
           dockerfilePath: "./services/worker/Dockerfile",
           dockerContext: ".",
+          envVars: present.map((v) => ({ key: v.name, value: v.value })),
         });
-        return service;
+        if (!made.adopted) firstDeploy = made.deployId ?? "queued";
+        return made.service;
       },
       id: (s) => s.id,
       name: (s) => s.name,
     });
-    const state = await ctx.vault();
-    const { present } = varsFor(state, "render");
-    const stale = outOfSync(state, "render", present);
-    const pending = pendingIntent((await ctx.journalState()).render?.resources.deploy);
-    if (stale.length > 0 || created) {
-      // Env takes effect on the next deploy: journal it before the push (crash-safe).
-      await ctx.journal.intent("render", "deploy");
-      for (const v of stale) await api.setEnvVar(service.id, v.name, v.value);
-      const fixed = Object.fromEntries(
-        stale.filter((v) => state.get(v.name) === undefined).map((v) => [v.name, v.value]),
-      );
-      if (Object.keys(fixed).length) await ctx.journal.store("render", fixed);
-      await ctx.journal.pushed(
-        "render",
-        "render",
-        stale.map((v) => v.name),
-      );
-      if (stale.length) ctx.say(`set ${stale.map((v) => v.name).join(", ")}`);
+    const sent = firstDeploy ? present : [];
+    const stale = outOfSync(state, "render", present).filter((v) => !sent.includes(v));
+    if (firstDeploy) {
+      await recordPushed(ctx, state, sent);
+      await ctx.journal.record("render", "deploy", firstDeploy);
+      ctx.say(`created with ${sent.length} variables; first deploy ${firstDeploy}`);
     }
-    if (stale.length > 0 || created || pending) {
-      // Looked up first: a deploy created since the intent (before a crash) is reused.
-      const since = new Date(
-        (await ctx.journalState()).render?.resources.deploy?.intentAt ?? Date.now(),
-      );
-      const dep = await api.createDeploy(service.id, since);
+    const pending = pendingIntent((await ctx.journalState()).render?.resources.deploy);
+    if (stale.length > 0 || (created && !firstDeploy) || pending) {
+      // Env takes effect on the next deploy: journal it (with the newest deploy so far, to
+      // find one a crashed run started) before the push, so a crash in between redeploys.
+      if (!pending)
+        await ctx.journal.intent("render", "deploy", await api.newestDeployId(service.id));
+      for (const v of stale) await api.setEnvVar(service.id, v.name, v.value);
+      await recordPushed(ctx, state, stale);
+      if (stale.length) ctx.say(`set ${stale.map((v) => v.name).join(", ")}`);
+      const before = (await ctx.journalState()).render?.resources.deploy?.before;
+      const dep = await api.createDeploy(service.id, before);
       await ctx.journal.record("render", "deploy", dep?.id ?? "queued");
       ctx.say(`deploy ${dep?.id ?? "queued"}`);
     }

@@ -159,14 +159,22 @@ export const vercelStep: Step = {
       step: "vercel",
       resource: "project",
       find: () => findProject(ctx, api),
-      create: async () =>
-        (
+      create: async () => {
+        // An id (from --vercel-project or its env twin) cannot name a new project.
+        if (name.startsWith("prj_")) {
+          throw new EfsError(`The Vercel project ${name} does not exist`, {
+            fix: "pass --vercel-project <name> to create a new project (or EFS_VERCEL_PROJECT)",
+            exitCode: 2,
+          });
+        }
+        return (
           await api.createProject({
             name,
             framework: VERCEL_PROJECT_SETTINGS.framework,
             rootDirectory: VERCEL_PROJECT_SETTINGS.rootDirectory,
           })
-        ).project,
+        ).project;
+      },
       id: (p) => p.id,
       name: (p) => p.name,
       values: (p) => ({ VERCEL_PROJECT_ID: p.id, VERCEL_ORG_ID: p.accountId, VERCEL_TOKEN: token }),

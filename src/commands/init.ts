@@ -60,6 +60,10 @@ export function register(program: Command, ctx: CliContext): void {
       "R2 API token name (env EFS_R2_TOKEN_NAME; default ethereal-flame-studio-prod)",
     )
     .option("--bucket-location <hint>", "R2 location hint: apac, eeur, enam, weur, wnam, oc")
+    .option(
+      "--bucket-jurisdiction <j>",
+      "R2 jurisdiction of the bucket: default, eu or fedramp (env EFS_BUCKET_JURISDICTION)",
+    )
     .option("--turso-org <slug>", "Turso organization (default: the only one)")
     .option("--turso-group <name>", "Turso group (default: default)")
     .option("--region <location>", "Turso group location (default aws-us-east-1)")

@@ -41,6 +41,36 @@ describe("efs init diagnoses what users get wrong", () => {
     expect(h.world.calls.filter((c) => c.provider === "turso")).toHaveLength(0);
   });
 
+  it("says when a Turso token mint got no answer, and offers efs rotate turso-token on the re-run", async () => {
+    h = await createHarness();
+    // Turso mints the token, then the answer is lost (502 after processing).
+    h.world.faults.script.push({
+      provider: "turso",
+      method: "POST",
+      path: /\/auth\/tokens$/,
+      status: 502,
+      times: 1,
+      afterProcessing: true,
+    });
+    const run = await h.efs(["--json", "init", "--only", "turso", "--yes"]);
+    expect(run.code).toBe(1);
+    const err = JSON.parse(run.stdout).error;
+    expect(err.code).toBe("TURSO_TOKEN_LOST");
+    expect(err.message).toMatch(/a full-access token may now exist that efs never received/);
+    expect(err.fix).toContain("efs rotate turso-token");
+    expect(h.world.turso.minted).toHaveLength(1);
+    const again = await h.efs(["--json", "init", "--only", "turso", "--yes"]);
+    expect(again.code, again.stderr).toBe(0);
+    const vault = await registerVaultSecrets(h);
+    expect(h.world.turso.minted).toHaveLength(2);
+    expect(vault.get("TURSO_AUTH_TOKEN")).toBe(h.world.turso.minted[1]!.jwt);
+    expect(again.stderr).toMatch(/never got the answer: that full-access token may exist/);
+    expect(JSON.parse(again.stdout).data.next.join("\n")).toContain("efs rotate turso-token");
+    // A third run has nothing lost to report.
+    const third = await h.efs(["init", "--only", "turso", "--yes"]);
+    expect(third.stderr).not.toMatch(/never got the answer/);
+  });
+
   it("treats Vercel's 201 with failed[] as a failure, and resumes cleanly once fixed", async () => {
     h = await createHarness();
     h.world.vercel.failEnvKeys.add("TURSO_AUTH_TOKEN");

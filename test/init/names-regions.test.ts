@@ -21,8 +21,9 @@ function seedHandMade(h: Harness) {
   const w = h.world;
   w.cloudflare.buckets.push({
     name: N.bucket,
+    jurisdiction: "default",
     creation_date: new Date().toISOString(),
-    location: "WEUR",
+    location: "weur",
     storage_class: "Standard",
   });
   w.cloudflare.tokens.push({

@@ -29,8 +29,8 @@ export async function checkRender(
           "render.service",
           "worker service exists",
           "fail",
-          `no Render service named ${name}`,
-          "run efs init --only render (or set EFS_RENDER_SERVICE)",
+          `no Render service ${name}`,
+          "run efs init --only render (or pass --render-service / set EFS_RENDER_SERVICE)",
         );
   });
   out.push(...exists);
