@@ -1,10 +1,15 @@
-// SELECT a page of jobs, newest first, filtered by status/type, keyset-paginated on id.
+// SELECT a page of jobs, newest first, filtered by status/type/audio item/title,
+// keyset-paginated on id. Deleted jobs (tombstones) are never listed.
 import type { Client } from "@libsql/client";
 import { JOB_JSON, rowToJob } from "../row";
 import type { Job, ListJobsFilter } from "../types";
 
 export const DEFAULT_PAGE = 50;
 export const MAX_PAGE = 500;
+
+/** The title a person sees: theirs, the worker's, the file name, or the URL. */
+const TITLE_SQL = `coalesce(json_extract(result, '$.title'), json_extract(payload, '$.title'),
+  json_extract(payload, '$.source.filename'), json_extract(payload, '$.source.url'), '')`;
 
 // One page and the cursor of the next (null on the last page). Ids sort by creation time.
 export async function listJobs(
@@ -17,11 +22,16 @@ export async function listJobs(
       WHERE (:statuses IS NULL OR status IN (SELECT value FROM json_each(:statuses)))
         AND (:types IS NULL OR type IN (SELECT value FROM json_each(:types)))
         AND (:cursor IS NULL OR id < :cursor)
+        AND (:audio_id IS NULL OR json_extract(payload, '$.audioId') = :audio_id)
+        AND (:title IS NULL OR instr(lower(${TITLE_SQL}), lower(:title)) > 0)
+        AND deleted_at IS NULL
       ORDER BY id DESC LIMIT :limit`,
     args: {
       statuses: jsonList(filter.status),
       types: jsonList(filter.type),
       cursor: filter.cursor ?? null,
+      audio_id: filter.audioId ?? null,
+      title: filter.titleContains ? filter.titleContains : null,
       limit: limit + 1,
     },
   });
