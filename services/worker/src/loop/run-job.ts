@@ -3,6 +3,7 @@
 // The loop, not the handler, makes the final compare-and-set write.
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { join } from "node:path";
+import { deleteOwnedObjects } from "@efs/core/jobs/owned-objects";
 import type { Job, JobType } from "@efs/core/jobs/types";
 import { classifyError } from "../errors";
 import type { JobHandler, WorkerDeps } from "../handlers/types";
@@ -77,11 +78,23 @@ export function runJob(
       if (tmpDir) await rm(tmpDir, { recursive: true, force: true }).catch(() => {});
     }
     await settle(job, deps, reason, outcome, error);
+    await removeLateWrites(job, deps);
   })().catch((e: unknown) =>
     log(`[Worker] Job ${job.id}: could not record the outcome: ${message(e)}`),
   );
 
   return { job, abort, done };
+}
+
+// A job deleted while it ran: what its handler wrote after the deletion removed the job's
+// objects is removed too (the deletion cancelled it; the result, if any, was discarded).
+async function removeLateWrites(job: Job, deps: WorkerDeps): Promise<void> {
+  const now = await deps.store.get(job.id);
+  if (!now || now.deletedAt === null) return;
+  const late = await deleteOwnedObjects(deps.storage, now);
+  if (late.objects > 0) {
+    deps.log(`[Worker] Removed ${late.objects} late object(s) of deleted job ${job.id}`);
+  }
 }
 
 async function settle(
