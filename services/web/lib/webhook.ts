@@ -3,6 +3,7 @@
 // job only); 401 without saying why; idempotent — a replay, or any report for a job already
 // finished, answers 200 and changes nothing (terminal states are immutable).
 
+import { deleteOwnedObjects } from "@efs/core/jobs/owned-objects";
 import type { Job } from "@efs/core/jobs/types";
 import { checkWebhookAuth } from "@efs/core/webhook-auth";
 import { z } from "zod";
@@ -67,6 +68,7 @@ export async function handleWebhook(req: Request, ctx: WebContext): Promise<Resp
 
   const job = await ctx.jobs.get(body.jobId);
   if (!job) throw new ApiError(404, "not_found", `No job with id "${body.jobId}".`);
+  if (job.deletedAt !== null) return lateForDeleted(ctx, job);
   if (job.status === "complete" || job.status === "failed" || job.status === "cancelled") {
     return json({ ok: true, applied: false, status: job.status });
   }
@@ -97,6 +99,16 @@ async function checkRenderResult(ctx: WebContext, result: Record<string, unknown
     );
   }
   return r;
+}
+
+// A result for a job the user deleted while it ran (a tombstone of ours): whatever the renderer
+// uploaded for it since is removed; nothing else changes.
+async function lateForDeleted(ctx: WebContext, job: Job): Promise<Response> {
+  const removed = await deleteOwnedObjects(ctx.storage, job);
+  if (removed.objects > 0) {
+    console.log(`[Webhook] Removed ${removed.objects} late object(s) of deleted job ${job.id}`);
+  }
+  return json({ ok: true, applied: false, status: job.status, deleted: true });
 }
 
 async function answer(ctx: WebContext, job: Job, applied: boolean): Promise<Response> {
