@@ -262,12 +262,7 @@ export async function renderVideo(o: RenderOptions): Promise<RenderResult> {
     }
     o.log?.(`mux: ${ms(tMux)}`);
     if (o.thumbnail && !isChunk) {
-      const { timeSec } = await writeThumbnail(o.out, o.thumbnail, {
-        durationSec,
-        format,
-        signal: o.signal,
-      });
-      o.log?.(`thumbnail: frame at ${timeSec.toFixed(2)} s → ${o.thumbnail}`);
+      await thumbnailOf(o.out, o.thumbnail, durationSec, format, o.signal, o.log);
     }
     await closing;
     return {
@@ -371,10 +366,27 @@ export async function concatChunks(o: {
   const format = RENDER_FORMATS[o.format];
   await muxFinal({ ...o, audio: { path: o.audioPath, encoded: false }, format });
   if (o.thumbnail) {
-    await writeThumbnail(o.out, o.thumbnail, {
-      durationSec: await probeDuration(o.out),
-      format,
-      signal: o.signal,
-    });
+    const seconds = await probeDuration(o.out);
+    await thumbnailOf(o.out, o.thumbnail, seconds, format, o.signal, (l) =>
+      process.stderr.write(`${l}\n`),
+    );
+  }
+}
+
+// Writes the thumbnail; a failure is logged, never fails the render (the video is what matters).
+async function thumbnailOf(
+  video: string,
+  out: string,
+  durationSec: number,
+  format: RenderFormat,
+  signal: AbortSignal | undefined,
+  log: ((line: string) => void) | undefined,
+): Promise<void> {
+  try {
+    const { timeSec } = await writeThumbnail(video, out, { durationSec, format, signal });
+    log?.(`thumbnail: frame at ${timeSec.toFixed(2)} s → ${out}`);
+  } catch (e) {
+    if (signal?.aborted) throw e;
+    log?.(`thumbnail: not written (${e instanceof Error ? e.message : String(e)})`);
   }
 }

@@ -12,7 +12,7 @@ const exec = promisify(execFile);
 /** Most keyframes scored. */
 const CANDIDATES = 12;
 /** Longest side of the thumbnail, in pixels. */
-export const THUMBNAIL_SIZE = 640;
+const THUMBNAIL_SIZE = 640;
 
 const ffmpeg = () => process.env.EFS_FFMPEG_PATH ?? "ffmpeg";
 

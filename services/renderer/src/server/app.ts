@@ -120,17 +120,22 @@ export function createRendererApp(o: RendererAppOptions): RendererApp {
         contentType: "video/mp4",
         contentLength: size,
       });
-      const thumbnailKey = thumbnailKeyFor(r.outputKey);
-      await o.storage.put(thumbnailKey, createReadStream(thumbnail), {
-        contentType: "image/jpeg",
-        contentLength: (await stat(thumbnail)).size,
-      });
       const done: CallResult = {
         videoKey: r.outputKey,
         format: r.format,
         durationSeconds: result.durationSec,
-        thumbnailKey,
       };
+      const thumbSize = await stat(thumbnail).then(
+        (st) => st.size,
+        () => 0,
+      );
+      if (thumbSize > 0) {
+        done.thumbnailKey = thumbnailKeyFor(r.outputKey);
+        await o.storage.put(done.thumbnailKey, createReadStream(thumbnail), {
+          contentType: "image/jpeg",
+          contentLength: thumbSize,
+        });
+      }
       calls.set(callId, { status: "completed", result: done });
       o.log?.(`job ${r.jobId}: uploaded ${r.outputKey} (${size} bytes)`);
       await postWebhook(

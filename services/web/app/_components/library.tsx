@@ -10,7 +10,7 @@ import { DeleteButton } from "./delete-button";
 import { JobStatus } from "./job-status";
 
 /** Tracks per page. */
-export const LIBRARY_PAGE = 20;
+const LIBRARY_PAGE = 20;
 
 interface Uploading {
   id: number;

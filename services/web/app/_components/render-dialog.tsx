@@ -10,7 +10,7 @@ import { formatLabel } from "../../lib/jobs/render-names";
 import { JobStatus } from "./job-status";
 
 // Seconds to offer for "First N seconds": 10, or the whole of a shorter track (to 0.1 s).
-export function defaultSeconds(duration: number): number {
+function defaultSeconds(duration: number): number {
   if (!(duration > 0)) return 10;
   return Math.min(10, Math.max(0.1, Math.floor(duration * 10) / 10));
 }

@@ -24,7 +24,7 @@ import { SphereViewer, type SphereViewerHandle } from "./sphere-viewer";
 /** Longest side of a flat preview, in pixels. */
 const PREVIEW_MAX_SIDE = 960;
 const LIVE_REBUILD_MS = 3000;
-export const DEFAULT_FORMAT: RenderFormatName = "flat-1080p-landscape";
+const DEFAULT_FORMAT: RenderFormatName = "flat-1080p-landscape";
 
 // Width of the live 360 preview's equirect frame: enough for a sharp view on a big screen,
 // half that on a phone (each cube face is a quarter of it).
