@@ -195,7 +195,7 @@ function unknownKeys(override: unknown, known: unknown, path: string, out: strin
       );
     } else if (Array.isArray(value) && Array.isArray(known[key])) {
       const list = known[key] as unknown[];
-      value.forEach((v, i) => unknownKeys(v, list[i], `${path}.${key}[${i}]`, out));
+      for (const [i, v] of value.entries()) unknownKeys(v, list[i], `${path}.${key}[${i}]`, out);
     } else {
       unknownKeys(value, known[key], `${path}.${key}`, out);
     }
