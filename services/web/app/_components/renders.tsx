@@ -84,6 +84,9 @@ function RenderCard({ job, onChange }: { job: JobView; onChange: () => void }) {
   const thumb = job.urls.thumbnail ? (
     // biome-ignore lint/performance/noImgElement: signed storage URL, not a static asset
     <img className="thumb" src={job.urls.thumbnail} alt={`Thumbnail of ${job.title}`} />
+  ) : job.urls.video ? (
+    // Renders from before thumbnails: a frame a second in, not the dark first one.
+    <video className="thumb" src={`${job.urls.video}#t=1`} preload="metadata" muted playsInline />
   ) : (
     <div className="thumb" />
   );
