@@ -8,6 +8,8 @@ export interface EnsureSpec<T> {
   find: () => Promise<T | undefined>;
   create: () => Promise<T>;
   id: (value: T) => string;
+  // The name to record with the id (when the id is not the name).
+  name?: (value: T) => string;
   values?: (value: T) => Record<string, string>;
 }
 
@@ -19,15 +21,28 @@ export async function ensure<T>(
   const found = await spec.find();
   if (found !== undefined) {
     const rec = (await ctx.journalState())[spec.step]?.resources[spec.resource];
-    if (rec?.id !== spec.id(found) || spec.values) {
-      await ctx.journal.record(spec.step, spec.resource, spec.id(found), spec.values?.(found));
+    const name = spec.name?.(found);
+    if (rec?.id !== spec.id(found) || rec?.name !== name || spec.values) {
+      await ctx.journal.record(
+        spec.step,
+        spec.resource,
+        spec.id(found),
+        spec.values?.(found),
+        name,
+      );
     }
     ctx.say(`adopted ${spec.resource} ${spec.id(found)}`);
     return { value: found, created: false };
   }
   await ctx.journal.intent(spec.step, spec.resource);
   const made = await spec.create();
-  await ctx.journal.record(spec.step, spec.resource, spec.id(made), spec.values?.(made));
+  await ctx.journal.record(
+    spec.step,
+    spec.resource,
+    spec.id(made),
+    spec.values?.(made),
+    spec.name?.(made),
+  );
   ctx.say(`created ${spec.resource} ${spec.id(made)}`);
   return { value: made, created: true };
 }

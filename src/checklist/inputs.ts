@@ -1,14 +1,21 @@
 // Everything `efs init` can be told through flags or env, resolved once at the edge.
+import type { VaultState } from "../vault/state";
+import { type Named, type NameKey, resolveNames } from "./names";
 
 export interface InitInputs {
   readonly cloudflareToken?: string;
   readonly cloudflareAccountId?: string;
+  // Resource names (flag > env > vault > checklist); `names` says where each came from.
+  readonly names: Readonly<Record<NameKey, Named>>;
   readonly bucket: string;
+  readonly r2Token: string;
   readonly bucketLocation?: string;
   readonly tursoToken?: string;
   readonly tursoOrg?: string;
   readonly tursoGroup: string;
+  // The Turso location for a new group, and where it came from.
   readonly region: string;
+  readonly regionFrom: string;
   readonly db: string;
   readonly modalAppFile: string;
   readonly vercelToken?: string;
@@ -18,7 +25,8 @@ export interface InitInputs {
   readonly renderApiKey?: string;
   readonly renderOwner?: string;
   readonly renderService: string;
-  readonly renderRegion: string;
+  // --render-region; without it the worker follows the Turso database's region.
+  readonly renderRegion?: string;
   readonly renderPlan: string;
   readonly renderDeployHook?: string;
   readonly githubToken?: string;
@@ -28,14 +36,9 @@ export interface InitInputs {
 }
 
 export const DEFAULTS = Object.freeze({
-  bucket: "efs-media",
   tursoGroup: "default",
   region: "aws-us-east-1",
-  db: "efs-jobs",
   modalAppFile: "modal_app/app.py",
-  vercelProject: "efs-web",
-  renderService: "efs-worker",
-  renderRegion: "oregon",
   renderPlan: "starter",
   branch: "main",
 });
@@ -43,6 +46,7 @@ export const DEFAULTS = Object.freeze({
 export interface InitFlags {
   cloudflareAccount?: string;
   bucket?: string;
+  r2Token?: string;
   bucketLocation?: string;
   tursoOrg?: string;
   tursoGroup?: string;
@@ -64,27 +68,47 @@ export interface InitFlags {
 const clean = (v: string | undefined) =>
   v === undefined || v.trim() === "" ? undefined : v.trim();
 
-// Merges flags (first), env (second) and defaults into the inputs of a run.
-export function resolveInputs(flags: InitFlags, env: Readonly<NodeJS.ProcessEnv>): InitInputs {
+// Merges flags (first), env (second), the names the vault recorded (third) and defaults.
+export function resolveInputs(
+  flags: InitFlags,
+  env: Readonly<NodeJS.ProcessEnv>,
+  state?: VaultState,
+): InitInputs {
+  const names = resolveNames(
+    {
+      bucket: flags.bucket,
+      r2Token: flags.r2Token,
+      db: flags.db,
+      vercelProject: flags.vercelProject,
+      renderService: flags.renderService,
+    },
+    env,
+    state,
+  );
   return Object.freeze({
+    names,
     cloudflareToken: clean(env.CLOUDFLARE_API_TOKEN),
     cloudflareAccountId: clean(flags.cloudflareAccount ?? env.CLOUDFLARE_ACCOUNT_ID),
-    bucket: clean(flags.bucket ?? env.EFS_BUCKET) ?? DEFAULTS.bucket,
+    bucket: names.bucket.value,
+    r2Token: names.r2Token.value,
     bucketLocation: clean(flags.bucketLocation),
     tursoToken: clean(env.TURSO_API_TOKEN),
     tursoOrg: clean(flags.tursoOrg ?? env.TURSO_ORG),
     tursoGroup: clean(flags.tursoGroup) ?? DEFAULTS.tursoGroup,
     region: clean(flags.region) ?? DEFAULTS.region,
-    db: clean(flags.db ?? env.EFS_DB) ?? DEFAULTS.db,
+    regionFrom: clean(flags.region)
+      ? "the Turso location from --region"
+      : "the default Turso location",
+    db: names.db.value,
     modalAppFile: DEFAULTS.modalAppFile,
     vercelToken: clean(env.VERCEL_TOKEN),
     vercelTeam: clean(flags.vercelTeam ?? env.VERCEL_TEAM_ID),
-    vercelProject: clean(flags.vercelProject ?? env.EFS_VERCEL_PROJECT) ?? DEFAULTS.vercelProject,
+    vercelProject: names.vercelProject.value,
     appUrl: clean(flags.appUrl ?? env.EFS_APP_URL),
     renderApiKey: clean(env.RENDER_API_KEY),
     renderOwner: clean(flags.renderOwner ?? env.RENDER_OWNER_ID),
-    renderService: clean(flags.renderService ?? env.EFS_RENDER_SERVICE) ?? DEFAULTS.renderService,
-    renderRegion: clean(flags.renderRegion) ?? DEFAULTS.renderRegion,
+    renderService: names.renderService.value,
+    renderRegion: clean(flags.renderRegion),
     renderPlan: clean(flags.renderPlan) ?? DEFAULTS.renderPlan,
     renderDeployHook: clean(flags.renderDeployHook ?? env.RENDER_DEPLOY_HOOK_URL),
     githubToken: clean(env.GITHUB_TOKEN ?? env.GH_TOKEN),

@@ -9,6 +9,8 @@ export const JOURNAL_KEY = "init";
 export interface ResourceRecord {
   intentAt?: string;
   id?: string;
+  // The resource's name when it differs from its id (kept so re-runs use the same name).
+  name?: string;
   doneAt?: string;
 }
 
@@ -78,15 +80,21 @@ export class Journal {
     });
   }
 
-  // Records the created/adopted resource id, and stores values produced with it.
+  // Records the created/adopted resource id (and name), and stores values produced with it.
   record(
     step: string,
     resource: string,
     id: string,
     values: Record<string, string> = {},
+    name?: string,
   ): Promise<void> {
     return this.write(step, `${step}:${resource}:record`, (rec, draft) => {
-      rec.resources[resource] = { ...rec.resources[resource], id, doneAt: now() };
+      rec.resources[resource] = {
+        ...rec.resources[resource],
+        id,
+        ...(name !== undefined ? { name } : {}),
+        doneAt: now(),
+      };
       for (const [k, v] of Object.entries(values)) draft.set(k, v, { source: step });
     });
   }

@@ -1,13 +1,87 @@
 // Section 6: Render — worker service (adopted by name), per-key env, deploy, deploy hook.
 import { EfsError } from "../errors";
 import { repoFromGit } from "../providers/git-remote";
-import type { RenderClient } from "../providers/render";
+import type { RenderClient, RenderService } from "../providers/render";
 import { hookServiceId } from "../providers/render-hook";
+import { tursoUrl } from "../providers/turso";
 import type { StepContext } from "./context";
 import { ensure } from "./ensure";
 import { pendingIntent } from "./journal";
-import type { Step } from "./types";
+import {
+  RENDER_REGIONS,
+  type RegionChoice,
+  regionChoiceFor,
+  tursoLocationFromUrl,
+} from "./regions";
+import { pickOrg } from "./turso";
+import type { PlanItem, Step } from "./types";
 import { outOfSync, varsFor } from "./vars";
+
+// The worker named in the inputs; a service the vault recorded by id must still exist.
+async function findWorker(
+  ctx: StepContext,
+  api: RenderClient,
+  ownerId: string,
+): Promise<RenderService | undefined> {
+  const n = ctx.inputs.names.renderService;
+  if (!n.id) return api.findService(n.value, ownerId);
+  const svc = await api.getService(n.id);
+  if (!svc)
+    throw new EfsError(`Render service ${n.id} (recorded in the vault) no longer exists`, {
+      fix: "pass --render-service NAME to create or adopt a worker by name",
+      exitCode: 2,
+    });
+  return svc;
+}
+
+// Where the worker goes: --render-region, else next to the Turso database. With `lookUp`
+// (and TURSO_API_TOKEN) the database's location comes from the Turso API when its URL does
+// not carry it or the database is not in the vault yet.
+export async function chooseRegion(ctx: StepContext, lookUp: boolean): Promise<RegionChoice> {
+  const url = (await ctx.vault()).get("TURSO_DATABASE_URL");
+  const first = regionChoiceFor(ctx.inputs, url);
+  if (ctx.inputs.renderRegion || tursoLocationFromUrl(url)) return first;
+  if (!lookUp || !ctx.given("TURSO_API_TOKEN")) return first;
+  const api = await ctx.turso();
+  const db = await api.getDatabase(await pickOrg(ctx, api), ctx.inputs.db);
+  return regionChoiceFor(ctx.inputs, url ?? (db && tursoUrl(db)), db?.primaryRegion);
+}
+
+// The region answered in this run (asked once, whichever step needs it first).
+const answered = new WeakMap<StepContext, string>();
+
+// A new worker's region: chosen, else asked in a terminal, else a clear error.
+async function regionForCreate(ctx: StepContext): Promise<string> {
+  const choice = await chooseRegion(ctx, true);
+  if (choice.region) return choice.region;
+  const earlier = answered.get(ctx);
+  if (earlier) return earlier;
+  if (!ctx.prompter.interactive)
+    throw new EfsError(`Cannot choose the Render region: ${choice.problem}`, {
+      fix: "pass --render-region oregon|ohio|virginia|frankfurt|singapore (the one nearest your Turso database)",
+      exitCode: 2,
+      code: "MISSING_FLAG",
+    });
+  const region = await ctx.prompter.select({
+    message: `Render region for the worker (${choice.problem})`,
+    flag: "--render-region",
+    options: RENDER_REGIONS.map((r) => ({ value: r, label: r })),
+  });
+  answered.set(ctx, region);
+  return region;
+}
+
+// The worker's region for render.yaml: the existing worker's (a service cannot change
+// region), else the one the render step will create it in.
+export async function workerRegion(ctx: StepContext): Promise<string> {
+  if (ctx.given("RENDER_API_KEY")) {
+    const api = await ctx.render();
+    const svc = await findWorker(ctx, api, await pickOwner(ctx, api));
+    const region = svc?.serviceDetails?.region;
+    if (typeof region === "string") return region;
+  }
+  return regionForCreate(ctx);
+}
 
 async function pickOwner(ctx: StepContext, api: RenderClient): Promise<string> {
   if (ctx.inputs.renderOwner) return ctx.inputs.renderOwner;
@@ -49,29 +123,43 @@ export const renderStep: Step = {
 
   async plan(ctx) {
     const name = ctx.inputs.renderService;
-    const items = [
+    const region = await chooseRegion(ctx, true);
+    const where = region.region
+      ? `in ${region.region}, ${region.because}`
+      : `region: ${region.problem}`;
+    const items: PlanItem[] = [
       {
-        action: "create" as const,
-        what: `background worker ${name} (Docker, services/worker/Dockerfile; adopted if it exists)`,
+        action: "create",
+        what: `background worker ${name} (Docker, services/worker/Dockerfile, ${where}; adopted if it exists)`,
       },
       {
-        action: "update" as const,
+        action: "update",
         what: "worker env: every catalog variable targeted at render, one key at a time (never replace-all)",
       },
-      { action: "deploy" as const, what: "a deploy so the new env takes effect" },
+      { action: "deploy", what: "a deploy so the new env takes effect" },
       {
-        action: "manual" as const,
+        action: "manual",
         what: "RENDER_DEPLOY_HOOK_URL from the service's Settings → Deploy Hook (--render-deploy-hook)",
       },
     ];
     if (!ctx.given("RENDER_API_KEY")) return { items, blocked: "needs RENDER_API_KEY" };
     const api = await ctx.render();
     const owner = await pickOwner(ctx, api);
-    const svc = await api.findService(name, owner);
+    const svc = await findWorker(ctx, api, owner);
+    const region0 = svc?.serviceDetails?.region;
     return {
       targets: [`Render workspace ${owner}, service ${svc?.id ?? name}`],
       items: [
-        svc ? { action: "adopt", what: `service ${name} (${svc.id})` } : items[0]!,
+        svc
+          ? {
+              action: "adopt",
+              what: `service ${svc.name} (${svc.id}${region0 ? `, ${region0}` : ""})${
+                region.region && region0 && region0 !== region.region
+                  ? ` — note: the Turso database is next to ${region.region}; a worker cannot change region, create one there with --render-service`
+                  : ""
+              }`,
+            }
+          : items[0]!,
         ...items.slice(1, 3),
         ...((await ctx.vault()).get("RENDER_DEPLOY_HOOK_URL") || ctx.inputs.renderDeployHook
           ? []
@@ -87,14 +175,14 @@ export const renderStep: Step = {
     const { value: service, created } = await ensure(ctx, {
       step: "render",
       resource: "service",
-      find: () => api.findService(name, ownerId),
+      find: () => findWorker(ctx, api, ownerId),
       create: async () => {
         const { service } = await api.createWorker({
           name,
           ownerId,
           repo: await repoUrl(ctx),
           branch: ctx.inputs.branch,
-          region: ctx.inputs.renderRegion,
+          region: await regionForCreate(ctx),
           plan: ctx.inputs.renderPlan,
           dockerfilePath: "./services/worker/Dockerfile",
           dockerContext: ".",
@@ -102,6 +190,7 @@ export const renderStep: Step = {
         return service;
       },
       id: (s) => s.id,
+      name: (s) => s.name,
     });
     const state = await ctx.vault();
     const { present } = varsFor(state, "render");
@@ -156,7 +245,7 @@ export const renderStep: Step = {
 
   async verify(ctx) {
     const api = await ctx.render();
-    const svc = await api.findService(ctx.inputs.renderService, await pickOwner(ctx, api));
+    const svc = await findWorker(ctx, api, await pickOwner(ctx, api));
     if (!svc) return [`service ${ctx.inputs.renderService} does not exist`];
     const keys = new Set((await api.listEnvVars(svc.id)).map((e) => e.key));
     const missing = varsFor(await ctx.vault(), "render")

@@ -5,7 +5,8 @@ import type { StepContext } from "./context";
 import { ensure } from "./ensure";
 import type { Step } from "./types";
 
-async function pickOrg(ctx: StepContext, api: TursoClient): Promise<string> {
+// The Turso organization: --turso-org, the only one, or asked.
+export async function pickOrg(ctx: StepContext, api: TursoClient): Promise<string> {
   if (ctx.inputs.tursoOrg) return ctx.inputs.tursoOrg;
   const orgs = await api.listOrgs();
   if (orgs.length === 1) return orgs[0]!.slug;

@@ -68,10 +68,9 @@ async function readVercel(ctx: VerifyContext): Promise<RemoteSnapshot> {
 async function readRender(ctx: VerifyContext): Promise<RemoteSnapshot> {
   const service = await ctx.renderService();
   if (!service) {
-    throw new EfsError(
-      `Render service ${ctx.env.EFS_RENDER_SERVICE || "efs-worker"} does not exist`,
-      { fix: "run efs init --only render (or set EFS_RENDER_SERVICE to the worker's name)" },
-    );
+    throw new EfsError(`Render service ${ctx.name("renderService").value} does not exist`, {
+      fix: "run efs init --only render (or set EFS_RENDER_SERVICE to the worker's name)",
+    });
   }
   const list = await (await ctx.render()).listEnvVars(service.id);
   const vars = new Map<string, RemoteVar>();

@@ -42,6 +42,8 @@ export interface CreateServiceArgs {
 export interface RenderClient {
   listOwners(): Promise<RenderOwner[]>;
   findService(name: string, ownerId: string): Promise<RenderService | undefined>;
+  // One service by id (GET /services/{id}); undefined when it no longer exists.
+  getService(id: string): Promise<RenderService | undefined>;
   createWorker(args: CreateServiceArgs): Promise<{ service: RenderService; adopted: boolean }>;
   listEnvVars(serviceId: string): Promise<{ key: string; value: string }[]>;
   setEnvVar(serviceId: string, key: string, value: string): Promise<void>;
@@ -124,6 +126,14 @@ export function createRenderClient(opts: RenderOptions): RenderClient {
   return {
     listOwners: () => list<RenderOwner>("/owners", "owner"),
     findService,
+
+    async getService(id) {
+      const res = await http.request<RenderService>("GET", `/services/${encodeURIComponent(id)}`, {
+        operation: `get service ${id}`,
+        accept: [404],
+      });
+      return res.status === 404 ? undefined : res.data;
+    },
 
     async createWorker(a) {
       // Request shape per Render's public API (unconfirmed beyond PROVIDERS.md).

@@ -7,6 +7,13 @@ export interface VercelProject {
   name: string;
   accountId: string;
   framework?: string | null;
+  rootDirectory?: string | null;
+  nodeVersion?: string;
+  installCommand?: string | null;
+  buildCommand?: string | null;
+  devCommand?: string | null;
+  outputDirectory?: string | null;
+  sourceFilesOutsideRootDirectory?: boolean;
   targets?: { production?: { alias?: string[]; url?: string; readyState?: string } };
 }
 
@@ -44,6 +51,8 @@ export interface VercelClient {
     framework?: string;
     rootDirectory?: string;
   }): Promise<{ project: VercelProject; existed: boolean }>;
+  // Changes project settings (PATCH /v9/projects/{idOrName}): Node.js version, root directory, …
+  updateProject(idOrName: string, settings: Record<string, unknown>): Promise<VercelProject>;
   listEnv(project: string): Promise<VercelEnv[]>;
   upsertEnv(project: string, vars: VercelEnvInput[]): Promise<VercelEnv[]>;
   // One variable decrypted (GET /v1/projects/{p}/env/{id}); undefined for sensitive ones.
@@ -126,6 +135,15 @@ export function createVercelClient(opts: VercelOptions): VercelClient {
         });
       }
       return { project: existing, existed: true };
+    },
+
+    async updateProject(idOrName, settings) {
+      const res = await http.request<VercelProject>("PATCH", `/v9/projects/${p(idOrName)}`, {
+        operation: `update project ${idOrName}`,
+        query: q(),
+        body: settings,
+      });
+      return res.data;
     },
 
     async listEnv(project) {

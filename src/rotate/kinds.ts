@@ -61,7 +61,7 @@ const tursoToken: RotationKind = {
     const api = createTursoClient({ token, baseUrl: ctx.endpoints.turso });
     const org = ctx.env.TURSO_ORG || (await api.listOrgs())[0]?.slug;
     if (!org) throw new EfsError("No Turso organization", { fix: "set TURSO_ORG" });
-    return { TURSO_AUTH_TOKEN: await api.mintToken(org, ctx.env.EFS_DB || "efs-jobs") };
+    return { TURSO_AUTH_TOKEN: await api.mintToken(org, ctx.name("db").value) };
   },
   async retire() {
     // Turso cannot revoke one token: `auth/rotate` invalidates every token of the database.

@@ -1,5 +1,6 @@
 // What every check gets: the vault snapshot, env, provider clients built on first use, and
 // the identities of the deployed resources (Vercel project, Render service, GitHub repo).
+import { type Named, type NameKey, resolveNames } from "../checklist/names";
 import type { Endpoints } from "../providers/endpoints";
 import { parseRepoArg, repoFromGit } from "../providers/git-remote";
 import { createGitHubClient, type GitHubClient, type RepoRef } from "../providers/github";
@@ -86,9 +87,14 @@ export class VerifyContext {
     });
   }
 
-  // The Vercel project id (vault VERCEL_PROJECT_ID, else EFS_VERCEL_PROJECT, else efs-web).
+  // A resource name as efs init resolves it: env twin, the vault's record, the checklist's.
+  name(key: NameKey): Named {
+    return resolveNames({}, this.env, this.vault)[key];
+  }
+
+  // The Vercel project: the vault's VERCEL_PROJECT_ID, else its name.
   vercelProject(): string {
-    return this.vault.get("VERCEL_PROJECT_ID") ?? (this.env.EFS_VERCEL_PROJECT || "efs-web");
+    return this.vault.get("VERCEL_PROJECT_ID") ?? this.name("vercelProject").value;
   }
 
   render(): Promise<RenderClient> {
@@ -108,7 +114,9 @@ export class VerifyContext {
   renderService(): Promise<RenderService | undefined> {
     return this.#memo("render-service", async () => {
       const api = await this.render();
-      const name = this.env.EFS_RENDER_SERVICE || "efs-worker";
+      const worker = this.name("renderService");
+      if (worker.id) return api.getService(worker.id);
+      const name = worker.value;
       const owners = this.env.RENDER_OWNER_ID
         ? [{ id: this.env.RENDER_OWNER_ID }]
         : await api.listOwners();

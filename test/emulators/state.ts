@@ -66,6 +66,9 @@ export interface VercelProjectState {
   accountId: string;
   framework: string | null;
   rootDirectory: string | null;
+  // Vercel's default for a new project is the latest LTS (24.x).
+  nodeVersion: string;
+  sourceFilesOutsideRootDirectory: boolean;
   teamId?: string;
   alias: string[];
   envs: VercelEnvState[];

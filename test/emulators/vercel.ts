@@ -33,6 +33,8 @@ export function vercelHandlers(state: EmulatorState, base: string) {
     accountId: p.accountId,
     framework: p.framework,
     rootDirectory: p.rootDirectory,
+    nodeVersion: p.nodeVersion,
+    sourceFilesOutsideRootDirectory: p.sourceFilesOutsideRootDirectory,
     ...(p.alias.length
       ? {
           targets: {
@@ -70,10 +72,33 @@ export function vercelHandlers(state: EmulatorState, base: string) {
         accountId: owner,
         framework: body.framework ?? null,
         rootDirectory: body.rootDirectory ?? null,
+        nodeVersion: "24.x",
+        sourceFilesOutsideRootDirectory: true,
         alias: [],
         envs: [],
       };
       v.projects.push(p);
+      return HttpResponse.json(show(p));
+    }),
+    // Project settings; Node.js versions Vercel no longer offers are refused.
+    r("patch", "/v9/projects/:id", async (ctx, owner) => {
+      const p = find(ctx.params.id, owner);
+      if (!p) return notFound();
+      const body = (await ctx.json()) as Partial<VercelProjectState>;
+      if (body.nodeVersion !== undefined && !["24.x", "22.x", "20.x"].includes(body.nodeVersion))
+        return fail(
+          "vercel",
+          400,
+          `Invalid request: nodeVersion ${body.nodeVersion}`,
+          "bad_request",
+        );
+      for (const k of [
+        "nodeVersion",
+        "sourceFilesOutsideRootDirectory",
+        "rootDirectory",
+        "framework",
+      ] as const)
+        if (body[k] !== undefined) Object.assign(p, { [k]: body[k] });
       return HttpResponse.json(show(p));
     }),
     r("get", "/v10/projects/:id/env", (ctx, owner) => {

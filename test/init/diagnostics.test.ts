@@ -32,11 +32,11 @@ describe("efs init diagnoses what users get wrong", () => {
     expect(run.code, run.stderr).toBe(0);
     const vault = await registerVaultSecrets(h);
     expect(vault.get("TURSO_DATABASE_URL")).toBe(
-      "libsql://efs-jobs-cli-org.aws-us-east-1.turso.io",
+      "libsql://ethereal-flame-studio-cli-org.aws-us-east-1.turso.io",
     );
     expect(vault.get("TURSO_AUTH_TOKEN")).toMatch(/^eyJ/);
     expect(h.fakes.calls("turso").map((c) => c.argv.join(" "))).toContain(
-      "db create efs-jobs --group default",
+      "db create ethereal-flame-studio --group default",
     );
     expect(h.world.calls.filter((c) => c.provider === "turso")).toHaveLength(0);
   });
@@ -74,7 +74,7 @@ describe("efs init diagnoses what users get wrong", () => {
     h = await createHarness();
     const { service, hookUrl } = seedRenderService(
       h.world,
-      "efs-worker",
+      "ethereal-flame-worker",
       h.server.bases.renderHooks,
     );
     registerSecret(hookUrl);
@@ -91,7 +91,7 @@ describe("efs init diagnoses what users get wrong", () => {
 
   it("refuses a deploy hook that belongs to another service", async () => {
     h = await createHarness();
-    seedRenderService(h.world, "efs-worker", h.server.bases.renderHooks);
+    seedRenderService(h.world, "ethereal-flame-worker", h.server.bases.renderHooks);
     const other = registerSecret(
       `${h.server.bases.renderHooks}/deploy/srv-0ther000000?key=abcdefabcdef`,
     );

@@ -19,7 +19,7 @@ export async function checkRender(
   env: () => Promise<RemoteSnapshot>,
 ): Promise<CheckResult[]> {
   const out: CheckResult[] = [];
-  const name = ctx.env.EFS_RENDER_SERVICE || "efs-worker";
+  const name = ctx.name("renderService").value;
   const exists = await guard("render", "render.service", "worker service exists", async () => {
     const s = await ctx.renderService();
     return s

@@ -2,8 +2,9 @@
 // result: `uploads/<id>/` and `audio/<id>/` (an ingest), `audio/<id>/` (a saved edit),
 // `renders/<id>/` (video, thumbnail, chunk parts), and a preview's `previews/<recipe hash>.mp3`
 // when the result names exactly that key. A result that names any other key (another job's,
-// another studio's in a shared bucket) gets nothing deleted. Used by deletion in the web app and
-// by the worker's clean-up of late writes.
+// another studio's in a shared bucket) gets nothing deleted. The one answer to "what may go" for
+// deletion in the web app, the worker's clean-up of late writes and of jobs that did not
+// succeed (their files, and a failed or cancelled ingest's upload), and the tombstone sweep.
 import type { Storage } from "../storage/types";
 import type { Job } from "./types";
 
@@ -62,4 +63,22 @@ export async function deleteOwnedObjects(
     else await storage.delete(prefix);
   }
   return tally;
+}
+
+// What a job that did not succeed leaves goes: the files an ingest or a saved edit wrote
+// (`audio/<id>/`) and, once it has `ended` (failed or cancelled, not about to be retried), the
+// upload an ingest was made from (`uploads/<id>/`). A render's outputs are left to the renderer,
+// which may still be writing them (deleting the render removes them); previews are shared by
+// recipe and kept. Returns how many objects went.
+export async function discardJobFiles(
+  storage: Pick<Storage, "deletePrefix">,
+  job: Pick<Job, "id" | "type" | "result">,
+  opts: { ended: boolean },
+): Promise<number> {
+  if (job.type !== "ingest" && job.type !== "save") return 0;
+  let n = 0;
+  for (const prefix of ownedPrefixes(job)) {
+    if (opts.ended || !prefix.startsWith("uploads/")) n += await storage.deletePrefix(prefix);
+  }
+  return n;
 }

@@ -3,13 +3,13 @@
 // calling the webhook.
 import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { mkdtemp, rm, stat } from "node:fs/promises";
+import { rm, stat } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { RendererProgress } from "@efs/core/render-progress";
 import type { Storage } from "@efs/core/storage/types";
 import { type RenderOptions, type RenderResult, renderVideo } from "../render";
+import { makeScratchDir } from "../scratch";
 import { downloadTo } from "./download";
 import { isPing, parseSubmit, type RenderRequest, RequestError } from "./submit";
 import { postWebhook } from "./webhook";
@@ -85,7 +85,7 @@ export function createRendererApp(o: RendererAppOptions): RendererApp {
   let queue: Promise<void> = Promise.resolve();
 
   async function runJob(callId: string, r: RenderRequest): Promise<void> {
-    const dir = await mkdtemp(join(tmpdir(), "efs-job-"));
+    const dir = await makeScratchDir("job");
     const report = (progress: RendererProgress) => {
       if (calls.get(callId)?.status === "running")
         calls.set(callId, { status: "running", progress });
