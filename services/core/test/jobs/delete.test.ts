@@ -67,6 +67,24 @@ describe("list filters", () => {
     expect(await ids({ titleContains: "TIN.W", type: "ingest" })).toEqual([other.id]);
     expect(await ids({ titleContains: "%" })).toEqual([]);
   });
+
+  it("searches a link as it is shown: never by the credentials or the query it carries", async () => {
+    const link = await store.create({
+      type: "ingest",
+      payload: {
+        source: {
+          kind: "url",
+          url: "https://ann:p@ss%3Aw0rd@Media.Example.com:8443/sets/night-ride.mp3?token=t0k3n#t=5",
+        },
+      },
+    });
+    for (const found of ["media.example.com:8443", "night-ride", "https://media.example.com"]) {
+      expect(await ids({ titleContains: found }), found).toEqual([link.id]);
+    }
+    for (const hidden of ["ann", "w0rd", "@", "t0k3n", "token", "t=5"]) {
+      expect(await ids({ titleContains: hidden }), hidden).toEqual([]);
+    }
+  });
 });
 
 describe("progress of a dispatched render", () => {

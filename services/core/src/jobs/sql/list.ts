@@ -7,9 +7,26 @@ import type { Job, ListJobsFilter } from "../types";
 export const DEFAULT_PAGE = 50;
 export const MAX_PAGE = 500;
 
-/** The title a person sees: theirs, the worker's, the file name, or the URL. */
+/**
+ * A link as a person sees it (core/url-safety displayUrl): `scheme://host[:port]/path`, without
+ * the user info (everything in the authority up to its last "@") or the query and fragment, so
+ * a search never finds a job by the password or token its link carries. Each step is one
+ * nested SELECT over the one before it.
+ */
+const SHOWN_URL_SQL = `(SELECT CASE WHEN s > 0
+    THEN substr(p, 1, s + 2) || replace(a, rtrim(a, replace(a, '@', '')), '') || substr(rest, length(a) + 1)
+    ELSE p END
+  FROM (SELECT p, s, rest,
+      CASE WHEN instr(rest, '/') > 0 THEN substr(rest, 1, instr(rest, '/') - 1) ELSE rest END AS a
+    FROM (SELECT p, s, substr(p, s + 3) AS rest
+      FROM (SELECT p, instr(p, '://') AS s
+        FROM (SELECT CASE WHEN instr(f, '?') > 0 THEN substr(f, 1, instr(f, '?') - 1) ELSE f END AS p
+          FROM (SELECT CASE WHEN instr(u, '#') > 0 THEN substr(u, 1, instr(u, '#') - 1) ELSE u END AS f
+            FROM (SELECT json_extract(audio_prep_jobs.payload, '$.source.url') AS u)))))))`;
+
+/** The title a person sees: theirs, the worker's, the file name, or the link as shown. */
 const TITLE_SQL = `coalesce(json_extract(result, '$.title'), json_extract(payload, '$.title'),
-  json_extract(payload, '$.source.filename'), json_extract(payload, '$.source.url'), '')`;
+  json_extract(payload, '$.source.filename'), ${SHOWN_URL_SQL}, '')`;
 
 // One page and the cursor of the next (null on the last page). Ids sort by creation time.
 export async function listJobs(
