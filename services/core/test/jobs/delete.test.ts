@@ -1,5 +1,6 @@
 // Deleted jobs: tombstones hidden from lists, only for finished jobs, purged one by one later;
-// list filters by track and title; progress of dispatched renders keyed by their call id.
+// list filters by track and title; progress of dispatched renders keyed by their call id and
+// cleared when a render goes back to the queue.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { JobStore } from "../../src/jobs/types";
 import { type Clock, fakeClock, type TempDb, tempDb } from "./helpers";
@@ -99,5 +100,23 @@ describe("progress of a dispatched render", () => {
     expect((await store.get(job.id))?.progress).toEqual({ stage: "rendering", percent: 40 });
     await store.complete(job.id, { videoKey: "renders/x/output.mp4" });
     expect(await store.setDispatchProgress(job.id, "c1", { percent: 50 })).toBe(false);
+  });
+
+  it("starts from nothing again when the render goes back to the queue (the renderer lost it)", async () => {
+    const job = await store.create({ type: "render", payload: {} });
+    await store.claim({ owner: "w", leaseMs: 1000 });
+    await store.markDispatched(job.id, "w", { callId: "c1", backend: "local", deadlineAt: 1e15 });
+    await store.setDispatchProgress(job.id, "c1", { stage: "rendering", percent: 60 });
+    const requeued = await store.fail(job.id, "the renderer lost this render", { retryable: true });
+    expect(requeued).toMatchObject({ status: "pending", progress: null });
+    // A failure for good keeps the last progress: where it stopped.
+    clock.advance(3_600_000);
+    await store.claim({ owner: "w", leaseMs: 1000 });
+    await store.markDispatched(job.id, "w", { callId: "c2", backend: "local", deadlineAt: 1e15 });
+    await store.setDispatchProgress(job.id, "c2", { stage: "rendering", percent: 30 });
+    expect(await store.fail(job.id, "renderer reported failed")).toMatchObject({
+      status: "failed",
+      progress: { stage: "rendering", percent: 30 },
+    });
   });
 });
