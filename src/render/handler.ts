@@ -57,7 +57,9 @@ export async function render(rt: Runtime, raw: Record<string, unknown>): Promise
       capture: a.capture,
       out,
       signal: rt.signal,
-      onProgress: (p) => bar.update(p),
+      onProgress: (p) => {
+        if (p.stage === "rendering") bar.update(p);
+      },
       log: (l) => rt.out.debug(l),
     });
     bar.done();

@@ -1,6 +1,8 @@
 // Runs the smoke stages against one studio: health → session → upload (signed PUT + confirm)
 // → ingest → playback (Range → 206) → render (preview-360p) → download + ffprobe → cleanup.
-// Stops at the first failing stage; cleanup runs whatever happened (unless `keep`).
+// Stops at the first failing stage; cleanup runs whatever happened (unless `keep`), even after
+// Ctrl-C: it deletes the test's jobs through the API (their objects go with them, and they leave
+// the library) and an upload that was never confirmed.
 import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -50,6 +52,7 @@ export async function runSmoke(o: SmokeOptions): Promise<SmokeReport> {
   const client = new StudioClient(o.url, o.signal);
   const stages: StageResult[] = [];
   const jobs: { ingest: string | null; render: string | null } = { ingest: null, render: null };
+  let uploadId: string | null = null;
   const dir = await mkdtemp(join(tmpdir(), "efs-smoke-"));
   let failed: StageId | null = null;
   let ingestJob: JobView | null = null;
@@ -71,7 +74,7 @@ export async function runSmoke(o: SmokeOptions): Promise<SmokeReport> {
         id,
         status: "fail",
         seconds: secs(t0),
-        detail: o.signal.aborted ? "interrupted" : msg,
+        detail: o.signal.aborted && id !== "cleanup" ? "interrupted" : msg,
       });
     }
   };
@@ -110,6 +113,8 @@ export async function runSmoke(o: SmokeOptions): Promise<SmokeReport> {
         method: "POST",
         body: { filename: "efs-smoke.wav", contentType: "audio/wav", size: body.length },
       });
+      // The upload's id is the id its ingest job will get (uploads/<id>/<name>).
+      uploadId = created.key.split("/")[1] ?? null;
       const put = await fetch(created.upload.url, {
         method: "PUT",
         headers: created.upload.headers ?? { "content-type": "audio/wav" },
@@ -206,16 +211,27 @@ export async function runSmoke(o: SmokeOptions): Promise<SmokeReport> {
       });
     } else {
       await stage("cleanup", async () => {
+        const cleaner = client.withSignal(AbortSignal.timeout(120_000));
         let objects = 0;
-        const ids = [jobs.render, jobs.ingest].filter((x): x is string => x !== null);
+        let deleted = 0;
+        // Deleting the track takes its render with it; the render goes first in case the
+        // track was never created. An unconfirmed upload is deleted by its id.
+        const ids = [jobs.render, jobs.ingest ?? uploadId].filter((x): x is string => x !== null);
         for (const id of ids) {
-          const r = await client.json<{ deleted?: { objects?: number } }>(`/api/jobs/${id}`, {
-            method: "DELETE",
-          });
-          objects += r.deleted?.objects ?? 0;
+          try {
+            const r = await cleaner.json<{ deleted?: { jobs?: string[]; objects?: number } }>(
+              `/api/jobs/${id}`,
+              { method: "DELETE" },
+            );
+            objects += r.deleted?.objects ?? 0;
+            deleted += r.deleted?.jobs?.length ?? 0;
+          } catch (e) {
+            // Already gone (deleted with its track, or nothing was uploaded): nothing left.
+            if (!(e instanceof ApiCallError && e.status === 404)) throw e;
+          }
         }
         return ids.length
-          ? `${ids.length} jobs cancelled/closed, ${objects} objects deleted`
+          ? `${deleted} test jobs deleted (running ones cancelled), ${objects} objects removed`
           : "nothing to clean";
       });
       if (failed === "cleanup" && keepFailed) failed = keepFailed;

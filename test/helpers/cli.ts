@@ -7,6 +7,7 @@ import { join, resolve } from "node:path";
 import { PassThrough, Readable } from "node:stream";
 import { main } from "../../src/main";
 import type { Prompter } from "../../src/ui/prompter";
+import { efsCommand } from "../../test-support/efs-cli";
 import { recordOutput } from "./leak-record";
 
 export const REPO = resolve(import.meta.dirname, "../..");
@@ -40,13 +41,8 @@ export interface RunOptions {
   readonly revealsOnStdout?: boolean;
 }
 
-// How the real-process runs start efs: source through tsx (default) or the built bundle
-// (EFS_TEST_CLI=dist, used after `npm run build`).
-export function efsCommand(): string[] {
-  return process.env.EFS_TEST_CLI === "dist"
-    ? [join(REPO, "bin/efs.js")]
-    : ["--import", TSX, join(REPO, "src/cli.ts")];
-}
+// How the real-process runs start efs (shared with the web e2e test).
+export { efsCommand };
 
 /** A temp project dir and an isolated HOME/XDG config dir, removed by cleanup(). */
 export interface Sandbox {

@@ -3,6 +3,7 @@
 // job only); 401 without saying why; idempotent — a replay, or any report for a job already
 // finished, answers 200 and changes nothing (terminal states are immutable).
 
+import { deleteOwnedObjects } from "@efs/core/jobs/owned-objects";
 import { resultKeyProblem, resultKeys } from "@efs/core/jobs/result-keys";
 import type { Job } from "@efs/core/jobs/types";
 import { checkWebhookAuth } from "@efs/core/webhook-auth";
@@ -77,6 +78,7 @@ export async function handleWebhook(req: Request, ctx: WebContext): Promise<Resp
       `Job ${job.id} is an ${job.type} job; only render jobs are finished through this webhook (the worker finishes the others).`,
     );
   }
+  if (job.deletedAt !== null) return lateForDeleted(ctx, job);
   if (job.status === "complete" || job.status === "failed" || job.status === "cancelled") {
     return json({ ok: true, applied: false, status: job.status });
   }
@@ -108,6 +110,16 @@ async function checkRenderResult(ctx: WebContext, job: Job, result: Record<strin
     }
   }
   return r;
+}
+
+// A result for a job the user deleted while it ran (a tombstone of ours): whatever the renderer
+// uploaded for it since is removed; nothing else changes.
+async function lateForDeleted(ctx: WebContext, job: Job): Promise<Response> {
+  const removed = await deleteOwnedObjects(ctx.storage, job);
+  if (removed.objects > 0) {
+    console.log(`[Webhook] Removed ${removed.objects} late object(s) of deleted job ${job.id}`);
+  }
+  return json({ ok: true, applied: false, status: job.status, deleted: true });
 }
 
 async function answer(ctx: WebContext, job: Job, applied: boolean): Promise<Response> {

@@ -4,15 +4,17 @@
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigError, loadConfig } from "@efs/core/config";
-import { discardJobFiles } from "@efs/core/jobs/job-files";
+import { discardJobFiles } from "@efs/core/jobs/owned-objects";
 import { openJobStore } from "@efs/core/jobs/store";
 import { createStorage } from "@efs/core/storage/create";
 import { HANDLERS } from "./handlers/registry";
 import type { WorkerDeps } from "./handlers/types";
 import { sweepScratch } from "./loop/scratch";
+import { sweepDeletedJobs } from "./loop/sweep-deleted";
 import { startWorker } from "./loop/worker";
 import { killAllChildren } from "./media/proc";
 import { workerOptions } from "./options";
+import { pollRenderProgress } from "./render/progress";
 import { reconcileRenders } from "./render/reconcile";
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -82,6 +84,18 @@ async function main(): Promise<number> {
         name: "Render reconciler",
         intervalMs: options.reconcileIntervalMs,
         run: () => reconcileRenders(deps),
+      },
+      {
+        name: "Deleted-job sweep",
+        intervalMs: options.sweepIntervalMs,
+        run: async () => {
+          await sweepDeletedJobs(deps);
+        },
+      },
+      {
+        name: "Render progress",
+        intervalMs: options.progressIntervalMs,
+        run: () => pollRenderProgress(deps),
       },
     ],
   });

@@ -28,6 +28,10 @@ export interface WorkerOptions {
   shutdownGraceMs: number;
   reapIntervalMs: number;
   reconcileIntervalMs: number;
+  /** How often running renders' progress is read from the renderer. */
+  progressIntervalMs: number;
+  /** How often tombstones of deleted jobs past retention are purged. */
+  sweepIntervalMs: number;
   workerHeartbeatMs: number;
   ingest: {
     maxDurationSec: number;
@@ -93,6 +97,8 @@ export function workerOptions(config: Config, env: Env, tmpRoot: string): Worker
     shutdownGraceMs: intVar(env, "WORKER_SHUTDOWN_GRACE_MS", 0, 600_000) ?? 25_000,
     reapIntervalMs: intVar(env, "WORKER_REAP_INTERVAL_MS", 100, 3_600_000) ?? 15_000,
     reconcileIntervalMs: intVar(env, "WORKER_RECONCILE_INTERVAL_MS", 100, 3_600_000) ?? 30_000,
+    progressIntervalMs: intVar(env, "WORKER_PROGRESS_INTERVAL_MS", 100, 3_600_000) ?? 3_000,
+    sweepIntervalMs: intVar(env, "WORKER_SWEEP_INTERVAL_MS", 1000, 86_400_000) ?? 3_600_000,
     workerHeartbeatMs: intVar(env, "WORKER_STATUS_INTERVAL_MS", 100, 600_000) ?? 5_000,
     ingest: Object.freeze({
       maxDurationSec: intVar(env, "INGEST_MAX_DURATION_SEC", 1, 86_400) ?? 1_200,

@@ -5,6 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { chmod, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { newId } from "@efs/core/jobs/ids";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startServer, type TestServer } from "./helpers/http-server";
 import { ffmpeg } from "./helpers/media";
@@ -80,9 +81,12 @@ describe("hostile ingests (real worker process, loopback HTTP)", () => {
   it("a cancel once outputs exist leaves no outputs and no upload", async () => {
     const wav = join(stack.dir, "long.wav");
     await ffmpeg(["-f", "lavfi", "-i", "sine=d=90:sample_rate=48000", "-ac", "2", wav]);
-    const key = "uploads/cancel-me/long.wav";
+    // Where the web app puts every upload: uploads/<id of the ingest job it confirms>/.
+    const id = newId();
+    const key = `uploads/${id}/long.wav`;
     await stack.storage.put(key, await readFile(wav), { contentType: "audio/wav" });
     const job = await stack.store.create({
+      id,
       type: "ingest",
       payload: { source: { kind: "upload", key, filename: "long.wav", contentType: "", size: 0 } },
     });
@@ -105,18 +109,20 @@ describe("hostile ingests (real worker process, loopback HTTP)", () => {
   }, 180_000);
 
   it("calls random bytes not readable audio, and deletes the upload of an ingest that failed", async () => {
+    // Where the web app puts every upload: uploads/<id of the ingest job it confirms>/.
     const bad = ["noise.mp3", "noise.flac", "noise.wav", "noise.bin"].map(
-      (n) => `uploads/bad/${n}`,
+      (n) => `uploads/${newId()}/${n}`,
     );
     for (const key of bad) {
       await stack.storage.put(key, randomBytes(200_000), { contentType: "audio/mpeg" });
     }
-    const good = "uploads/good/tone.wav";
+    const good = `uploads/${newId()}/tone.wav`;
     const wav = join(stack.dir, "tone.wav");
     await ffmpeg(["-f", "lavfi", "-i", "sine=d=1:sample_rate=44100", wav]);
     await stack.storage.put(good, await readFile(wav), { contentType: "audio/wav" });
     const upload = (key: string) =>
       stack.store.create({
+        id: key.split("/")[1],
         type: "ingest",
         payload: {
           source: { kind: "upload", key, filename: key.split("/").pop(), contentType: "", size: 0 },

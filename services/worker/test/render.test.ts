@@ -49,6 +49,7 @@ describe("render dispatch to the local renderer + reconciliation", () => {
     await create("busy");
     await create("refused");
     await create("cancelled");
+    await create("progress");
     await create("badFormat", { format: "vhs" });
     await create("noAudio");
     jobs.noAudio = await stack.store.create(render("job_missing"));
@@ -71,9 +72,19 @@ describe("render dispatch to the local renderer + reconciliation", () => {
       WORKER_CONCURRENCY: "2",
       WORKER_LEASE_MS: "1000",
       WORKER_RECONCILE_INTERVAL_MS: "300",
+      WORKER_PROGRESS_INTERVAL_MS: "150",
       RENDER_DEADLINE_MS: "16000",
     });
-    for (const name of ["completes", "fails", "unknown", "badResult", "deadline", "cancelled"]) {
+    const names = [
+      "completes",
+      "fails",
+      "unknown",
+      "badResult",
+      "deadline",
+      "cancelled",
+      "progress",
+    ];
+    for (const name of names) {
       await worker.waitFor(`[Render] Job ${jobs[name]!.id} dispatched to local renderer`, 60_000);
     }
   }, 120_000);
@@ -133,6 +144,50 @@ describe("render dispatch to the local renderer + reconciliation", () => {
     expect(job.status).toBe("processing");
     expect(job.leaseOwner).toBeNull();
     expect(job.dispatch).toMatchObject({ callId: `call-${job.id}`, backend: "local" });
+  });
+
+  it("copies the renderer's stage and frames into the job's progress, the percent only rising", async () => {
+    const id = jobs.progress!.id;
+    const progressOf = async () => (await stack.store.get(id))?.progress ?? null;
+    const report = (stage: string, framesDone: number, extra: Record<string, unknown> = {}) =>
+      renderer.setStatus(id, {
+        status: "running",
+        progress: { stage, framesDone, framesTotal: 300, ...extra },
+      });
+    const waitFor = async (pred: (p: Record<string, unknown> | null) => boolean) => {
+      const end = Date.now() + 5000;
+      for (;;) {
+        const p = (await progressOf()) as Record<string, unknown> | null;
+        if (pred(p)) return p;
+        if (Date.now() > end) throw new Error(`progress stuck at ${JSON.stringify(p)}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    report("rendering", 30, { etaSec: 54 });
+    const first = await waitFor((p) => p?.message === "30 / 300 frames");
+    expect(first).toEqual({
+      stage: "rendering",
+      percent: 10.8,
+      message: "30 / 300 frames",
+      etaSec: 54,
+    });
+    report("rendering", 150);
+    const second = await waitFor((p) => p?.message === "150 / 300 frames");
+    expect(second!.percent).toBeGreaterThan(first!.percent as number);
+    // A lower report (another chunk, a restarted call) never shrinks the bar.
+    report("rendering", 60);
+    await waitFor((p) => p?.message === "60 / 300 frames");
+    expect((await progressOf())?.percent).toBe(second!.percent);
+    // A malformed report is ignored; the job keeps its last progress and keeps running.
+    renderer.setStatus(id, { status: "running", progress: { stage: "dancing", framesDone: 1 } });
+    const polled = renderer.statusCalls.length;
+    while (renderer.statusCalls.length < polled + 4) await new Promise((r) => setTimeout(r, 50));
+    expect(await stack.store.get(id)).toMatchObject({
+      status: "processing",
+      progress: { message: "60 / 300 frames" },
+    });
+    report("encoding", 300);
+    expect((await waitFor((p) => p?.stage === "encoding"))!.percent).toBe(90);
   });
 
   it("a late completion for a cancelled render changes nothing", async () => {

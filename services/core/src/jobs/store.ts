@@ -15,10 +15,11 @@ import { cancelJob } from "./sql/cancel";
 import { claimJob } from "./sql/claim";
 import { completeJob } from "./sql/complete";
 import { createJob } from "./sql/create";
+import { listDeletedJobs, markJobDeleted, purgeDeletedJob } from "./sql/delete";
 import { listDispatchedJobs, markJobDispatched } from "./sql/dispatch";
 import { failJob } from "./sql/fail";
 import { getJob } from "./sql/get";
-import { heartbeatJob, setJobProgress } from "./sql/heartbeat";
+import { heartbeatJob, setDispatchedJobProgress, setJobProgress } from "./sql/heartbeat";
 import { listJobs } from "./sql/list";
 import { jobQueuePosition } from "./sql/queue-position";
 import { reapExpiredLeases } from "./sql/reap";
@@ -131,6 +132,11 @@ function buildStore(
     claim: (opts) => claimJob(db, opts, now()),
     heartbeat: (id, owner, leaseMs) => heartbeatJob(db, id, owner, leaseMs, now()),
     setProgress: (id, owner, progress) => setJobProgress(db, id, owner, progress, now()),
+    setDispatchProgress: (id, callId, progress) =>
+      setDispatchedJobProgress(db, id, callId, progress, now()),
+    markDeleted: (id) => markJobDeleted(db, id, now()),
+    listDeleted: (before, limit = 100) => listDeletedJobs(db, before, limit),
+    purgeDeleted: (id) => purgeDeletedJob(db, id),
     async complete(id, result, opts) {
       const problem = resultKeyProblem(result);
       if (problem) throw new Error(`job ${id}: refusing to store the result: ${problem}`);

@@ -16,6 +16,8 @@ export interface JobProgress {
   stage?: string;
   percent?: number;
   message?: string;
+  /** Seconds left, when the one doing the work can tell (renders). */
+  etaSec?: number;
 }
 
 export interface Job {
@@ -40,6 +42,8 @@ export interface Job {
   createdAt: number;
   updatedAt: number;
   finishedAt: number | null;
+  /** Epoch ms the user deleted it: a tombstone, hidden from lists, its objects removed. */
+  deletedAt: number | null;
 }
 
 export interface CreateJobInput {
@@ -56,6 +60,10 @@ export interface ListJobsFilter {
   type?: JobType | readonly JobType[];
   limit?: number;
   cursor?: string | null;
+  /** Only jobs made from this audio item (`payload.audioId`): its previews, saves, renders. */
+  audioId?: string;
+  /** Case-insensitive substring of the title (user's, worker's, file name or URL). */
+  titleContains?: string;
 }
 
 export interface ClaimOptions {
@@ -96,6 +104,14 @@ export interface JobStore {
   cancel(id: string): Promise<boolean>;
   /** Gives a leased job back to pending without counting the attempt (graceful shutdown). */
   release(id: string, owner: string): Promise<boolean>;
+  /** Progress of a dispatched render, written only while it still runs under `callId`. */
+  setDispatchProgress(id: string, callId: string, progress: JobProgress): Promise<boolean>;
+  /** Marks a finished job deleted (a tombstone hidden from lists); false unless it was terminal. */
+  markDeleted(id: string): Promise<boolean>;
+  /** Tombstones deleted before `before` (epoch ms), oldest first. */
+  listDeleted(before: number, limit?: number): Promise<Job[]>;
+  /** Removes a tombstone row for good; false when `id` is not one. */
+  purgeDeleted(id: string): Promise<boolean>;
   /** A render handed to a remote renderer: lease dropped, dispatch recorded with its deadline. */
   markDispatched(
     id: string,

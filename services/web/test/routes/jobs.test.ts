@@ -200,6 +200,7 @@ describe("preview, save and render jobs", () => {
     const job = await studio.ctx.jobs.get((await jobOf(res)).id);
     expect(job?.payload).toEqual({
       audioId,
+      title: "Test Tone · Ethereal Flame · 360p preview",
       preset: "ethereal-flame",
       format: "preview-360p",
       fps: 30,
@@ -221,6 +222,10 @@ describe("preview, save and render jobs", () => {
       [{ fps: 24 }, /^fps: must be 30 or 60/],
       [{ durationSec: 600 }, /longer than the track/],
       [{ visual: { dynamics: { gain: 99 } } }, /^visual: .*gain/],
+      [
+        { visual: { skybox: { brigthness: 2 } } },
+        /^visual: .*config\.skybox\.brigthness is not a visual setting/,
+      ],
     ];
     for (const [patch, message] of cases) {
       const res = await post({ ...base, ...patch });
@@ -245,23 +250,35 @@ describe("preview, save and render jobs", () => {
     expect((await errorOf(early)).message).toMatch(/not ready/);
   });
 
-  it("a completed render carries a signed download URL with the file name", async () => {
+  it("a completed render is titled after its track and downloads as a file named after it", async () => {
     const res = await post({
       type: "render",
       audioId,
       preset: "ethereal-flame",
-      format: "preview-360p",
+      format: "flat-1080p-landscape",
     });
-    const id = (await jobOf(res)).id;
+    const created = await jobOf(res);
+    expect(created.title).toBe("Test Tone · Ethereal Flame · 1080p landscape");
+    const id = created.id;
     const videoKey = `renders/${id}/output.mp4`;
+    const thumbnailKey = `renders/${id}/thumbnail.jpg`;
     await studio.ctx.storage.put(videoKey, "mp4-bytes", { contentType: "video/mp4" });
-    await finishJob(studio.ctx, id, { videoKey, format: "preview-360p", durationSeconds: 12 });
+    await studio.ctx.storage.put(thumbnailKey, "jpeg-bytes", { contentType: "image/jpeg" });
+    await finishJob(studio.ctx, id, {
+      videoKey,
+      thumbnailKey,
+      format: "flat-1080p-landscape",
+      durationSeconds: 12,
+    });
     const job = await jobOf(await get(id));
-    expect(job.urls.download).toBeDefined();
+    expect(job.renderQuality).toBeNull(); // renders do not report a quality yet
     const download = await callStorage(job.urls.download!);
     expect(download.status).toBe(200);
-    expect(download.headers.get("content-disposition")).toMatch(/ethereal-flame/);
+    expect(download.headers.get("content-disposition")).toBe(
+      "attachment; filename=\"test-tone-ethereal-flame-1080p-landscape.mp4\"; filename*=UTF-8''test-tone-ethereal-flame-1080p-landscape.mp4",
+    );
     expect(await download.text()).toBe("mp4-bytes");
+    expect(await (await callStorage(job.urls.thumbnail!)).text()).toBe("jpeg-bytes");
   });
 });
 
@@ -323,9 +340,12 @@ describe("POST /api/jobs/:id/cancel", () => {
   });
 
   it("deletes the upload of a cancelled ingest", async () => {
-    const key = "uploads/job_cancelled0000000000000000000/song.mp3";
+    // Where the web app puts every upload: uploads/<id of the ingest job it confirms>/.
+    const id = "job_cancelled0000000000000000000";
+    const key = `uploads/${id}/song.mp3`;
     await studio.ctx.storage.put(key, "mp3-bytes", { contentType: "audio/mpeg" });
     const job = await studio.ctx.jobs.create({
+      id,
       type: "ingest",
       payload: {
         source: { kind: "upload", key, filename: "song.mp3", contentType: "audio/mpeg", size: 9 },

@@ -263,12 +263,17 @@ describe("webhook outcomes", () => {
       expect(res.status, f.name).toBe(f.status);
     }
     for (const f of fixtures.valid) {
-      const { id, videoKey } = await dispatchedRender();
-      const payload = {
-        ...f.body,
-        jobId: id,
-        ...(f.body.result ? { result: { ...(f.body.result as object), videoKey } } : {}),
-      };
+      const { id } = await dispatchedRender();
+      // The fixture's keys (video, thumbnail) moved into this job's folder, each one stored.
+      const result = f.body.result
+        ? (JSON.parse(
+            JSON.stringify(f.body.result).replaceAll(`renders/${f.body.jobId}/`, `renders/${id}/`),
+          ) as Record<string, unknown>)
+        : null;
+      for (const [name, key] of Object.entries(result ?? {})) {
+        if (name.endsWith("Key")) await studio.ctx.storage.put(String(key), "bytes");
+      }
+      const payload = { ...f.body, jobId: id, ...(result ? { result } : {}) };
       const res = await call(payload, deriveJobToken(WEBHOOK_SECRET, id));
       expect(res.status, f.name).toBe(200);
       expect((await body(res)).applied, f.name).toBe(true);

@@ -3,7 +3,7 @@
 // The loop, not the handler, makes the final compare-and-set write.
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { discardJobFiles } from "@efs/core/jobs/job-files";
+import { deleteOwnedObjects, discardJobFiles } from "@efs/core/jobs/owned-objects";
 import type { Job, JobType } from "@efs/core/jobs/types";
 import { classifyError } from "../errors";
 import type { JobHandler, WorkerDeps } from "../handlers/types";
@@ -109,11 +109,13 @@ async function settle(
     return;
   }
   if (reason === "lease-lost") {
+    await discard(deps, job, null);
     log(`[Worker] Job ${job.id} stopped: this worker no longer holds its lease`);
     return;
   }
   if (reason === "shutdown") {
     const released = await store.release(job.id, owner);
+    if (!released) await discard(deps, job, null);
     log(
       `[Worker] Job ${job.id} ${released ? "released back to the queue" : "was not released (no longer held)"}`,
     );
@@ -155,10 +157,23 @@ async function settle(
   }
 }
 
-// Deletes the job's files (and, once it has `ended`, its upload); never fails the settle.
-async function discard(deps: WorkerDeps, job: Job, ended: boolean): Promise<void> {
+// The one clean-up of what a job that did not succeed leaves in storage; never fails the
+// settle. A job deleted while it ran (a tombstone: the deletion cancelled it and removed its
+// objects) loses everything it owns, including what its handler wrote after the deletion.
+// Otherwise the job's files go and, once it has `ended` (failed or cancelled, not retried), its
+// upload; with `ended` null (the job stopped but may be another worker's now) only a deleted
+// job's objects go. What a job owns: core/jobs/owned-objects.
+async function discard(deps: WorkerDeps, job: Job, ended: boolean | null): Promise<void> {
   try {
-    await discardJobFiles(deps.storage, job, { ended });
+    const now = await deps.store.get(job.id);
+    if (now && now.deletedAt !== null) {
+      const late = await deleteOwnedObjects(deps.storage, now);
+      if (late.objects > 0) {
+        deps.log(`[Worker] Removed ${late.objects} late object(s) of deleted job ${job.id}`);
+      }
+    } else if (ended !== null) {
+      await discardJobFiles(deps.storage, job, { ended });
+    }
   } catch (e) {
     deps.log(`[Worker] Job ${job.id}: could not delete its files: ${message(e)}`);
   }

@@ -1,6 +1,6 @@
 // POST /api/jobs/:id/cancel: cancels a pending or running job (and deletes an ingest's upload
 // and partial files); 409 once it has finished.
-import { discardJobFiles } from "@efs/core/jobs/job-files";
+import { discardJobFiles } from "@efs/core/jobs/owned-objects";
 import { TERMINAL_STATUSES } from "@efs/core/jobs/types";
 import { ApiError, json } from "../../../../../lib/api/errors";
 import { route } from "../../../../../lib/api/route";
