@@ -1,5 +1,5 @@
 // What a step gets: inputs, the vault and journal, provider clients and reporting hooks.
-import { EfsError } from "../errors";
+import { EfsError, throwIfInterrupted } from "../errors";
 import { type CloudflareClient, createCloudflareClient } from "../providers/cloudflare";
 import type { Endpoints } from "../providers/endpoints";
 import { createGitHubClient, type GitHubClient } from "../providers/github";
@@ -59,6 +59,8 @@ export interface StepContextInit {
   reporter: Reporter;
   planning: boolean;
   http?: { baseDelayMs?: number; sleep?: (ms: number) => Promise<void> };
+  // The run's cancel signal: every provider call and CLI run of every step carries it.
+  signal?: AbortSignal;
 }
 
 /** Built once per run; clients are created on first use with resolved credentials. */
@@ -70,6 +72,7 @@ export class StepContext {
   readonly prompter: Prompter;
   readonly journal: Journal;
   readonly planning: boolean;
+  readonly signal: AbortSignal | undefined;
   readonly #o: StepContextInit;
   readonly #tokens = new Map<TokenName, string>();
   readonly #clients = new Map<string, unknown>();
@@ -83,6 +86,12 @@ export class StepContext {
     this.prompter = init.prompter;
     this.journal = init.journal;
     this.planning = init.planning;
+    this.signal = init.signal;
+  }
+
+  // Throws the interruption once Ctrl-C / SIGTERM arrived: called before each change.
+  checkpoint(): void {
+    throwIfInterrupted(this.signal);
   }
 
   say(message: string): void {
@@ -159,6 +168,7 @@ export class StepContext {
   #http() {
     return {
       ...this.#o.http,
+      signal: this.signal,
       onRetry: (r: RetryInfo) =>
         this.say(`${r.operation}: ${r.reason}, retrying in ${Math.round(r.delayMs)} ms`),
     };
@@ -191,7 +201,7 @@ export class StepContext {
   }
 
   tursoCli(): TursoCli {
-    return createTursoCli();
+    return createTursoCli(undefined, this.signal);
   }
 
   vercel(): Promise<VercelClient> {
@@ -206,7 +216,7 @@ export class StepContext {
   }
 
   async vercelCli(): Promise<VercelCli> {
-    return createVercelCli(await this.token("VERCEL_TOKEN"));
+    return createVercelCli(await this.token("VERCEL_TOKEN"), {}, this.signal);
   }
 
   render(): Promise<RenderClient> {
@@ -230,6 +240,6 @@ export class StepContext {
   }
 
   modalCli(): ModalCli {
-    return createModalCli();
+    return createModalCli({}, this.signal);
   }
 }

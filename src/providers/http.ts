@@ -1,6 +1,7 @@
 // The one HTTP client every provider client uses: global fetch (so msw can intercept it),
 // timeouts, the shared retry policy, and redacted ProviderErrors that carry the fix.
 import { Agent } from "undici";
+import { interruption, throwIfInterrupted } from "../errors";
 import { ProviderError, type ProviderName } from "./errors";
 import { type Redact, redactorFor } from "./redact";
 
@@ -28,6 +29,9 @@ export interface HttpConfig {
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
   onRetry?: (info: RetryInfo) => void;
+  // The run's cancel signal (Ctrl-C / SIGTERM): aborts the request in flight and the
+  // retry wait, and no request starts once it is aborted.
+  signal?: AbortSignal;
 }
 
 export interface RetryInfo {
@@ -77,7 +81,8 @@ export function createHttp(config: HttpConfig): Http {
   const maxTries = config.maxTries ?? 5;
   const baseDelay = config.baseDelayMs ?? 500;
   const maxDelay = config.maxDelayMs ?? 30_000;
-  const sleep = config.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+  const signal = config.signal;
+  const sleep = config.sleep ?? ((ms) => abortableSleep(ms, signal));
   const random = config.random ?? Math.random;
   const timeoutMs = config.timeoutMs ?? 30_000;
 
@@ -95,19 +100,26 @@ export function createHttp(config: HttpConfig): Http {
       body = JSON.stringify(opts.body);
     }
     for (let attempt = 1; ; attempt++) {
+      throwIfInterrupted(signal);
       let response: Response | undefined;
       let networkError: unknown;
+      const timeout = AbortSignal.timeout(timeoutMs);
       try {
         response = await fetch(url, {
           method,
           headers,
           body,
-          signal: AbortSignal.timeout(timeoutMs),
+          signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
           // @ts-expect-error undici-specific option, honoured by Node's global fetch
           dispatcher: agent(),
         });
       } catch (err) {
         networkError = err;
+      }
+      // Cancelled by the user: not a network failure, never retried or looked up.
+      if (signal?.aborted) {
+        await response?.arrayBuffer().catch(() => undefined);
+        throw interruption(signal);
       }
       const retryable = response ? RETRY_STATUSES.has(response.status) : true;
       if (response && !retryable) return finish<T>(response, opts, redact);
@@ -121,6 +133,7 @@ export function createHttp(config: HttpConfig): Http {
           if (response) return finish<T>(response, opts, redact);
           throw networkFailure(config.provider, opts.operation, networkError, redact);
         }
+        throwIfInterrupted(signal);
         const found = await opts.create.lookup();
         if (found !== undefined) {
           await response?.arrayBuffer().catch(() => undefined);
@@ -158,6 +171,26 @@ export function createHttp(config: HttpConfig): Http {
   }
 
   return { provider: config.provider, request };
+}
+
+// Waits `ms`, or rejects with the interruption as soon as `signal` aborts.
+function abortableSleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(interruption(signal));
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+    };
+    const onAbort = () => {
+      done();
+      reject(interruption(signal));
+    };
+    const timer = setTimeout(() => {
+      done();
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
 }
 
 function buildUrl(base: string, path: string, query?: Query): string {

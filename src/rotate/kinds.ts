@@ -58,7 +58,7 @@ const tursoToken: RotationKind = {
       "TURSO_API_TOKEN",
       "export TURSO_API_TOKEN (turso auth api-tokens mint efs)",
     );
-    const api = createTursoClient({ token, baseUrl: ctx.endpoints.turso });
+    const api = createTursoClient({ token, baseUrl: ctx.endpoints.turso, signal: ctx.signal });
     const org = ctx.env.TURSO_ORG || (await api.listOrgs())[0]?.slug;
     if (!org) throw new EfsError("No Turso organization", { fix: "set TURSO_ORG" });
     return { TURSO_AUTH_TOKEN: await api.mintToken(org, ctx.env.EFS_DB || "efs-jobs") };
@@ -82,7 +82,12 @@ const accessKey: RotationKind = {
     const accountId = ctx.get("R2_ACCOUNT_ID");
     if (!bucket || !accountId)
       throw new EfsError("R2 is not set up", { fix: "run efs init --only r2" });
-    const cf = createCloudflareClient({ token, accountId, baseUrl: ctx.endpoints.cloudflare });
+    const cf = createCloudflareClient({
+      token,
+      accountId,
+      baseUrl: ctx.endpoints.cloudflare,
+      signal: ctx.signal,
+    });
     const scope = (await cf.verifyToken()).scope;
     const group = await cf.findPermissionGroup(R2_ITEM_WRITE, scope);
     const { token: t } = await cf.createBucketToken({

@@ -1,6 +1,8 @@
 // What every check gets: the vault snapshot, env, provider clients built on first use, and
 // the identities of the deployed resources (Vercel project, Render service, GitHub repo).
+import { EfsError } from "../errors";
 import type { Endpoints } from "../providers/endpoints";
+import { hasStatus } from "../providers/errors";
 import { parseRepoArg, repoFromGit } from "../providers/git-remote";
 import { createGitHubClient, type GitHubClient, type RepoRef } from "../providers/github";
 import { createModalCli, type ModalCli } from "../providers/modal-cli";
@@ -66,6 +68,11 @@ export class VerifyContext {
     return v;
   }
 
+  // The HTTP options of every client: the test delays and the run's cancel signal.
+  get #httpOptions(): VerifyContextInit["http"] & { signal?: AbortSignal } {
+    return { ...this.#http, signal: this.signal };
+  }
+
   #memo<T>(key: string, make: () => Promise<T>): Promise<T> {
     if (!this.#once.has(key)) this.#once.set(key, make());
     return this.#once.get(key) as Promise<T>;
@@ -75,7 +82,7 @@ export class VerifyContext {
     return this.#memo("vercel", async () => {
       const org = this.env.VERCEL_TEAM_ID || this.vault.get("VERCEL_ORG_ID");
       return createVercelClient({
-        ...this.#http,
+        ...this.#httpOptions,
         token: this.credential(
           "VERCEL_TOKEN",
           "export VERCEL_TOKEN (https://vercel.com/account/tokens)",
@@ -91,10 +98,29 @@ export class VerifyContext {
     return this.vault.get("VERCEL_PROJECT_ID") ?? (this.env.EFS_VERCEL_PROJECT || "efs-web");
   }
 
+  // A 404 from a call on the Vercel project means the project is not there: that error
+  // names it and where its id came from; any other error is returned as is.
+  vercelNotFound(err: unknown): unknown {
+    if (!hasStatus(err, 404)) return err;
+    const id = this.vercelProject();
+    const from = this.vault.get("VERCEL_PROJECT_ID")
+      ? "VERCEL_PROJECT_ID in the vault"
+      : this.env.EFS_VERCEL_PROJECT
+        ? "EFS_VERCEL_PROJECT"
+        : "the default name";
+    return new EfsError(
+      `Vercel project ${id} (from ${from}) does not exist, or VERCEL_TOKEN cannot see it`,
+      {
+        fix: "run efs init --only vercel to create or adopt the project, or point efs at yours: efs env set VERCEL_PROJECT_ID prj_… (a team project also needs VERCEL_TEAM_ID)",
+        code: "VERCEL_PROJECT_MISSING",
+      },
+    );
+  }
+
   render(): Promise<RenderClient> {
     return this.#memo("render", async () =>
       createRenderClient({
-        ...this.#http,
+        ...this.#httpOptions,
         apiKey: this.credential(
           "RENDER_API_KEY",
           "export RENDER_API_KEY (https://dashboard.render.com/u/settings#api-keys)",
@@ -123,7 +149,7 @@ export class VerifyContext {
   github(): Promise<GitHubClient> {
     return this.#memo("github", async () =>
       createGitHubClient({
-        ...this.#http,
+        ...this.#httpOptions,
         token: this.credential(
           "GITHUB_TOKEN",
           "export GITHUB_TOKEN (fine-grained, Secrets: Read and write on the repository)",
@@ -142,6 +168,6 @@ export class VerifyContext {
   }
 
   modalCli(): ModalCli {
-    return createModalCli({ ...this.env });
+    return createModalCli({ ...this.env }, this.signal);
   }
 }

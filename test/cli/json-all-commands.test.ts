@@ -149,7 +149,9 @@ describe("Ctrl-C", () => {
       const code = await new Promise<number | null>((r) => child.on("close", (c) => r(c)));
       recordOutput("efs env set (SIGINT) [stderr]", stderr);
       expect(code).toBe(130);
-      expect(stderr.trim().split("\n").at(-1)).toBe("Interrupted");
+      expect(stderr.trim().split("\n").at(-1)).toBe(
+        `Interrupted (SIGINT): while waiting for the lock ${join(box.project, ".efs/vault.json.lock")}; nothing was written`,
+      );
     } finally {
       release();
     }

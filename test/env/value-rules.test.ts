@@ -190,7 +190,8 @@ describe("export → import round trip", () => {
     T_BACKSLASH: "back\\slash\\n-not-a-newline\\",
     T_BOTH_AND_BACKSLASH: `a'b"c\\d`,
     T_HASH: "#hash#",
-    T_DOLLAR: "$HOME${PATH}",
+    // A literal ${…}: shells and dotenv-expand would substitute it; efs must not.
+    T_DOLLAR: `$HOME$\{PATH}`,
     T_TICKS: "`tick`",
     T_EQUALS: "=a=b=",
     T_UNICODE: "ünïcødé-密码-🔥-κλειδί",
