@@ -3,7 +3,7 @@
 import { Command, CommanderError } from "commander";
 import { COMMANDS } from "./commands";
 import { createContext, type RunState } from "./context";
-import { EfsError, EXIT, interruption, systemError } from "./errors";
+import { EfsError, EXIT, interruptExitCode, interruption, systemError } from "./errors";
 import { ProviderError } from "./providers/errors";
 import { Redactor } from "./redact";
 import type { Io } from "./runtime";
@@ -182,6 +182,18 @@ function printHelpJson(
 
 // Maps anything thrown to an EfsError (null for help/version, which are not errors).
 function toEfsError(e: unknown, signal: AbortSignal): EfsError | null {
+  // After Ctrl-C / SIGTERM whatever was thrown reports the interruption, with its code.
+  if (signal.aborted) {
+    const inner = e instanceof EfsError ? e : undefined;
+    if (inner?.code === "INTERRUPTED" && inner.exitCode === interruptExitCode(signal)) return inner;
+    if (inner?.code === "INTERRUPTED")
+      return new EfsError(inner.message, {
+        fix: inner.fix,
+        code: inner.code,
+        exitCode: interruptExitCode(signal),
+      });
+    return interruption(signal, inner?.message, inner?.fix);
+  }
   if (e instanceof EfsError) return e;
   if (e instanceof CommanderError) {
     if (e.code === "commander.helpDisplayed" || e.code === "commander.version") return null;
@@ -198,7 +210,6 @@ function toEfsError(e: unknown, signal: AbortSignal): EfsError | null {
       code: "USAGE",
     });
   }
-  if (signal.aborted) return interruption(signal);
   if (e instanceof ProviderError) {
     const [first] = e.message.split("\n");
     return new EfsError(first ?? e.message, {

@@ -200,7 +200,6 @@ export async function init(rt: Runtime, args: InitArgs): Promise<CommandResult> 
             fix: `fix the above, then run efs init --from ${step.name}`,
           });
         }
-        ctx.checkpoint();
         await journal.mark(step.name, "done");
         spin.stop(`${step.title}: done`);
         applied.push(step.name);

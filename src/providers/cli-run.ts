@@ -115,7 +115,7 @@ export function secretStdin(content: string): number {
 }
 
 // Removes secret dirs that an efs killed before it could clean up left in $TMPDIR.
-export function sweepSecretDirs(now = Date.now()): string[] {
+function sweepSecretDirs(now = Date.now()): string[] {
   const removed: string[] = [];
   let names: string[];
   try {

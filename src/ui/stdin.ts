@@ -4,7 +4,7 @@ import { EfsError, EXIT } from "../errors";
 import { MAX_VALUE_BYTES } from "../vault/state";
 
 // Decodes UTF-8 strictly: invalid bytes are an error, never U+FFFD.
-export function decodeUtf8(bytes: Uint8Array): string | null {
+function decodeUtf8(bytes: Uint8Array): string | null {
   try {
     return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
