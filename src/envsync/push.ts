@@ -1,5 +1,6 @@
 // `efs env push`: plan per key, confirm, apply per key, read back, record, redeploy once.
 import type { Target } from "@efs/core/env-catalog";
+import type { InitFlags } from "../checklist/inputs";
 import {
   EfsError,
   EXIT,
@@ -22,6 +23,8 @@ export interface PushArgs {
   dryRun: boolean;
   prune: boolean;
   redeploy: boolean;
+  // Resource flags (--vercel-project, --render-service, …).
+  flags?: InitFlags;
 }
 
 /** A target's plan, as printed and returned in --json. */
@@ -122,7 +125,7 @@ export function warnUnchecked(rt: Runtime, plans: readonly TargetPlan[], what: s
 
 // Runs `efs env push`.
 export async function envPush(rt: Runtime, args: PushArgs): Promise<CommandResult> {
-  const { vault, ctx } = await openContext(rt);
+  const { vault, ctx } = await openContext(rt, args.flags);
   const plans = await planAll(rt, args.target, ctx);
   printPlan(rt, plans);
   const todo = plans.filter((p) => pending(p.items, args.prune));

@@ -35,6 +35,8 @@ export interface TursoClient {
     group: string,
   ): Promise<{ db: TursoDatabase; existed: boolean }>;
   mintToken(org: string, db: string): Promise<string>;
+  // Invalidates every token of the database (POST …/auth/rotate): Turso cannot revoke one.
+  invalidateTokens(org: string, db: string): Promise<void>;
 }
 
 export const TURSO_TOKEN_HELP =
@@ -160,6 +162,16 @@ export function createTursoClient(opts: TursoOptions): TursoClient {
         },
       );
       return res.data.jwt;
+    },
+
+    async invalidateTokens(org, db) {
+      await http.request(
+        "POST",
+        `${orgPath(org)}/databases/${encodeURIComponent(db)}/auth/rotate`,
+        {
+          operation: `invalidate the tokens of database ${db}`,
+        },
+      );
     },
   };
 }
