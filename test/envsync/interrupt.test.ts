@@ -81,7 +81,8 @@ describe("the cancel signal", () => {
     const run = await interrupted(
       ["--yes", "rotate", "modal-token"],
       "SIGINT",
-      (m, p) => m === "POST" && /\/vercel\/v10\/projects\/[^/]+\/env/.test(p),
+      // The write of the rotated value: a PATCH of the existing variable (a POST creates).
+      (m, p) => (m === "PATCH" || m === "POST") && /\/vercel\/v\d+\/projects\/[^/]+\/env/.test(p),
     );
     expect(run.code, run.stderr).toBe(130);
     expect(run.stderr).toContain(
