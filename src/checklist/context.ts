@@ -1,5 +1,5 @@
 // What a step gets: inputs, the vault and journal, provider clients and reporting hooks.
-import { EfsError } from "../errors";
+import { EfsError, throwIfInterrupted } from "../errors";
 import type { CloudflareClient } from "../providers/cloudflare";
 import type { Endpoints } from "../providers/endpoints";
 import {
@@ -58,6 +58,8 @@ export interface StepContextInit {
   reporter: Reporter;
   planning: boolean;
   http?: { baseDelayMs?: number; sleep?: (ms: number) => Promise<void> };
+  // The run's cancel signal: every provider call and CLI run of every step carries it.
+  signal?: AbortSignal;
 }
 
 /** Built once per run; clients are created on first use with resolved credentials. */
@@ -69,6 +71,7 @@ export class StepContext {
   readonly prompter: Prompter;
   readonly journal: Journal;
   readonly planning: boolean;
+  readonly signal: AbortSignal | undefined;
   readonly #o: StepContextInit;
   readonly #tokens = new Map<TokenName, string>();
   #provider: ProviderClients | undefined;
@@ -82,6 +85,12 @@ export class StepContext {
     this.prompter = init.prompter;
     this.journal = init.journal;
     this.planning = init.planning;
+    this.signal = init.signal;
+  }
+
+  // Throws the interruption once Ctrl-C / SIGTERM arrived: called before each change.
+  checkpoint(): void {
+    throwIfInterrupted(this.signal);
   }
 
   say(message: string): void {
@@ -165,6 +174,7 @@ export class StepContext {
         onRetry: (r: RetryInfo) =>
           this.say(`${r.operation}: ${r.reason}, retrying in ${Math.round(r.delayMs)} ms`),
       },
+      signal: this.signal,
     });
     return this.#provider;
   };
@@ -178,7 +188,7 @@ export class StepContext {
   }
 
   tursoCli(): TursoCli {
-    return createTursoCli();
+    return createTursoCli(undefined, this.signal);
   }
 
   vercel(): Promise<VercelClient> {
@@ -186,7 +196,7 @@ export class StepContext {
   }
 
   async vercelCli(): Promise<VercelCli> {
-    return createVercelCli(await this.token("VERCEL_TOKEN"));
+    return createVercelCli(await this.token("VERCEL_TOKEN"), {}, this.signal);
   }
 
   render(): Promise<RenderClient> {
@@ -198,6 +208,6 @@ export class StepContext {
   }
 
   modalCli(): ModalCli {
-    return createModalCli();
+    return createModalCli({}, this.signal);
   }
 }

@@ -1,6 +1,7 @@
 // The step journal, kept (encrypted) in the vault: intent before each remote create, the
 // resource id after, and step completion. Re-runs read it to adopt and to skip finished steps.
 
+import { throwIfInterrupted } from "../errors";
 import type { VaultDraft, VaultState } from "../vault/state";
 import type { Vault } from "../vault/vault";
 
@@ -36,6 +37,8 @@ export function readJournal(state: VaultState): InitJournal {
 export interface JournalHooks {
   crashAt?: string;
   onPoint?: (point: string) => void;
+  // The run's cancel signal: no intent is written (so nothing is created) after Ctrl-C.
+  signal?: AbortSignal;
 }
 
 // True when an intent was written and nothing was recorded after it (a crash in between).
@@ -78,8 +81,10 @@ export class Journal {
     });
   }
 
-  // Records that `resource` is about to be created remotely (`before`: see ResourceRecord).
-  intent(step: string, resource: string, before?: string): Promise<void> {
+  // Records that `resource` is about to be created remotely (`before`: see ResourceRecord);
+  // refused once the run's signal is aborted, so a step stops before its create.
+  async intent(step: string, resource: string, before?: string): Promise<void> {
+    throwIfInterrupted(this.#hooks.signal);
     return this.write(step, `${step}:${resource}:intent`, (rec) => {
       rec.resources[resource] = { ...rec.resources[resource], intentAt: now(), before };
     });

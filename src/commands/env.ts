@@ -68,12 +68,20 @@ export function register(program: Command, ctx: CliContext): void {
 
   env
     .command("import")
-    .description("import variables from a dotenv file (validated; all or nothing)")
-    .argument("<file>", "a .env file")
-    .action(async (file: string, _opts: unknown, cmd: Command) => {
+    .description("import variables from a dotenv or JSON file (validated; all or nothing)")
+    .argument("<file>", "a .env file, or a .json file as efs env export --format json writes it")
+    .option(
+      "--format <format>",
+      "dotenv or json (default: json for *.json or a file starting with {)",
+    )
+    .addHelpText(
+      "after",
+      "\nRefused (nothing is imported): a name set twice, a line that is not NAME=value, an\nunquoted # inside a value (quote it: KEY='abc#def'), text that is not UTF-8, and values\nefs env set refuses. Rules: docs/vault.md#import-rules",
+    )
+    .action(async (file: string, opts: { format?: string }, cmd: Command) => {
       await ctx.run(cmd, async (rt) => {
         const { envImport } = await import("../handlers/env-import");
-        return envImport(rt, { file });
+        return envImport(rt, { file, format: opts.format });
       });
     });
 

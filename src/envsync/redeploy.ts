@@ -21,6 +21,6 @@ export async function redeploy(ctx: VerifyContext, service: Redeployable): Promi
     return d ? `Render deploy ${d.id} (${d.status})` : "Render deploy queued";
   }
   const token = ctx.credential("VERCEL_TOKEN", "export VERCEL_TOKEN");
-  const url = await createVercelCli(token, { ...ctx.env }).deployProd(ctx.cwd);
+  const url = await createVercelCli(token, { ...ctx.env }, ctx.signal).deployProd(ctx.cwd);
   return `Vercel production deployment ${url}`;
 }

@@ -42,7 +42,9 @@ export async function readRemote(ctx: VerifyContext, target: Target): Promise<Re
 async function readVercel(ctx: VerifyContext): Promise<RemoteSnapshot> {
   const api = await ctx.vercel();
   const project = ctx.vercelProject();
-  const envs = await api.listEnv(project);
+  const envs = await api.listEnv(project).catch((e: unknown) => {
+    throw ctx.vercelNotFound(e);
+  });
   const vars = new Map<string, RemoteVar>();
   const notProduction = new Map<string, string[]>();
   for (const e of envs) {

@@ -1,10 +1,10 @@
 // `efs env status`: the drift report (missing / differs / changed out of band /
 // unverifiable) per target and key; reads only, writes nothing.
-
 import type { InitFlags } from "../checklist/inputs";
+import { EXIT } from "../errors";
 import type { CommandResult, Runtime } from "../runtime";
 import { openContext } from "./context";
-import { planAll, printPlan } from "./push";
+import { planAll, printPlan, uncheckedTargets, warnUnchecked } from "./push";
 
 export type Drift =
   | "in-sync"
@@ -31,10 +31,13 @@ export async function envStatus(
     })),
   );
   const drifted = rows.filter((r) => r.drift !== "in-sync" && r.drift !== "remote-only");
-  if (drifted.length === 0) rt.out.success("no drift");
-  else rt.out.info(`${drifted.length} key(s) drifted: run efs env push to fix`);
+  const incomplete = warnUnchecked(rt, plans, "their drift is unknown");
+  if (drifted.length > 0) rt.out.info(`${drifted.length} key(s) drifted: run efs env push to fix`);
+  else if (!incomplete) rt.out.success("no drift");
   return {
+    exitCode: incomplete ? EXIT.error : EXIT.ok,
     data: {
+      unchecked: uncheckedTargets(plans).map((p) => p.target),
       targets: plans.map((p) => ({
         target: p.target,
         where: p.where,

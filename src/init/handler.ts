@@ -9,7 +9,7 @@ import { chooseRegion } from "../checklist/render";
 import { STEP_NAMES, selectSteps } from "../checklist/steps";
 import { hasChanges, type Step, type StepName, type StepPlan } from "../checklist/types";
 import { outOfSync, varsFor } from "../checklist/vars";
-import { EfsError, usageError } from "../errors";
+import { EfsError, interruption, usageError } from "../errors";
 import { endpointsFromEnv } from "../providers/endpoints";
 import { ProviderError } from "../providers/errors";
 import type { CommandResult, Runtime } from "../runtime";
@@ -89,7 +89,7 @@ export async function init(rt: Runtime, args: InitArgs): Promise<CommandResult> 
   const steps = selectSteps(only, from);
 
   const vault = projectVault(rt);
-  const journal = new Journal(vault, testHooks(rt.env));
+  const journal = new Journal(vault, { ...testHooks(rt.env), signal: rt.signal });
   // Names the vault recorded are kept (flags still win).
   const inputs = resolveInputs(args.flags, rt.env, await vault.read());
   const next = new Map<string, string>();
@@ -114,10 +114,24 @@ export async function init(rt: Runtime, args: InitArgs): Promise<CommandResult> 
     http: rt.env.EFS_HTTP_BASE_DELAY_MS
       ? { baseDelayMs: Number(rt.env.EFS_HTTP_BASE_DELAY_MS) }
       : undefined,
+    signal: rt.signal,
   });
+  // What this run did, for the message after Ctrl-C / SIGTERM.
+  const applied: StepName[] = [];
+  let current: StepName | undefined;
+  let remaining: StepName[] = [];
 
   const release = args.plan ? () => {} : await lockInit(rt.cwd);
   try {
+    return await run();
+  } catch (err) {
+    if (rt.signal.aborted) throw interrupted(rt.signal, applied, current, remaining, args.plan);
+    throw err;
+  } finally {
+    release();
+  }
+
+  async function run(): Promise<CommandResult> {
     rt.out.info(`efs init — ${steps.map((s) => s.name).join(" → ")}`);
     const planned: PlannedStep[] = [];
     const plans = new Map<StepName, StepPlan>();
@@ -129,6 +143,7 @@ export async function init(rt: Runtime, args: InitArgs): Promise<CommandResult> 
     });
     const names = describeNames(inputs, region);
     for (const step of steps) {
+      ctx.checkpoint();
       const needs = [...step.needs.tokens, ...step.needs.vars];
       if (isDone(step, state) && !forced.has(step.name)) {
         planned.push({ name: step.name, title: step.title, status: "done", items: [], needs });
@@ -178,9 +193,12 @@ export async function init(rt: Runtime, args: InitArgs): Promise<CommandResult> 
     });
     if (!ok) return { data: { plan: planned, applied: [] }, exitCode: 2 };
 
-    const applied: StepName[] = [];
+    remaining = pending.map((p) => p.name);
     for (const p of pending) {
       const step = steps.find((s) => s.name === p.name)!;
+      ctx.checkpoint();
+      current = step.name;
+      remaining = remaining.filter((n) => n !== step.name);
       spin = rt.prompter.spinner();
       spin.start(step.title);
       try {
@@ -195,11 +213,13 @@ export async function init(rt: Runtime, args: InitArgs): Promise<CommandResult> 
         await journal.mark(step.name, "done");
         spin.stop(`${step.title}: done`);
         applied.push(step.name);
+        current = undefined;
       } catch (err) {
-        spin.error(`${step.title}: failed`);
+        spin.error(`${step.title}: ${rt.signal.aborted ? "interrupted" : "failed"}`);
         throw asEfsError(err, step.name);
       }
     }
+    ctx.checkpoint();
     const lines = [
       ...next,
       "Check everything end to end: efs verify",
@@ -208,7 +228,32 @@ export async function init(rt: Runtime, args: InitArgs): Promise<CommandResult> 
     rt.out.success(`Provisioned ${applied.join(", ")}.`);
     rt.out.info(`Next steps:\n${lines.map((l) => `  • ${l}`).join("\n")}`);
     return { data: { plan: planned, applied, next: lines } };
-  } finally {
-    release();
   }
+}
+
+// The message after Ctrl-C / SIGTERM: what this run finished, what it was doing (its
+// journal lets a re-run adopt whatever that section created) and what it did not start.
+function interrupted(
+  signal: AbortSignal,
+  applied: readonly StepName[],
+  current: StepName | undefined,
+  remaining: readonly StepName[],
+  planning: boolean,
+): EfsError {
+  if (planning || (!current && applied.length === 0 && remaining.length === 0))
+    return interruption(signal, "while planning; nothing was changed");
+  const parts = [
+    `finished ${applied.length ? applied.join(", ") : "no section"} in this run`,
+    current
+      ? `stopped inside ${current} before its next provider call (what it created is journaled and is adopted on the next run)`
+      : undefined,
+    remaining.length ? `not started: ${remaining.join(", ")}` : undefined,
+  ].filter(Boolean);
+  return interruption(
+    signal,
+    parts.join("; "),
+    current || remaining.length
+      ? `run efs init again to resume${current ? ` at ${current}` : ""} (finished sections are skipped)`
+      : undefined,
+  );
 }

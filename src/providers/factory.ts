@@ -24,7 +24,10 @@ export interface ClientFactoryInit {
   endpoints: Endpoints;
   credential: (name: CredentialName) => Promise<string>;
   // Retry/timeout settings and the retry reporter, shared by every client.
-  http?: Partial<HttpConfig>;
+  http?: Partial<Omit<HttpConfig, "signal">>;
+  // The run's cancel signal (Ctrl-C / SIGTERM), given to every client: a request in flight
+  // and a retry wait are aborted, and no request starts after it.
+  signal?: AbortSignal;
 }
 
 /** Provider clients built on first use, once each. */
@@ -43,7 +46,8 @@ export function createProviderClients(init: ClientFactoryInit): ProviderClients 
     if (!made.has(key)) made.set(key, make());
     return made.get(key) as Promise<T>;
   };
-  const { inputs, endpoints, credential, http } = init;
+  const { inputs, endpoints, credential, signal } = init;
+  const http: Partial<HttpConfig> = { ...init.http, signal };
   return {
     cloudflare: () =>
       once("cloudflare", async () =>

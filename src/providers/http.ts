@@ -1,6 +1,7 @@
 // The one HTTP client every provider client uses: global fetch (so msw can intercept it),
 // timeouts, the shared retry policy, and redacted ProviderErrors that carry the fix.
 import { Agent } from "undici";
+import { interruption, throwIfInterrupted } from "../errors";
 import { ProviderError, type ProviderName } from "./errors";
 import { type Redact, redactorFor } from "./redact";
 
@@ -31,6 +32,9 @@ export interface HttpConfig {
   now?: () => number;
   random?: () => number;
   onRetry?: (info: RetryInfo) => void;
+  // The run's cancel signal (Ctrl-C / SIGTERM): aborts the request in flight and the
+  // retry or rate-limit wait, and no request starts once it is aborted.
+  signal?: AbortSignal;
 }
 
 export interface RetryInfo {
@@ -82,7 +86,8 @@ export function createHttp(config: HttpConfig): Http {
   const maxTries = config.maxTries ?? 5;
   const baseDelay = config.baseDelayMs ?? 500;
   const maxDelay = config.maxDelayMs ?? 30_000;
-  const sleep = config.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+  const signal = config.signal;
+  const sleep = config.sleep ?? ((ms) => abortableSleep(ms, signal));
   const random = config.random ?? Math.random;
   const timeoutMs = config.timeoutMs ?? 30_000;
   const maxLimitWait = config.maxRateLimitWaitMs ?? 65_000;
@@ -106,15 +111,17 @@ export function createHttp(config: HttpConfig): Http {
       body = JSON.stringify(opts.body);
     }
     for (let attempt = 1; ; attempt++) {
+      throwIfInterrupted(signal);
       let response: Response | undefined;
       let networkError: unknown;
       let data: unknown;
+      const timeout = AbortSignal.timeout(timeoutMs);
       try {
         response = await fetch(url, {
           method,
           headers,
           body,
-          signal: AbortSignal.timeout(timeoutMs),
+          signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
           // @ts-expect-error undici-specific option, honoured by Node's global fetch
           dispatcher: agent(),
         });
@@ -122,6 +129,9 @@ export function createHttp(config: HttpConfig): Http {
       } catch (err) {
         networkError = err;
       }
+      // Cancelled by the user (while sending or reading the answer): not a network
+      // failure, so never retried or looked up.
+      if (signal?.aborted) throw interruption(signal);
       const limit = response ? rateLimit(response, data, now()) : undefined;
       const retryable = response
         ? limit !== undefined || RETRY_STATUSES.has(response.status)
@@ -141,6 +151,7 @@ export function createHttp(config: HttpConfig): Http {
           if (response) return finish<T>(response, data, opts, redact);
           throw networkFailure(config.provider, opts, networkError, redact);
         }
+        throwIfInterrupted(signal);
         const found = await opts.create.lookup();
         if (found !== undefined) {
           return { status: 200, data: found, headers: new Headers(), adopted: true };
@@ -186,6 +197,26 @@ export function createHttp(config: HttpConfig): Http {
   }
 
   return { provider: config.provider, request };
+}
+
+// Waits `ms`, or rejects with the interruption as soon as `signal` aborts.
+function abortableSleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(interruption(signal));
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+    };
+    const onAbort = () => {
+      done();
+      reject(interruption(signal));
+    };
+    const timer = setTimeout(() => {
+      done();
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
 }
 
 function buildUrl(base: string, path: string, query?: Query): string {

@@ -1,6 +1,7 @@
-// `modal` CLI: token check, secrets from a 0600 dotenv file, deploy and endpoint URLs.
-
-import { cliFailure, privateDotenv, runCli } from "./cli-run";
+// `modal` CLI: token check, secrets as JSON on stdin (a deleted file's descriptor), deploy
+// and endpoint URLs.
+import { closeSync } from "node:fs";
+import { cliFailure, runCli, secretStdin } from "./cli-run";
 import { ProviderError } from "./errors";
 
 export const MODAL_URL = /https:\/\/[a-z0-9-]+--[a-z0-9-]+\.modal\.run/g;
@@ -19,36 +20,49 @@ export function parseModalUrls(output: string): string[] {
 export const MODAL_TOKEN_HELP =
   "run `modal token new`, or set MODAL_TOKEN_ID and MODAL_TOKEN_SECRET (https://modal.com/settings/tokens)";
 
-// Wraps the modal CLI; MODAL_TOKEN_ID/SECRET reach it through env when set.
-export function createModalCli(env: Record<string, string | undefined> = {}): ModalCli {
+// Wraps the modal CLI; MODAL_TOKEN_ID/SECRET reach it through env when set; `signal`
+// cancels a running call and keeps new ones from starting.
+export function createModalCli(
+  env: Record<string, string | undefined> = {},
+  signal?: AbortSignal,
+): ModalCli {
   const secrets = [env.MODAL_TOKEN_SECRET ?? ""].filter(Boolean);
   return {
     async checkToken() {
-      const res = await runCli("modal", "modal", ["app", "list", "--json"], { env, secrets });
+      const res = await runCli("modal", "modal", ["app", "list", "--json"], {
+        env,
+        secrets,
+        signal,
+      });
       if (res.exitCode !== 0) {
         throw cliFailure("modal", "modal app list", res, secrets, MODAL_TOKEN_HELP);
       }
     },
 
     async createSecret(name, vars) {
-      const file = await privateDotenv(vars);
       const values = [...secrets, ...Object.values(vars)];
+      const fd = secretStdin(JSON.stringify(vars));
       try {
         const res = await runCli(
           "modal",
           "modal",
-          ["secret", "create", name, "--force", "--from-dotenv", file.path],
-          { env, secrets: values },
+          ["secret", "create", name, "--force", "--from-json", "/dev/stdin"],
+          { env, secrets: values, stdinFd: fd, signal },
         );
         if (res.exitCode !== 0)
           throw cliFailure("modal", `modal secret create ${name}`, res, values);
       } finally {
-        await file.cleanup();
+        closeSync(fd);
       }
     },
 
     async deploy(cwd, appFile) {
-      const res = await runCli("modal", "modal", ["deploy", appFile], { cwd, env, secrets });
+      const res = await runCli("modal", "modal", ["deploy", appFile], {
+        cwd,
+        env,
+        secrets,
+        signal,
+      });
       if (res.exitCode !== 0) throw cliFailure("modal", `modal deploy ${appFile}`, res, secrets);
       const urls = parseModalUrls(res.stdout);
       if (urls.length === 0) {

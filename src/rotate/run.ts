@@ -8,7 +8,7 @@ import { desiredFor } from "../envsync/desired";
 import { planTarget } from "../envsync/plan";
 import { redeploy } from "../envsync/redeploy";
 import { readRemote } from "../envsync/remote";
-import { EfsError, usageError } from "../errors";
+import { EfsError, interruption, isInterruption, usageError } from "../errors";
 import type { CommandResult, Runtime } from "../runtime";
 import { projectVault } from "../vault/open";
 import type { Vault } from "../vault/vault";
@@ -56,10 +56,25 @@ export async function rotate(
     if (!ok) return { exitCode: 2 };
   }
   const steps = stepsFor(kind);
+  // After Ctrl-C / SIGTERM: the steps done (journaled) and those left for the resume.
+  const stopped = (step: string) => {
+    const done = rec?.done ?? [];
+    return interruption(
+      rt.signal,
+      `rotation of ${kind.name} stopped at ${step}; done: ${done.join(", ") || "nothing"}; not done: ${steps.filter((s) => !done.includes(s)).join(", ")}${done.includes("retire") || !rec ? "" : " — the old value still works"}`,
+      `run efs rotate ${kind.name} again to resume at ${step}`,
+    );
+  };
   for (const step of steps) {
     if (rec?.done.includes(step)) continue;
+    if (rt.signal.aborted) throw stopped(step);
     const ctx = await contextFor(rt, vault, args.flags);
-    rec = await runStep(rt, ctx, vault, kind, step, rec);
+    try {
+      rec = await runStep(rt, ctx, vault, kind, step, rec);
+    } catch (e) {
+      if (isInterruption(e, rt.signal)) throw stopped(step);
+      throw e;
+    }
     rec = { ...rec, done: [...rec.done, step] };
     await saveRotation(vault, rec);
     rt.out.success(`${kind.name}: ${step}`);
@@ -134,9 +149,13 @@ async function pushRotated(
   if (target === "vercel" && kind.previousVar) {
     const api = await ctx.vercel();
     const old = rec.old[kind.vars[0]!]!;
-    await api.upsertEnv(ctx.vercelProject(), [
-      { key: kind.previousVar, value: old, type: "encrypted", target: ["production"] },
-    ]);
+    await api
+      .upsertEnv(ctx.vercelProject(), [
+        { key: kind.previousVar, value: old, type: "encrypted", target: ["production"] },
+      ])
+      .catch((e: unknown) => {
+        throw ctx.vercelNotFound(e);
+      });
   }
   const remote = await readRemote(ctx, target);
   const items = planTarget(ctx.vault, desired, remote).filter((i) => i.action !== "remote-only");
@@ -146,5 +165,8 @@ async function pushRotated(
 async function dropPrevious(ctx: VerifyContext, key: string): Promise<void> {
   const api = await ctx.vercel();
   const project = ctx.vercelProject();
-  for (const e of await api.listEnv(project)) if (e.key === key) await api.deleteEnv(project, e.id);
+  const envs = await api.listEnv(project).catch((e: unknown) => {
+    throw ctx.vercelNotFound(e);
+  });
+  for (const e of envs) if (e.key === key) await api.deleteEnv(project, e.id);
 }

@@ -33,6 +33,9 @@ export interface SmokeReport {
   readonly stages: StageResult[];
   readonly totalSeconds: number;
   readonly jobs: { ingest: string | null; render: string | null };
+  // Test jobs (or an unconfirmed upload's id) still in the studio after the run: kept with
+  // --keep, or not deleted because cleanup failed or ran out of time.
+  readonly left: string[];
 }
 
 interface JobView {
@@ -53,6 +56,7 @@ export async function runSmoke(o: SmokeOptions): Promise<SmokeReport> {
   const stages: StageResult[] = [];
   const jobs: { ingest: string | null; render: string | null } = { ingest: null, render: null };
   let uploadId: string | null = null;
+  let left: string[] = [];
   const dir = await mkdtemp(join(tmpdir(), "efs-smoke-"));
   let failed: StageId | null = null;
   let ingestJob: JobView | null = null;
@@ -203,6 +207,7 @@ export async function runSmoke(o: SmokeOptions): Promise<SmokeReport> {
     const keepFailed = failed;
     failed = null; // cleanup always runs
     if (o.keep) {
+      left = [jobs.render, jobs.ingest].filter((x): x is string => x !== null);
       stages.push({
         id: "cleanup",
         status: "skip",
@@ -211,12 +216,16 @@ export async function runSmoke(o: SmokeOptions): Promise<SmokeReport> {
       });
     } else {
       await stage("cleanup", async () => {
-        const cleaner = client.withSignal(AbortSignal.timeout(120_000));
+        // After Ctrl-C the CLI leaves within 3 s (src/cli.ts): clean up inside that.
+        const cleaner = client.withSignal(
+          AbortSignal.timeout(o.signal.aborted ? INTERRUPTED_CLEANUP_MS : 120_000),
+        );
         let objects = 0;
         let deleted = 0;
         // Deleting the track takes its render with it; the render goes first in case the
         // track was never created. An unconfirmed upload is deleted by its id.
         const ids = [jobs.render, jobs.ingest ?? uploadId].filter((x): x is string => x !== null);
+        left = [...ids];
         for (const id of ids) {
           try {
             const r = await cleaner.json<{ deleted?: { jobs?: string[]; objects?: number } }>(
@@ -229,6 +238,7 @@ export async function runSmoke(o: SmokeOptions): Promise<SmokeReport> {
             // Already gone (deleted with its track, or nothing was uploaded): nothing left.
             if (!(e instanceof ApiCallError && e.status === 404)) throw e;
           }
+          left = left.filter((x) => x !== id);
         }
         return ids.length
           ? `${deleted} test jobs deleted (running ones cancelled), ${objects} objects removed`
@@ -248,8 +258,12 @@ export async function runSmoke(o: SmokeOptions): Promise<SmokeReport> {
     stages,
     totalSeconds: secs(started),
     jobs,
+    left,
   };
 }
+
+// How long cleanup may take after Ctrl-C / SIGTERM (the CLI exits 3 s after the signal).
+const INTERRUPTED_CLEANUP_MS = 2500;
 
 // Polls GET /api/jobs/:id until the job is terminal; throws unless it completed.
 async function follow(

@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import { linkSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
-import { EfsError } from "../errors";
+import { EfsError, interruption } from "../errors";
 import { onCleanup } from "../process-cleanup";
 
 export interface LockHolder {
@@ -116,7 +116,7 @@ export async function acquireLock(path: string, options: LockOptions = {}): Prom
       });
     }
     if (options.signal?.aborted)
-      throw new EfsError("Interrupted", { exitCode: 130, code: "INTERRUPTED" });
+      throw interruption(options.signal, `while waiting for the lock ${path}; nothing was written`);
     await sleep(10 + Math.min(attempt, 10) * 5 + Math.floor(Math.random() * 15));
   }
   const release = () => {

@@ -2,9 +2,11 @@
 // the one client factory), and the identities of the deployed resources (Vercel project,
 // Render service, GitHub repo), resolved like efs init resolves them.
 import type { InitInputs } from "../checklist/inputs";
-import type { Named, NameKey } from "../checklist/names";
+import { describeSource, type Named, type NameKey } from "../checklist/names";
+import { EfsError } from "../errors";
 import type { CloudflareClient } from "../providers/cloudflare";
 import type { Endpoints } from "../providers/endpoints";
+import { hasStatus } from "../providers/errors";
 import {
   type CredentialName,
   createProviderClients,
@@ -27,6 +29,7 @@ export interface VerifyContextInit {
   endpoints: Endpoints;
   vault: VaultState;
   redactor: Redactor;
+  // The run's cancel signal (Ctrl-C / SIGTERM): every client and CLI run carries it.
   signal?: AbortSignal;
   now?: () => number;
   http?: { baseDelayMs?: number; maxTries?: number; timeoutMs?: number };
@@ -78,6 +81,7 @@ export class VerifyContext {
       endpoints: init.endpoints,
       credential: async (name) => this.credential(name),
       http: init.http,
+      signal: init.signal,
     });
   }
 
@@ -132,6 +136,24 @@ export class VerifyContext {
     return n.source === "vault" ? (this.vault.get("VERCEL_PROJECT_ID") ?? n.value) : n.value;
   }
 
+  // A 404 from a call on the Vercel project means the project is not there: that error
+  // names it and where its id or name came from; any other error is returned as is.
+  vercelNotFound(err: unknown): unknown {
+    if (!hasStatus(err, 404)) return err;
+    const n = this.name("vercelProject");
+    const from =
+      n.source === "vault" && this.vault.get("VERCEL_PROJECT_ID")
+        ? "from VERCEL_PROJECT_ID in the vault"
+        : describeSource(n);
+    return new EfsError(
+      `Vercel project ${this.vercelProject()} (${from}) does not exist, or VERCEL_TOKEN cannot see it`,
+      {
+        fix: "run efs init --only vercel to create or adopt the project, or point efs at yours: efs env set VERCEL_PROJECT_ID prj_… or --vercel-project (a team project also needs VERCEL_TEAM_ID)",
+        code: "VERCEL_PROJECT_MISSING",
+      },
+    );
+  }
+
   render(): Promise<RenderClient> {
     return this.#clients.render();
   }
@@ -167,6 +189,6 @@ export class VerifyContext {
   }
 
   modalCli(): ModalCli {
-    return createModalCli({ ...this.env });
+    return createModalCli({ ...this.env }, this.signal);
   }
 }

@@ -3,7 +3,9 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { resolveInputs } from "../../src/checklist/inputs";
 import { Journal } from "../../src/checklist/journal";
+import { EfsError, Interrupt } from "../../src/errors";
 import { endpointsFromEnv } from "../../src/providers/endpoints";
+import { createProviderClients } from "../../src/providers/factory";
 import { Redactor } from "../../src/redact";
 import { Vault } from "../../src/vault/vault";
 import { VerifyContext } from "../../src/verify/context";
@@ -84,5 +86,55 @@ describe("resource names and credentials", () => {
     });
     expect((await ctx.renderService())?.name).toBe("flame-worker");
     expect(ctx.vercelProject()).toBe("prj_flame0001");
+  });
+});
+
+describe("the client factory", () => {
+  it("gives the run's cancel signal to every client it builds: no call after Ctrl-C", async () => {
+    const env = {
+      CLOUDFLARE_API_TOKEN: C.cloudflareToken,
+      CLOUDFLARE_ACCOUNT_ID: C.cloudflareAccountId,
+      TURSO_API_TOKEN: C.tursoToken,
+      VERCEL_TOKEN: C.vercelToken,
+      RENDER_API_KEY: C.renderKey,
+      GITHUB_TOKEN: C.githubToken,
+    };
+    const inputs = resolveInputs({}, env);
+    const ac = new AbortController();
+    const clients = createProviderClients({
+      inputs,
+      endpoints: endpointsFromEnv({}),
+      credential: async (name) => env[name],
+      signal: ac.signal,
+    });
+    const [owner = "", repo = ""] = C.githubRepo.split("/");
+    // One read per provider, through clients built before the signal (as a run builds them).
+    const readAll = async () => [
+      await (await clients.cloudflare()).verifyToken(),
+      await (await clients.turso()).listOrgs(),
+      await (await clients.vercel()).getProject(inputs.vercelProject),
+      await (await clients.render()).listOwners(),
+      await (await clients.github()).listSecrets({ owner, repo }),
+    ];
+    await readAll();
+    const before = world().calls.length;
+    expect(new Set(world().calls.map((c) => c.provider)).size).toBe(5);
+
+    ac.abort(new Interrupt("SIGINT"));
+    for (const read of [
+      async () => (await clients.cloudflare()).verifyToken(),
+      async () => (await clients.turso()).listOrgs(),
+      async () => (await clients.vercel()).getProject(inputs.vercelProject),
+      async () => (await clients.render()).listOwners(),
+      async () => (await clients.github()).listSecrets({ owner, repo }),
+    ]) {
+      const err = await read().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(EfsError);
+      expect((err as EfsError).code).toBe("INTERRUPTED");
+    }
+    expect(world().calls.length).toBe(before);
   });
 });

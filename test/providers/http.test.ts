@@ -1,6 +1,7 @@
-import { HttpResponse, http } from "msw";
+import { delay, HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { EfsError, Interrupt } from "../../src/errors";
 import { ProviderError } from "../../src/providers/errors";
 import { createHttp } from "../../src/providers/http";
 
@@ -246,5 +247,110 @@ describe("http client", () => {
     const sleeps: number[] = [];
     await client(sleeps, "render").request("GET", "/x", { operation: "list deploys" });
     expect(sleeps).toEqual([9000]);
+  });
+});
+
+// The run's cancel signal (Ctrl-C / SIGTERM) with the real waits: nothing is retried,
+// looked up or sent after it, and a wait of any length ends at once.
+describe("http client after Ctrl-C / SIGTERM", () => {
+  function cancellable(signal: AbortSignal) {
+    return createHttp({
+      provider: "vercel",
+      baseUrl: BASE,
+      headers: { authorization: `Bearer ${TOKEN}` },
+      secrets: [TOKEN],
+      parseError: () => ({}),
+      signal,
+    });
+  }
+  // The rejection of `p` and how long it took to come.
+  async function stopped(p: Promise<unknown>): Promise<{ err: EfsError; ms: number }> {
+    const t0 = Date.now();
+    const err = (await p.then(
+      () => undefined,
+      (e: unknown) => e,
+    )) as EfsError;
+    return { err, ms: Date.now() - t0 };
+  }
+
+  it("starts no request once the signal is aborted", async () => {
+    let n = 0;
+    server.use(
+      http.get(`${BASE}/x`, () => {
+        n++;
+        return HttpResponse.json({});
+      }),
+    );
+    const ac = new AbortController();
+    ac.abort(new Interrupt("SIGTERM"));
+    const { err } = await stopped(cancellable(ac.signal).request("GET", "/x", { operation: "x" }));
+    expect(err).toBeInstanceOf(EfsError);
+    expect(err.code).toBe("INTERRUPTED");
+    expect(err.exitCode).toBe(143);
+    expect(n).toBe(0);
+  });
+
+  it("aborts the request in flight and neither retries it nor looks a create up", async () => {
+    let n = 0;
+    let lookups = 0;
+    const ac = new AbortController();
+    server.use(
+      http.post(`${BASE}/x`, async () => {
+        n++;
+        setTimeout(() => ac.abort(new Interrupt("SIGINT")), 20);
+        await delay("infinite");
+        return HttpResponse.json({});
+      }),
+    );
+    const { err, ms } = await stopped(
+      cancellable(ac.signal).request("POST", "/x", {
+        operation: "create x",
+        body: {},
+        create: {
+          lookup: async () => {
+            lookups++;
+            return undefined;
+          },
+        },
+      }),
+    );
+    expect(err.code).toBe("INTERRUPTED");
+    expect(err.exitCode).toBe(130);
+    expect(err.message).toBe("Interrupted (SIGINT)");
+    expect(ms).toBeLessThan(10_000);
+    expect(n).toBe(1);
+    expect(lookups).toBe(0);
+  });
+
+  it("ends a rate-limit wait at once and sends nothing after it", async () => {
+    let n = 0;
+    server.use(
+      http.get(`${BASE}/x`, () => {
+        n++;
+        return HttpResponse.json(
+          { error: { code: "rate_limited", message: "slow down" } },
+          { status: 429, headers: { "retry-after": "60" } },
+        );
+      }),
+    );
+    const ac = new AbortController();
+    const retries: number[] = [];
+    const api = createHttp({
+      provider: "vercel",
+      baseUrl: BASE,
+      headers: {},
+      secrets: [],
+      parseError: () => ({}),
+      signal: ac.signal,
+      onRetry: (r) => {
+        retries.push(r.delayMs);
+        setTimeout(() => ac.abort(new Interrupt("SIGINT")), 20);
+      },
+    });
+    const { err, ms } = await stopped(api.request("GET", "/x", { operation: "x" }));
+    expect(retries).toEqual([60_000]);
+    expect(err.code).toBe("INTERRUPTED");
+    expect(ms).toBeLessThan(10_000);
+    expect(n).toBe(1);
   });
 });

@@ -7,6 +7,7 @@ import {
   PutObjectCommand,
 } from "@aws-sdk/client-s3";
 import { createS3Storage } from "@efs/core/storage/s3";
+import { throwIfInterrupted } from "../../errors";
 import type { VerifyContext } from "../context";
 import { guard, missingVar } from "../guard";
 import { type CheckResult, result } from "../types";
@@ -78,6 +79,7 @@ export async function checkR2(ctx: VerifyContext): Promise<CheckResult[]> {
             `${bucket} listed (${r.KeyCount ?? 0} key shown)`,
           );
         } catch (e) {
+          throwIfInterrupted(ctx.signal);
           const d = diagnoseS3(e, bucket);
           return result("r2", "r2.list", "list the bucket (max 1 key)", "fail", d.detail, d.fix);
         }
@@ -97,9 +99,12 @@ export async function checkR2(ctx: VerifyContext): Promise<CheckResult[]> {
               Body: body,
               ContentType: "text/plain",
             }),
+            { abortSignal: ctx.signal },
           );
           step = "get";
-          const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+          const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }), {
+            abortSignal: ctx.signal,
+          });
           const text = await got.Body?.transformToString();
           if (text !== body)
             return result(
@@ -111,9 +116,12 @@ export async function checkR2(ctx: VerifyContext): Promise<CheckResult[]> {
               "check the bucket for a proxy or lifecycle rule rewriting objects",
             );
           step = "delete";
-          await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+          await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }), {
+            abortSignal: ctx.signal,
+          });
           return result("r2", "r2.probe", title, "ok", `${key} written, read back and deleted`);
         } catch (e) {
+          throwIfInterrupted(ctx.signal);
           const d = diagnoseS3(e, bucket);
           return result("r2", "r2.probe", title, "fail", `${step} failed: ${d.detail}`, d.fix);
         }
