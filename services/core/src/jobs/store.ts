@@ -22,7 +22,7 @@ import { listJobs } from "./sql/list";
 import { jobQueuePosition } from "./sql/queue-position";
 import { reapExpiredLeases } from "./sql/reap";
 import { releaseJob } from "./sql/release";
-import { listWorkerRows, recordWorker } from "./sql/workers";
+import { listWorkerRows, recordWorker, removeWorker } from "./sql/workers";
 import { JOB_TYPES, type JobStore } from "./types";
 
 export const DEFAULT_MAX_ATTEMPTS = 3;
@@ -141,6 +141,7 @@ function buildStore(
     reap: (at) => reapExpiredLeases(db, backoff, at ?? now()),
     recordWorkerHeartbeat: (hb) => recordWorker(db, hb, now()),
     listWorkers: () => listWorkerRows(db),
+    removeWorkerHeartbeat: (workerId) => removeWorker(db, workerId),
     async ping() {
       await db.execute("SELECT 1");
     },
