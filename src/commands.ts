@@ -10,6 +10,7 @@ import { register as logs } from "./commands/logs";
 import { register as render } from "./commands/render";
 import { register as rotate } from "./commands/rotate";
 import { register as smoke } from "./commands/smoke";
+import { register as status } from "./commands/status";
 import { register as up } from "./commands/up";
 import { register as vault } from "./commands/vault";
 import { register as verify } from "./commands/verify";
@@ -28,6 +29,7 @@ export const COMMANDS: readonly Register[] = [
   down,
   logs,
   smoke,
+  status,
   render,
   doctor,
   completion,
