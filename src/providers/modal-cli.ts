@@ -9,7 +9,14 @@ export interface ModalCli {
   checkToken(): Promise<void>;
   createSecret(name: string, vars: Record<string, string>): Promise<void>;
   deploy(cwd: string, appFile: string): Promise<string[]>;
+  // `modal app stop NAME --yes`; "gone" when no such app is deployed (or it is stopped).
+  stopApp(name: string): Promise<"deleted" | "gone">;
+  // `modal secret delete NAME --yes --allow-missing`.
+  deleteSecret(name: string): Promise<void>;
 }
+
+/** The Modal app name (APP_NAME in modal_app/app.py). */
+export const MODAL_APP_NAME = "ethereal-flame-studio";
 
 // Endpoint URLs printed by `modal deploy` (one per web function).
 export function parseModalUrls(output: string): string[] {
@@ -60,6 +67,28 @@ export function createModalCli(env: Record<string, string | undefined> = {}): Mo
         });
       }
       return urls;
+    },
+
+    async stopApp(name) {
+      const res = await runCli("modal", "modal", ["app", "stop", name, "--yes"], {
+        env,
+        secrets,
+      });
+      if (res.exitCode === 0) return "deleted";
+      // `modal app stop` exits 1 with these when there is nothing to stop.
+      if (/already stopped|No App with name/i.test(`${res.stderr}\n${res.stdout}`)) return "gone";
+      throw cliFailure("modal", `modal app stop ${name}`, res, secrets, MODAL_TOKEN_HELP);
+    },
+
+    async deleteSecret(name) {
+      const res = await runCli(
+        "modal",
+        "modal",
+        ["secret", "delete", name, "--yes", "--allow-missing"],
+        { env, secrets },
+      );
+      if (res.exitCode !== 0)
+        throw cliFailure("modal", `modal secret delete ${name}`, res, secrets, MODAL_TOKEN_HELP);
     },
   };
 }

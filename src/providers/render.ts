@@ -49,6 +49,8 @@ export interface RenderClient {
   deleteEnvVar(serviceId: string, key: string): Promise<void>;
   listDeploys(serviceId: string, limit?: number): Promise<RenderDeploy[]>;
   createDeploy(serviceId: string, since: Date): Promise<RenderDeploy | undefined>;
+  // Deletes a service (DELETE /services/{id}); "gone" when it did not exist.
+  deleteService(serviceId: string): Promise<"deleted" | "gone">;
 }
 
 export const RENDER_KEY_HELP =
@@ -193,6 +195,14 @@ export function createRenderClient(opts: RenderOptions): RenderClient {
       );
       // 202 has no body: the deploy is queued; find it when listed.
       return res.data ?? (await lookup());
+    },
+
+    async deleteService(serviceId) {
+      const res = await http.request("DELETE", `/services/${encodeURIComponent(serviceId)}`, {
+        operation: `delete service ${serviceId}`,
+        accept: [404],
+      });
+      return res.status === 404 ? "gone" : "deleted";
     },
   };
 }

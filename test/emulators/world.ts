@@ -4,6 +4,7 @@ import { cloudflareHandlers } from "./cloudflare";
 import { githubHandlers, githubKeyPair } from "./github";
 import { renderHandlers } from "./render";
 import { createEmulatorState, type EmulatorState, type Provider } from "./state";
+import { teardownHandlers } from "./teardown";
 import { tursoHandlers } from "./turso";
 import { vercelHandlers } from "./vercel";
 
@@ -39,6 +40,7 @@ export function emulatorHandlers(state: EmulatorState, bases: Bases = REAL_BASES
     ...vercelHandlers(state, bases.vercel),
     ...renderHandlers(state, bases.render, bases.renderHooks),
     ...githubHandlers(state, bases.github),
+    ...teardownHandlers(state, bases),
   ];
 }
 
