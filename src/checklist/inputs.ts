@@ -1,10 +1,13 @@
 // Everything `efs init` can be told through flags or env, resolved once at the edge.
+import { DEFAULT_UPLOAD_RETENTION_DAYS } from "@efs/core/storage/retention";
 
 export interface InitInputs {
   readonly cloudflareToken?: string;
   readonly cloudflareAccountId?: string;
   readonly bucket: string;
   readonly bucketLocation?: string;
+  // Days after which R2's lifecycle rule deletes uploads/ objects.
+  readonly uploadRetentionDays: number;
   readonly tursoToken?: string;
   readonly tursoOrg?: string;
   readonly tursoGroup: string;
@@ -44,6 +47,7 @@ export interface InitFlags {
   cloudflareAccount?: string;
   bucket?: string;
   bucketLocation?: string;
+  uploadRetentionDays?: number;
   tursoOrg?: string;
   tursoGroup?: string;
   region?: string;
@@ -71,6 +75,7 @@ export function resolveInputs(flags: InitFlags, env: Readonly<NodeJS.ProcessEnv>
     cloudflareAccountId: clean(flags.cloudflareAccount ?? env.CLOUDFLARE_ACCOUNT_ID),
     bucket: clean(flags.bucket ?? env.EFS_BUCKET) ?? DEFAULTS.bucket,
     bucketLocation: clean(flags.bucketLocation),
+    uploadRetentionDays: flags.uploadRetentionDays ?? DEFAULT_UPLOAD_RETENTION_DAYS,
     tursoToken: clean(env.TURSO_API_TOKEN),
     tursoOrg: clean(flags.tursoOrg ?? env.TURSO_ORG),
     tursoGroup: clean(flags.tursoGroup) ?? DEFAULTS.tursoGroup,

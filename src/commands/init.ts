@@ -1,5 +1,5 @@
 // `efs init`: the provisioning wizard (flags and help only; the handler is src/init/handler).
-import type { Command } from "commander";
+import { type Command, InvalidArgumentError } from "commander";
 import type { CliContext } from "../context";
 
 const SECTIONS = "templates, r2, turso, modal, webhook, vercel, render, github";
@@ -50,6 +50,16 @@ export function register(program: Command, ctx: CliContext): void {
     .option("--cloudflare-account <id>", "Cloudflare account id (env CLOUDFLARE_ACCOUNT_ID)")
     .option("--bucket <name>", "R2 bucket (default efs-media)")
     .option("--bucket-location <hint>", "R2 location hint: apac, eeur, enam, weur, wnam, oc")
+    .option(
+      "--upload-retention-days <n>",
+      "days before R2's lifecycle rule deletes uploads/ objects (default 7)",
+      (v: string) => {
+        const n = Number(v);
+        if (!(Number.isInteger(n) && n >= 1 && n <= 3650))
+          throw new InvalidArgumentError("--upload-retention-days must be a whole number, 1–3650");
+        return n;
+      },
+    )
     .option("--turso-org <slug>", "Turso organization (default: the only one)")
     .option("--turso-group <name>", "Turso group (default: default)")
     .option("--region <location>", "Turso group location (default aws-us-east-1)")

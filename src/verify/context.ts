@@ -1,5 +1,6 @@
 // What every check gets: the vault snapshot, env, provider clients built on first use, and
 // the identities of the deployed resources (Vercel project, Render service, GitHub repo).
+import { type CloudflareClient, createCloudflareClient } from "../providers/cloudflare";
 import type { Endpoints } from "../providers/endpoints";
 import { parseRepoArg, repoFromGit } from "../providers/git-remote";
 import { createGitHubClient, type GitHubClient, type RepoRef } from "../providers/github";
@@ -69,6 +70,23 @@ export class VerifyContext {
   #memo<T>(key: string, make: () => Promise<T>): Promise<T> {
     if (!this.#once.has(key)) this.#once.set(key, make());
     return this.#once.get(key) as Promise<T>;
+  }
+
+  // Bucket settings (lifecycle) need the bootstrap token: the S3 keys are object-scoped.
+  cloudflare(): Promise<CloudflareClient> {
+    return this.#memo("cloudflare", async () => {
+      const fix =
+        "export CLOUDFLARE_API_TOKEN (the token efs init used; https://dash.cloudflare.com/profile/api-tokens)";
+      const token = this.credential("CLOUDFLARE_API_TOKEN", fix);
+      const accountId = this.env.CLOUDFLARE_ACCOUNT_ID?.trim() || this.vault.get("R2_ACCOUNT_ID");
+      if (!accountId) throw new MissingCredential("CLOUDFLARE_ACCOUNT_ID", fix);
+      return createCloudflareClient({
+        ...this.#http,
+        token,
+        accountId,
+        baseUrl: this.endpoints.cloudflare,
+      });
+    });
   }
 
   vercel(): Promise<VercelClient> {

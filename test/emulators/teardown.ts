@@ -25,6 +25,13 @@ export function bucketLifecycle(state: EmulatorState, name: string): unknown[] |
   return b ? (lifecycles.get(b) ?? [DEFAULT_R2_RULE]) : undefined;
 }
 
+// Sets an emulated bucket's lifecycle rules (as if set in the dashboard).
+export function setBucketLifecycle(state: EmulatorState, name: string, rules: unknown[]): void {
+  const b = state.cloudflare.buckets.find((x) => x.name === name);
+  if (!b) throw new Error(`no emulated bucket ${name}`);
+  lifecycles.set(b, rules);
+}
+
 // Links the emulated buckets to real object storage (SeaweedFS in tests), so deleting a
 // bucket that still holds objects is refused as R2 refuses it.
 export function countBucketObjectsWith(

@@ -9,11 +9,13 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { openJobStore } from "@efs/core/jobs/store";
 import { checkWebhookAuth } from "@efs/core/webhook-auth";
+import { uploadRetentionRule } from "../../src/checklist/r2";
 import { Vault } from "../../src/vault/vault";
 import { type S3TestServer, startS3Server } from "../../test-support/s3-server";
 import { seedRenderService } from "../emulators/render";
 import { type EmulatorServer, startEmulatorServer } from "../emulators/server";
 import { TEST_CREDENTIALS as C, type EmulatorState, newId } from "../emulators/state";
+import { DEFAULT_R2_RULE, setBucketLifecycle } from "../emulators/teardown";
 import { createWorld } from "../emulators/world";
 import { createFakes, type Fakes } from "../fakes/fakes";
 import { type RunResult, runEfsInProcess, type Sandbox, sandbox } from "../helpers/cli";
@@ -148,7 +150,7 @@ export async function createStack(s3?: SharedS3): Promise<Stack> {
   const fakes = createFakes();
   const box = sandbox();
   const p = box.project;
-  for (const v of [C.vercelToken, C.renderKey, C.githubToken]) registerSecret(v);
+  for (const v of [C.vercelToken, C.renderKey, C.githubToken, C.cloudflareToken]) registerSecret(v);
   const app: AppKnobs = {
     webhookSecrets: [],
     health: { db: "ok", storage: "ok", jobStore: "turso", storageBackend: "r2" },
@@ -179,6 +181,15 @@ export async function createStack(s3?: SharedS3): Promise<Stack> {
     VERCEL_PROJECT_ID: "prj_flame0001",
     RENDER_DEPLOY_HOOK_URL: "",
   };
+
+  // Cloudflare: the bucket, with R2's default rule and efs's uploads/ retention rule.
+  world.cloudflare.buckets.push({
+    name: "efs-media",
+    creation_date: new Date().toISOString(),
+    location: "ENAM",
+    storage_class: "Standard",
+  });
+  setBucketLifecycle(world, "efs-media", [DEFAULT_R2_RULE, uploadRetentionRule(7)]);
 
   // Render: the worker, live, with the catalog's variables plus one of the user's own.
   const { service, hookUrl } = seedRenderService(world, "efs-worker", server.bases.renderHooks);
@@ -259,6 +270,7 @@ export async function createStack(s3?: SharedS3): Promise<Stack> {
     EFS_VAULT_KEY: vaultKey,
     EFS_HTTP_BASE_DELAY_MS: "5",
     EFS_R2_ENDPOINT: shared.s3.endpoint,
+    CLOUDFLARE_API_TOKEN: C.cloudflareToken,
     VERCEL_TOKEN: C.vercelToken,
     RENDER_API_KEY: C.renderKey,
     GITHUB_TOKEN: C.githubToken,
