@@ -2,6 +2,7 @@
 // and one entry here (see docs/cli.md). Declarations must not import handlers statically.
 import type { Command } from "commander";
 import { register as completion } from "./commands/completion";
+import { register as destroy } from "./commands/destroy";
 import { register as doctor } from "./commands/doctor";
 import { register as down } from "./commands/down";
 import { register as env } from "./commands/env";
@@ -24,6 +25,7 @@ export const COMMANDS: readonly Register[] = [
   verify,
   env,
   rotate,
+  destroy,
   vault,
   up,
   down,

@@ -59,6 +59,7 @@ export interface CloudflareClient {
   getCors(bucket: string): Promise<CorsRule[] | undefined>;
   findPermissionGroup(name: string, scope: TokenScope): Promise<PermissionGroup>;
   findTokenByName(name: string, scope: TokenScope): Promise<ApiToken | undefined>;
+  listTokens(scope: TokenScope): Promise<ApiToken[]>;
   createBucketToken(args: BucketTokenArgs): Promise<{ token: ApiToken; adopted: boolean }>;
   rollToken(id: string, scope: TokenScope): Promise<string>;
   // The bucket's lifecycle rules ([] when it has none).
@@ -261,6 +262,7 @@ export function createCloudflareClient(opts: CloudflareOptions): CloudflareClien
     },
 
     findTokenByName,
+    listTokens,
 
     async createBucketToken(args) {
       const resource = `com.cloudflare.edge.r2.bucket.${opts.accountId}_default_${args.bucket}`;

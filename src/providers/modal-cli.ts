@@ -9,6 +9,8 @@ export interface ModalCli {
   checkToken(): Promise<void>;
   createSecret(name: string, vars: Record<string, string>): Promise<void>;
   deploy(cwd: string, appFile: string): Promise<string[]>;
+  // Deployed apps (`modal app list --json`, snake_case since Modal 1.5).
+  listApps(): Promise<{ name: string; state: string }[]>;
   // `modal app stop NAME --yes`; "gone" when no such app is deployed (or it is stopped).
   stopApp(name: string): Promise<"deleted" | "gone">;
   // `modal secret delete NAME --yes --allow-missing`.
@@ -67,6 +69,24 @@ export function createModalCli(env: Record<string, string | undefined> = {}): Mo
         });
       }
       return urls;
+    },
+
+    async listApps() {
+      const res = await runCli("modal", "modal", ["app", "list", "--json"], { env, secrets });
+      if (res.exitCode !== 0)
+        throw cliFailure("modal", "modal app list", res, secrets, MODAL_TOKEN_HELP);
+      let apps: { description?: string; name?: string; state?: string }[];
+      try {
+        apps = JSON.parse(res.stdout) as typeof apps;
+      } catch {
+        throw new ProviderError({
+          provider: "modal",
+          operation: "modal app list --json",
+          providerMessage: "the output is not JSON",
+          hint: "upgrade the Modal CLI: pip install -U modal",
+        });
+      }
+      return apps.map((a) => ({ name: a.description ?? a.name ?? "", state: a.state ?? "" }));
     },
 
     async stopApp(name) {

@@ -49,6 +49,8 @@ export interface RenderClient {
   deleteEnvVar(serviceId: string, key: string): Promise<void>;
   listDeploys(serviceId: string, limit?: number): Promise<RenderDeploy[]>;
   createDeploy(serviceId: string, since: Date): Promise<RenderDeploy | undefined>;
+  // One service by id; undefined when it does not exist.
+  getService(serviceId: string): Promise<RenderService | undefined>;
   // Deletes a service (DELETE /services/{id}); "gone" when it did not exist.
   deleteService(serviceId: string): Promise<"deleted" | "gone">;
 }
@@ -195,6 +197,15 @@ export function createRenderClient(opts: RenderOptions): RenderClient {
       );
       // 202 has no body: the deploy is queued; find it when listed.
       return res.data ?? (await lookup());
+    },
+
+    async getService(serviceId) {
+      const res = await http.request<RenderService>(
+        "GET",
+        `/services/${encodeURIComponent(serviceId)}`,
+        { operation: `get service ${serviceId}`, accept: [404] },
+      );
+      return res.status === 404 ? undefined : res.data;
     },
 
     async deleteService(serviceId) {

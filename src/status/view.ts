@@ -1,21 +1,10 @@
 // The `efs status` screen: one section per part of the stack, problems last.
 import type kleur from "kleur";
+import { bytes } from "../ui/units";
 import { ago } from "./assess";
 import type { StatusSnapshot } from "./types";
 
 const LABEL = 10;
-
-// Bytes as B, kB, MB, GB (decimal, like the providers' dashboards).
-export function bytes(n: number): string {
-  const units = ["B", "kB", "MB", "GB", "TB"];
-  let v = n;
-  let i = 0;
-  while (v >= 1000 && i < units.length - 1) {
-    v /= 1000;
-    i++;
-  }
-  return i === 0 ? `${v} B` : `${v.toFixed(1)} ${units[i]}`;
-}
 
 // Renders the snapshot as text lines (no trailing newline).
 export function renderStatus(s: StatusSnapshot, c: typeof kleur, where: string): string {
