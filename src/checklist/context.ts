@@ -229,7 +229,8 @@ export class StepContext {
     );
   }
 
+  // The run's env (not necessarily process.env) reaches the CLI: MODAL_TOKEN_*, PATH.
   modalCli(): ModalCli {
-    return createModalCli();
+    return createModalCli({ ...this.env });
   }
 }

@@ -59,8 +59,16 @@ export const r2Section: DestroySection = {
       });
     }
     const tokens = efsTokens(await cf.listTokens(scope), bucket, ctx.state.get("R2_ACCESS_KEY_ID"));
-    for (const t of tokens)
-      items.push({ key: `token:${t.id}`, action: "delete", what: `API token ${t.name}`, id: t.id });
+    for (const t of tokens) {
+      // A token's id is its S3 access key id: never printed.
+      ctx.step.secret(t.id, "R2_ACCESS_KEY_ID");
+      items.push({
+        key: `token:${t.name}`,
+        action: "delete",
+        what: `API token ${t.name}`,
+        id: t.id,
+      });
+    }
     if (tokens.length === 0)
       items.push({
         key: "token",

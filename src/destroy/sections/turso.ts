@@ -19,10 +19,12 @@ async function locate(
   const orgs = ctx.step.inputs.tursoOrg
     ? [ctx.step.inputs.tursoOrg]
     : (await api.listOrgs()).map((o) => o.slug);
+  // A libsql:// URL in the vault names the database exactly: a namesake elsewhere is not ours.
   const url = ctx.state.get("TURSO_DATABASE_URL");
+  const expected = url?.startsWith("libsql://") ? url : undefined;
   for (const org of orgs) {
     const db = await api.getDatabase(org, name);
-    if (db && (!url || tursoUrl(db) === url)) return { org, db };
+    if (db && (!expected || tursoUrl(db) === expected)) return { org, db };
   }
   return undefined;
 }
