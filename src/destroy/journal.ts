@@ -57,10 +57,18 @@ export function finishSection(
     s.forget(draft, items, ctx);
     const { [s.name]: _gone, ...init } = readJournal(draft);
     draft.setJournal("init", init);
+    // Everything this section set out to delete, across resumed runs (a resource deleted just
+    // before a crash shows as "gone" afterwards, but its intent is in the journal).
     const history = (draft.journal[HISTORY_KEY] as HistoryEntry[] | undefined) ?? [];
-    const entries = items
-      .filter((i) => i.action !== "keep" && i.id !== "")
-      .map((i) => ({ section: s.name, what: i.what, id: i.id, at }));
+    const whatOf = new Map(items.map((i) => [i.key, i]));
+    const entries = Object.entries(rec.resources)
+      .filter(([, r]) => r.intentAt !== undefined)
+      .map(([key, r]) => ({
+        section: s.name,
+        what: whatOf.get(key)?.what ?? key,
+        id: r.id ?? whatOf.get(key)?.id ?? "",
+        at,
+      }));
     draft.setJournal(HISTORY_KEY, [...history, ...entries]);
   });
 }
