@@ -40,7 +40,3 @@ export interface DestroySection {
   forget(draft: VaultDraft, items: readonly ResourcePlan[], ctx: DestroyContext): void;
 }
 
-// Items that are (or will be) gone once the section ran.
-export function removed(items: readonly ResourcePlan[], prefix: string): boolean {
-  return items.some((i) => i.key.startsWith(prefix) && i.action !== "keep");
-}

@@ -9,7 +9,8 @@ export function initLockPath(root: string): string {
   return join(root, ".efs", "init.lock");
 }
 
-// Takes the init lock; a holder whose pid is dead (Ctrl-C, kill -9) is stale and replaced.
+// Takes the init lock (efs destroy takes it too: the two never run at once); a holder whose
+// pid is dead (Ctrl-C, kill -9) is stale and replaced.
 export async function lockInit(root: string): Promise<() => void> {
   mkdirSync(join(root, ".efs"), { recursive: true, mode: 0o700 });
   try {

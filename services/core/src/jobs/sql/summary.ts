@@ -20,7 +20,8 @@ export interface JobSummary {
     count: number;
     jobs: { id: string; type: JobType; error: string | null; finishedAt: number }[];
   };
-  /** Leases expired past the grace period, and dispatched renders past their deadline. */
+  /** Leases expired past the grace period, and dispatched renders past their deadline
+   * (longest stuck first). */
   stuck: {
     count: number;
     jobs: { id: string; type: JobType; why: "lease" | "deadline"; since: number }[];
@@ -78,7 +79,10 @@ export async function readJobSummary(db: Client, now: number): Promise<JobSummar
   });
   const stuck = await db.execute({
     sql: `SELECT id, type, dispatch_call_id, lease_expires_at, dispatch_deadline_at
-      FROM audio_prep_jobs WHERE ${stuckWhere} ORDER BY updated_at, id LIMIT :limit`,
+      FROM audio_prep_jobs WHERE ${stuckWhere}
+      ORDER BY CASE WHEN dispatch_call_id IS NULL THEN lease_expires_at
+        ELSE dispatch_deadline_at END, id
+      LIMIT :limit`,
     args: { lease: now - STUCK_GRACE_MS, now, limit: SUMMARY_ROWS },
   });
   const dispatched = await db.execute({
