@@ -39,4 +39,3 @@ export interface DestroySection {
   // Vault changes once the section is destroyed: values that named deleted resources go.
   forget(draft: VaultDraft, items: readonly ResourcePlan[], ctx: DestroyContext): void;
 }
-
