@@ -3,7 +3,9 @@
 // required, an adopted bucket is spared, and the world ends empty — ready for efs init again.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { createS3Storage } from "@efs/core/storage/s3";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { countBucket, emptyBucket } from "../../src/destroy/bucket";
 import type { SectionPlan } from "../../src/destroy/types";
 import { ScriptedPrompter } from "../../src/ui/scripted-prompter";
 import { TEST_CREDENTIALS as C, resourceCounts } from "../emulators/state";
@@ -197,6 +199,30 @@ describe("efs destroy", () => {
     expect(w.h.world.cloudflare.buckets).toEqual([]);
     expect(await w.objects()).toBe(0);
   }, 300_000);
+
+  it("empties a bucket one listing page at a time, and a second pass finds nothing", async () => {
+    const s3 = createS3Storage({
+      endpoint: shared.s3.endpoint,
+      bucket: "efs-media",
+      accessKeyId: shared.r2.accessKey,
+      secretAccessKey: shared.r2.secretKey,
+    });
+    try {
+      await emptyBucket(s3.client, "efs-media");
+      await fill(s3, 25);
+      const batches: number[] = [];
+      const r = await emptyBucket(s3.client, "efs-media", {
+        pageSize: 10,
+        onProgress: (p) => batches.push(p.batch),
+      });
+      expect(batches).toEqual([10, 10, 5]);
+      expect(r).toEqual({ deleted: 25, bytes: 250 });
+      expect(await countBucket(s3.client, "efs-media")).toEqual({ objects: 0, bytes: 0 });
+      expect(await emptyBucket(s3.client, "efs-media")).toEqual({ deleted: 0, bytes: 0 });
+    } finally {
+      s3.close();
+    }
+  });
 
   it("rejects an unknown section before touching anything", async () => {
     w = await provisioned(shared);
