@@ -102,10 +102,14 @@ SYSTEM_PACKAGES = (
 PYTHON_PACKAGES = ("fastapi[standard]==0.165.0", "boto3==1.43.11")
 
 
-# The container image: Debian slim with Node 20, Debian Chromium, ffmpeg, GL loaders, the renderer.
+# Node 24 like every deployed target (Node 20 is past end of life); Debian bookworm's Chromium.
+NODE_IMAGE = "node:24-bookworm-slim"
+
+
+# The container image: Debian slim with Node 24, Debian Chromium, ffmpeg, GL loaders, the renderer.
 def build_image() -> modal.Image:
     image = (
-        modal.Image.from_registry("node:20-bookworm-slim", add_python="3.11")
+        modal.Image.from_registry(NODE_IMAGE, add_python="3.11")
         .apt_install(*SYSTEM_PACKAGES)
         .run_commands(
             "mkdir -p /usr/share/glvnd/egl_vendor.d /etc/vulkan/icd.d",

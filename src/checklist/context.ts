@@ -1,14 +1,19 @@
 // What a step gets: inputs, the vault and journal, provider clients and reporting hooks.
 import { EfsError } from "../errors";
-import { type CloudflareClient, createCloudflareClient } from "../providers/cloudflare";
+import type { CloudflareClient } from "../providers/cloudflare";
 import type { Endpoints } from "../providers/endpoints";
-import { createGitHubClient, type GitHubClient } from "../providers/github";
+import {
+  type CredentialName,
+  createProviderClients,
+  type ProviderClients,
+} from "../providers/factory";
+import type { GitHubClient } from "../providers/github";
 import type { RetryInfo } from "../providers/http";
 import { createModalCli, type ModalCli } from "../providers/modal-cli";
-import { createRenderClient, type RenderClient } from "../providers/render";
-import { createTursoClient, type TursoClient } from "../providers/turso";
+import type { RenderClient } from "../providers/render";
+import type { TursoClient } from "../providers/turso";
 import { createTursoCli, type TursoCli } from "../providers/turso-cli";
-import { createVercelClient, type VercelClient } from "../providers/vercel";
+import type { VercelClient } from "../providers/vercel";
 import { createVercelCli, type VercelCli } from "../providers/vercel-cli";
 import type { Redactor } from "../redact";
 import type { Prompter } from "../ui/prompter";
@@ -16,13 +21,7 @@ import type { VaultState } from "../vault/state";
 import type { InitInputs } from "./inputs";
 import { type InitJournal, type Journal, readJournal } from "./journal";
 
-export type TokenName =
-  | "CLOUDFLARE_API_TOKEN"
-  | "CLOUDFLARE_ACCOUNT_ID"
-  | "TURSO_API_TOKEN"
-  | "VERCEL_TOKEN"
-  | "RENDER_API_KEY"
-  | "GITHUB_TOKEN";
+export type TokenName = CredentialName;
 
 // Where each credential is created, and with which scopes.
 export const TOKEN_HELP: Record<TokenName, string> = {
@@ -72,7 +71,7 @@ export class StepContext {
   readonly planning: boolean;
   readonly #o: StepContextInit;
   readonly #tokens = new Map<TokenName, string>();
-  readonly #clients = new Map<string, unknown>();
+  #provider: ProviderClients | undefined;
 
   constructor(init: StepContextInit) {
     this.#o = init;
@@ -156,38 +155,26 @@ export class StepContext {
     return value;
   }
 
-  #http() {
-    return {
-      ...this.#o.http,
-      onRetry: (r: RetryInfo) =>
-        this.say(`${r.operation}: ${r.reason}, retrying in ${Math.round(r.delayMs)} ms`),
-    };
-  }
-
-  #once<T>(key: string, make: () => Promise<T>): Promise<T> {
-    if (!this.#clients.has(key)) this.#clients.set(key, make());
-    return this.#clients.get(key) as Promise<T>;
-  }
+  #clients = (): ProviderClients => {
+    this.#provider ??= createProviderClients({
+      inputs: this.inputs,
+      endpoints: this.endpoints,
+      credential: (name) => this.token(name),
+      http: {
+        ...this.#o.http,
+        onRetry: (r: RetryInfo) =>
+          this.say(`${r.operation}: ${r.reason}, retrying in ${Math.round(r.delayMs)} ms`),
+      },
+    });
+    return this.#provider;
+  };
 
   cloudflare(): Promise<CloudflareClient> {
-    return this.#once("cloudflare", async () =>
-      createCloudflareClient({
-        ...this.#http(),
-        token: await this.token("CLOUDFLARE_API_TOKEN"),
-        accountId: await this.token("CLOUDFLARE_ACCOUNT_ID"),
-        baseUrl: this.endpoints.cloudflare,
-      }),
-    );
+    return this.#clients().cloudflare();
   }
 
   turso(): Promise<TursoClient> {
-    return this.#once("turso", async () =>
-      createTursoClient({
-        ...this.#http(),
-        token: await this.token("TURSO_API_TOKEN"),
-        baseUrl: this.endpoints.turso,
-      }),
-    );
+    return this.#clients().turso();
   }
 
   tursoCli(): TursoCli {
@@ -195,14 +182,7 @@ export class StepContext {
   }
 
   vercel(): Promise<VercelClient> {
-    return this.#once("vercel", async () =>
-      createVercelClient({
-        ...this.#http(),
-        token: await this.token("VERCEL_TOKEN"),
-        teamId: this.inputs.vercelTeam,
-        baseUrl: this.endpoints.vercel,
-      }),
-    );
+    return this.#clients().vercel();
   }
 
   async vercelCli(): Promise<VercelCli> {
@@ -210,23 +190,11 @@ export class StepContext {
   }
 
   render(): Promise<RenderClient> {
-    return this.#once("render", async () =>
-      createRenderClient({
-        ...this.#http(),
-        apiKey: await this.token("RENDER_API_KEY"),
-        baseUrl: this.endpoints.render,
-      }),
-    );
+    return this.#clients().render();
   }
 
   github(): Promise<GitHubClient> {
-    return this.#once("github", async () =>
-      createGitHubClient({
-        ...this.#http(),
-        token: await this.token("GITHUB_TOKEN"),
-        baseUrl: this.endpoints.github,
-      }),
-    );
+    return this.#clients().github();
   }
 
   // The run's env (not necessarily process.env) reaches the CLI: MODAL_TOKEN_*, PATH.

@@ -10,7 +10,14 @@ export const JOURNAL_KEY = "init";
 export interface ResourceRecord {
   intentAt?: string;
   id?: string;
+  // The resource's name when it differs from its id (kept so re-runs use the same name).
+  name?: string;
   doneAt?: string;
+  // What the remote looked like when the intent was written (e.g. the newest Render deploy
+  // id), so a resumed run finds what the interrupted one created without comparing clocks.
+  before?: string;
+  // Facts about the resource later runs need (e.g. an R2 bucket's jurisdiction).
+  meta?: Record<string, string>;
 }
 
 export interface StepRecord {
@@ -87,22 +94,30 @@ export class Journal {
     });
   }
 
-  // Records that `resource` is about to be created remotely.
-  intent(step: string, resource: string): Promise<void> {
+  // Records that `resource` is about to be created remotely (`before`: see ResourceRecord).
+  intent(step: string, resource: string, before?: string): Promise<void> {
     return this.write(step, `${step}:${resource}:intent`, (rec) => {
-      rec.resources[resource] = { ...rec.resources[resource], intentAt: now() };
+      rec.resources[resource] = { ...rec.resources[resource], intentAt: now(), before };
     });
   }
 
-  // Records the created/adopted resource id, and stores values produced with it.
+  // Records the created/adopted resource id (with its name and meta, see ResourceRecord),
+  // and stores values produced with it.
   record(
     step: string,
     resource: string,
     id: string,
     values: Record<string, string> = {},
+    about: { name?: string; meta?: Record<string, string> } = {},
   ): Promise<void> {
     return this.write(step, `${step}:${resource}:record`, (rec, draft) => {
-      rec.resources[resource] = { ...rec.resources[resource], id, doneAt: now() };
+      rec.resources[resource] = {
+        ...rec.resources[resource],
+        id,
+        ...(about.name !== undefined ? { name: about.name } : {}),
+        doneAt: now(),
+        ...(about.meta ? { meta: about.meta } : {}),
+      };
       for (const [k, v] of Object.entries(values)) draft.set(k, v, { source: step });
     });
   }

@@ -14,21 +14,21 @@ import type { PlanItem, Step } from "./types";
 
 const DEV_ORIGINS = ["http://localhost:3000"];
 
-// The CORS rule ARCHITECTURE.md requires: app origin (+ localhost), PUT/GET/HEAD.
+// The CORS rule ARCHITECTURE.md requires: app origin (+ localhost), PUT/GET/HEAD. The browser's
+// upload sends `If-None-Match: *` (signed, so an upload URL can store its file only once).
 export function corsRules(appUrl: string | undefined): CorsRule[] {
   const origins = appUrl ? [new URL(appUrl).origin, ...DEV_ORIGINS] : DEV_ORIGINS;
   return [
     {
-      allowed: { origins, methods: ["PUT", "GET", "HEAD"], headers: ["Content-Type"] },
+      allowed: {
+        origins,
+        methods: ["PUT", "GET", "HEAD"],
+        headers: ["Content-Type", "If-None-Match"],
+      },
       exposeHeaders: ["ETag", "Content-Length", "Content-Range"],
       maxAgeSeconds: 3600,
     },
   ];
-}
-
-// The name of the bucket-scoped token efs creates (looked up by name before creating).
-export function r2TokenName(bucket: string): string {
-  return `efs-r2-${bucket}`;
 }
 
 // Sets the bucket's CORS rule for `appUrl` (also called by the vercel step once the URL is known).
@@ -83,9 +83,8 @@ export const r2Step: Step = {
   },
 
   async plan(ctx) {
-    const bucket = ctx.inputs.bucket;
+    const { bucket, r2Token: tokenName } = ctx.inputs;
     const days = ctx.inputs.uploadRetentionDays;
-    const tokenName = r2TokenName(bucket);
     if (!ctx.given("CLOUDFLARE_API_TOKEN") || !ctx.given("CLOUDFLARE_ACCOUNT_ID")) {
       return {
         blocked: "needs CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID",
@@ -156,7 +155,16 @@ export const r2Step: Step = {
       create: async () => (await cf.createBucket(bucket, ctx.inputs.bucketLocation)).bucket,
       id: (b) => b.name,
       values: (b) => ({ R2_ACCOUNT_ID: accountId, R2_BUCKET_NAME: b.name }),
+      meta: { jurisdiction: ctx.inputs.bucketJurisdiction },
     });
+    const j = ctx.inputs.bucketJurisdiction;
+    if (j !== "default") {
+      // The S3 endpoint of a bucket outside the default jurisdiction carries it in its host.
+      ctx.next(
+        `The apps reach a bucket in the ${j} jurisdiction at https://${accountId}.${j}.r2.cloudflarestorage.com: set S3_ENDPOINT_URL to it on Vercel and Render`,
+        "r2-endpoint",
+      );
+    }
     const appUrl = (await ctx.vault()).get("NEXT_PUBLIC_APP_URL");
     await applyCors(cf, bucket, appUrl);
     ctx.say(`CORS set for ${appUrl ?? "localhost"}`);
@@ -182,9 +190,9 @@ export const r2Step: Step = {
         `bucket ${bucket} has no lifecycle rule deleting ${UPLOAD_PREFIX} objects after ${ctx.inputs.uploadRetentionDays} days`,
       );
     const { scope } = await cf.verifyToken();
-    const token = await cf.findTokenByName(r2TokenName(bucket), scope);
+    const token = await cf.findTokenByName(ctx.inputs.r2Token, scope);
     if (!token || token.id !== state.get("R2_ACCESS_KEY_ID"))
-      problems.push(`R2_ACCESS_KEY_ID does not match the token ${r2TokenName(bucket)}`);
+      problems.push(`R2_ACCESS_KEY_ID does not match the token ${ctx.inputs.r2Token}`);
     return problems;
   },
 };
@@ -195,7 +203,7 @@ async function ensureBucketToken(
   bucket: string,
   scope: TokenScope,
 ): Promise<void> {
-  const name = r2TokenName(bucket);
+  const name = ctx.inputs.r2Token;
   const state = await ctx.vault();
   const existing = await cf.findTokenByName(name, scope);
   if (
@@ -211,7 +219,7 @@ async function ensureBucketToken(
     // machine): roll it to get a new value instead of minting a second token.
     await ctx.journal.intent("r2", "token-roll");
     const value = ctx.secret(await cf.rollToken(existing.id, scope), "cloudflare token");
-    await storeToken(ctx, existing.id, value);
+    await storeToken(ctx, existing.id, name, value);
     ctx.say(`rolled API token ${name}`);
     return;
   }
@@ -225,15 +233,23 @@ async function ensureBucketToken(
   });
   const value = token.value ?? (adopted ? await cf.rollToken(token.id, scope) : undefined);
   if (!value) throw new Error(`Cloudflare returned no value for token ${name}`);
-  await storeToken(ctx, token.id, ctx.secret(value, "cloudflare token"));
+  await storeToken(ctx, token.id, name, ctx.secret(value, "cloudflare token"));
   ctx.say(`created API token ${name}`);
 }
 
-async function storeToken(ctx: StepContext, id: string, value: string): Promise<void> {
+async function storeToken(
+  ctx: StepContext,
+  id: string,
+  name: string,
+  value: string,
+): Promise<void> {
   const creds = s3CredentialsFromToken({ id, value });
   ctx.secret(creds.secretAccessKey, "R2_SECRET_ACCESS_KEY");
-  await ctx.journal.record("r2", "token", id, {
-    R2_ACCESS_KEY_ID: creds.accessKeyId,
-    R2_SECRET_ACCESS_KEY: creds.secretAccessKey,
-  });
+  await ctx.journal.record(
+    "r2",
+    "token",
+    id,
+    { R2_ACCESS_KEY_ID: creds.accessKeyId, R2_SECRET_ACCESS_KEY: creds.secretAccessKey },
+    { name },
+  );
 }

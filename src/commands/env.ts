@@ -1,6 +1,7 @@
 // `efs env …`: the env tracking table (ls, get, set, unset, import, export).
 import type { Command } from "commander";
 import type { CliContext } from "../context";
+import { addTargetOptions, targetFlags } from "./target-options";
 
 // Declares `efs env` and its subcommands.
 export function register(program: Command, ctx: CliContext): void {
@@ -89,40 +90,48 @@ export function register(program: Command, ctx: CliContext): void {
       });
     });
 
-  env
-    .command("push")
-    .description("push variables to Vercel, Render, Modal secrets and GitHub secrets (plan first)")
-    .option("--target <target>", "vercel, render, modal, modal:<secret> or github (default: all)")
-    .option("--dry-run", "print the plan only; exit 2 when changes are pending")
-    .option("--prune", "also delete keys only the target has (never without this flag)")
-    .option("--redeploy", "redeploy each changed service once, without asking")
-    .action(
-      async (
-        opts: { target?: string; dryRun?: boolean; prune?: boolean; redeploy?: boolean },
-        cmd: Command,
-      ) => {
-        await ctx.run(cmd, async (rt) => {
-          const { envPush } = await import("../envsync/push");
-          return envPush(rt, {
-            target: opts.target,
-            dryRun: opts.dryRun === true,
-            prune: opts.prune === true,
-            redeploy: opts.redeploy === true,
-          });
-        });
-      },
-    );
-
-  env
-    .command("status")
-    .description(
-      "drift report: missing, differs, changed out of band, unverifiable (writes nothing)",
-    )
-    .option("--target <target>", "vercel, render, modal, modal:<secret> or github (default: all)")
-    .action(async (opts: { target?: string }, cmd: Command) => {
+  addTargetOptions(
+    env
+      .command("push")
+      .description(
+        "push variables to Vercel, Render, Modal secrets and GitHub secrets (plan first)",
+      )
+      .option("--target <target>", "vercel, render, modal, modal:<secret> or github (default: all)")
+      .option("--dry-run", "print the plan only; exit 2 when changes are pending")
+      .option("--prune", "also delete keys only the target has (never without this flag)")
+      .option("--redeploy", "redeploy each changed service once, without asking"),
+  ).action(
+    async (
+      opts: { target?: string; dryRun?: boolean; prune?: boolean; redeploy?: boolean },
+      cmd: Command,
+    ) => {
       await ctx.run(cmd, async (rt) => {
-        const { envStatus } = await import("../envsync/status");
-        return envStatus(rt, { target: opts.target });
+        const { envPush } = await import("../envsync/push");
+        return envPush(rt, {
+          target: opts.target,
+          dryRun: opts.dryRun === true,
+          prune: opts.prune === true,
+          redeploy: opts.redeploy === true,
+          flags: targetFlags(opts),
+        });
       });
+    },
+  );
+
+  addTargetOptions(
+    env
+      .command("status")
+      .description(
+        "drift report: missing, differs, changed out of band, unverifiable (writes nothing)",
+      )
+      .option(
+        "--target <target>",
+        "vercel, render, modal, modal:<secret> or github (default: all)",
+      ),
+  ).action(async (opts: { target?: string }, cmd: Command) => {
+    await ctx.run(cmd, async (rt) => {
+      const { envStatus } = await import("../envsync/status");
+      return envStatus(rt, { target: opts.target, flags: targetFlags(opts) });
     });
+  });
 }

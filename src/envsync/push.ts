@@ -1,5 +1,6 @@
 // `efs env push`: plan per key, confirm, apply per key, read back, record, redeploy once.
 import type { Target } from "@efs/core/env-catalog";
+import type { InitFlags } from "../checklist/inputs";
 import { EfsError, EXIT, usageError } from "../errors";
 import type { CommandResult, Runtime } from "../runtime";
 import { MissingCredential } from "../verify/context";
@@ -15,6 +16,8 @@ export interface PushArgs {
   dryRun: boolean;
   prune: boolean;
   redeploy: boolean;
+  // Resource flags (--vercel-project, --render-service, …).
+  flags?: InitFlags;
 }
 
 /** A target's plan, as printed and returned in --json. */
@@ -95,7 +98,7 @@ export function printPlan(rt: Runtime, plans: readonly TargetPlan[]): void {
 
 // Runs `efs env push`.
 export async function envPush(rt: Runtime, args: PushArgs): Promise<CommandResult> {
-  const { vault, ctx } = await openContext(rt);
+  const { vault, ctx } = await openContext(rt, args.flags);
   const plans = await planAll(rt, args.target, ctx);
   printPlan(rt, plans);
   const todo = plans.filter((p) => pending(p.items, args.prune));

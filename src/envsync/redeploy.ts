@@ -16,7 +16,8 @@ export async function redeploy(ctx: VerifyContext, service: Redeployable): Promi
   if (service === "render") {
     const s = await ctx.renderService();
     if (!s) return "no Render service";
-    const d = await (await ctx.render()).createDeploy(s.id, new Date(ctx.now()));
+    const api = await ctx.render();
+    const d = await api.createDeploy(s.id, await api.newestDeployId(s.id));
     return d ? `Render deploy ${d.id} (${d.status})` : "Render deploy queued";
   }
   const token = ctx.credential("VERCEL_TOKEN", "export VERCEL_TOKEN");

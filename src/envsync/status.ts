@@ -1,5 +1,7 @@
 // `efs env status`: the drift report (missing / differs / changed out of band /
 // unverifiable) per target and key; reads only, writes nothing.
+
+import type { InitFlags } from "../checklist/inputs";
 import type { CommandResult, Runtime } from "../runtime";
 import { openContext } from "./context";
 import { planAll, printPlan } from "./push";
@@ -13,8 +15,11 @@ export type Drift =
   | "remote-only";
 
 // Runs `efs env status`.
-export async function envStatus(rt: Runtime, args: { target?: string }): Promise<CommandResult> {
-  const { ctx } = await openContext(rt);
+export async function envStatus(
+  rt: Runtime,
+  args: { target?: string; flags?: InitFlags },
+): Promise<CommandResult> {
+  const { ctx } = await openContext(rt, args.flags);
   const plans = await planAll(rt, args.target, ctx);
   printPlan(rt, plans);
   const rows = plans.flatMap((p) =>

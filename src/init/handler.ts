@@ -4,6 +4,7 @@
 import { StepContext } from "../checklist/context";
 import { type InitFlags, resolveInputs } from "../checklist/inputs";
 import { Journal, journalHooksFromEnv, readJournal } from "../checklist/journal";
+import { chooseRegion } from "../checklist/render";
 import { STEP_NAMES, selectSteps } from "../checklist/steps";
 import { hasChanges, type Step, type StepName, type StepPlan } from "../checklist/types";
 import { outOfSync, varsFor } from "../checklist/vars";
@@ -14,6 +15,7 @@ import type { CommandResult, Runtime } from "../runtime";
 import { projectVault } from "../vault/open";
 import type { VaultState } from "../vault/state";
 import { lockInit, unlockInit } from "./lock";
+import { describeNames, renderNames } from "./names-view";
 import { type PlannedStep, renderPlan } from "./plan-view";
 
 export interface InitArgs {
@@ -78,11 +80,13 @@ export async function init(rt: Runtime, args: InitArgs): Promise<CommandResult> 
 
   const vault = projectVault(rt);
   const journal = new Journal(vault, journalHooksFromEnv(rt.env));
+  // Names the vault recorded are kept (flags still win).
+  const inputs = resolveInputs(args.flags, rt.env, await vault.read());
   const next = new Map<string, string>();
   let spin = rt.prompter.spinner();
   const ctx = new StepContext({
     cwd: rt.cwd,
-    inputs: resolveInputs(args.flags, rt.env),
+    inputs,
     env: rt.env,
     endpoints: endpointsFromEnv(rt.env),
     prompter: rt.prompter,
@@ -108,6 +112,12 @@ export async function init(rt: Runtime, args: InitArgs): Promise<CommandResult> 
     const planned: PlannedStep[] = [];
     const plans = new Map<StepName, StepPlan>();
     const state = await vault.read();
+    // The worker's region, looked up from Turso only when this run places the worker.
+    const placesWorker = steps.some((s) => s.name === "render" || s.name === "templates");
+    const region = await chooseRegion(ctx, placesWorker).catch((e) => {
+      throw asEfsError(e, "render");
+    });
+    const names = describeNames(inputs, region);
     for (const step of steps) {
       const needs = [...step.needs.tokens, ...step.needs.vars];
       if (isDone(step, state) && !forced.has(step.name)) {
@@ -130,7 +140,7 @@ export async function init(rt: Runtime, args: InitArgs): Promise<CommandResult> 
       });
     }
     const pending = planned.filter((p) => p.status !== "done" && hasChanges(plans.get(p.name)!));
-    const text = renderPlan(planned);
+    const text = `${renderNames(names)}\n${renderPlan(planned)}`;
     if (args.plan) {
       rt.out.print(text);
       rt.out.info(
@@ -138,7 +148,7 @@ export async function init(rt: Runtime, args: InitArgs): Promise<CommandResult> 
           ? `${pending.length} section(s) with changes pending; run efs init to apply.`
           : "Nothing to do.",
       );
-      return { data: { plan: planned }, exitCode: pending.length ? 2 : 0 };
+      return { data: { names, plan: planned }, exitCode: pending.length ? 2 : 0 };
     }
     rt.out.info(text);
     // A step interrupted after its last change has nothing left to do: close its journal.

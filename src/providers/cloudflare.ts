@@ -6,6 +6,7 @@ import { createHttp, type Http, type HttpConfig, type ParsedError } from "./http
 export interface R2Bucket {
   name: string;
   creation_date?: string;
+  jurisdiction?: Jurisdiction;
   location?: string;
   storage_class?: string;
 }
@@ -47,6 +48,10 @@ export interface PermissionGroup {
 // Which token endpoints the bootstrap token works with.
 export type TokenScope = "user" | "account";
 
+// Where a bucket's data lives; a bucket is addressed in its jurisdiction only.
+export const JURISDICTIONS = ["default", "eu", "fedramp"] as const;
+export type Jurisdiction = (typeof JURISDICTIONS)[number];
+
 export interface CloudflareClient {
   verifyToken(): Promise<{ id: string; status: string; scope: TokenScope }>;
   getBucket(name: string): Promise<R2Bucket | undefined>;
@@ -85,7 +90,7 @@ interface Envelope<T> {
   success: boolean;
   errors?: { code: number; message: string }[];
   result: T;
-  result_info?: { cursor?: string; page?: number; total_pages?: number; per_page?: number };
+  result_info?: { cursor?: string; page?: number; per_page?: number; total_count?: number };
 }
 
 // S3 credentials for a Cloudflare API token: id as access key, sha256(value) hex as secret.
@@ -125,6 +130,8 @@ export interface CloudflareOptions extends Partial<HttpConfig> {
   token: string;
   accountId: string;
   baseUrl: string;
+  // The jurisdiction of the bucket calls (header cf-r2-jurisdiction); default "default".
+  jurisdiction?: Jurisdiction;
 }
 
 // Creates the Cloudflare client for one account and bootstrap token.
@@ -139,12 +146,16 @@ export function createCloudflareClient(opts: CloudflareOptions): CloudflareClien
     hint,
   });
   const acct = `/accounts/${encodeURIComponent(opts.accountId)}`;
+  const jurisdiction = opts.jurisdiction ?? "default";
+  const inJurisdiction = (j: Jurisdiction = jurisdiction): Record<string, string> =>
+    j === "default" ? {} : { "cf-r2-jurisdiction": j };
   const tokensBase = (scope: TokenScope) => (scope === "user" ? "/user/tokens" : `${acct}/tokens`);
 
-  async function getBucket(name: string): Promise<R2Bucket | undefined> {
+  async function getBucket(name: string, j: Jurisdiction = jurisdiction) {
     const res = await http.request<Envelope<R2Bucket>>("GET", `${acct}/r2/buckets/${name}`, {
       operation: `get R2 bucket ${name}`,
       accept: [404],
+      headers: inJurisdiction(j),
     });
     return res.status === 404 ? undefined : res.data.result;
   }
@@ -157,8 +168,9 @@ export function createCloudflareClient(opts: CloudflareOptions): CloudflareClien
         query: { page, per_page: 50 },
       });
       all.push(...res.data.result);
-      const info = res.data.result_info;
-      if (!info?.total_pages || page >= info.total_pages) break;
+      // Published result_info has count/total_count (no total_pages): stop on a short page.
+      const total = res.data.result_info?.total_count;
+      if (res.data.result.length < 50 || (total !== undefined && all.length >= total)) break;
     }
     return all;
   }
@@ -184,7 +196,7 @@ export function createCloudflareClient(opts: CloudflareOptions): CloudflareClien
       return { ...account.data.result, scope: "account" };
     },
 
-    getBucket,
+    getBucket: (name) => getBucket(name),
 
     async listBuckets(nameContains) {
       const all: R2Bucket[] = [];
@@ -196,6 +208,7 @@ export function createCloudflareClient(opts: CloudflareOptions): CloudflareClien
           {
             operation: "list R2 buckets",
             query: { per_page: 100, cursor, name_contains: nameContains },
+            headers: inJurisdiction(),
           },
         );
         all.push(...res.data.result.buckets);
@@ -210,19 +223,30 @@ export function createCloudflareClient(opts: CloudflareOptions): CloudflareClien
         operation: `create R2 bucket ${name}`,
         body: locationHint ? { name, locationHint } : { name },
         accept: [409],
+        headers: inJurisdiction(),
       });
       if (res.status === 409) {
         const existing = await getBucket(name);
-        if (!existing) {
-          throw new ProviderError({
-            provider: "cloudflare",
-            operation: `create R2 bucket ${name}`,
-            status: 409,
-            providerMessage: "the name is taken by another account",
-            hint: "choose another name with --bucket",
-          });
+        if (existing) return { bucket: existing, existed: true };
+        // Names are unique per account: the bucket is this account's, in another jurisdiction.
+        for (const other of JURISDICTIONS.filter((j) => j !== jurisdiction)) {
+          if (await getBucket(name, other)) {
+            throw new ProviderError({
+              provider: "cloudflare",
+              operation: `create R2 bucket ${name}`,
+              status: 409,
+              providerMessage: `this account already has a bucket ${name} in the ${other} jurisdiction, not in ${jurisdiction}`,
+              hint: `pass --bucket-jurisdiction ${other} to use it, or choose another name with --bucket`,
+            });
+          }
         }
-        return { bucket: existing, existed: true };
+        throw new ProviderError({
+          provider: "cloudflare",
+          operation: `create R2 bucket ${name}`,
+          status: 409,
+          providerMessage: `Cloudflare says this account already has a bucket ${name}, but CLOUDFLARE_API_TOKEN cannot see it in any jurisdiction`,
+          hint: "check the bucket in the Cloudflare dashboard (R2), or choose another name with --bucket",
+        });
       }
       return { bucket: res.data.result, existed: false };
     },
@@ -231,6 +255,7 @@ export function createCloudflareClient(opts: CloudflareOptions): CloudflareClien
       await http.request("PUT", `${acct}/r2/buckets/${bucket}/cors`, {
         operation: `set CORS on R2 bucket ${bucket}`,
         body: { rules },
+        headers: inJurisdiction(),
       });
     },
 
@@ -238,7 +263,7 @@ export function createCloudflareClient(opts: CloudflareOptions): CloudflareClien
       const res = await http.request<Envelope<{ rules: CorsRule[] }>>(
         "GET",
         `${acct}/r2/buckets/${bucket}/cors`,
-        { operation: `get CORS of R2 bucket ${bucket}`, accept: [404] },
+        { operation: `get CORS of R2 bucket ${bucket}`, accept: [404], headers: inJurisdiction() },
       );
       return res.status === 404 ? undefined : res.data.result.rules;
     },
@@ -265,7 +290,7 @@ export function createCloudflareClient(opts: CloudflareOptions): CloudflareClien
     listTokens,
 
     async createBucketToken(args) {
-      const resource = `com.cloudflare.edge.r2.bucket.${opts.accountId}_default_${args.bucket}`;
+      const resource = `com.cloudflare.edge.r2.bucket.${opts.accountId}_${jurisdiction}_${args.bucket}`;
       const res = await http.request<Envelope<ApiToken>>("POST", tokensBase(args.scope), {
         operation: `create API token ${args.name}`,
         body: {

@@ -1,6 +1,7 @@
 // `efs rotate <what>`: new value → push to every target that uses it → redeploy → verify →
 // retire the old one. Each step is journaled; running the command again resumes.
 import type { Target } from "@efs/core/env-catalog";
+import type { InitFlags } from "../checklist/inputs";
 import { applyTarget } from "../envsync/apply";
 import { contextFor } from "../envsync/context";
 import { desiredFor } from "../envsync/desired";
@@ -18,7 +19,10 @@ import { KINDS, ROTATIONS, type RotationKind, type RotationName } from "./kinds"
 import { stepsFor } from "./steps";
 
 // Runs or resumes a rotation.
-export async function rotate(rt: Runtime, args: { what: string }): Promise<CommandResult> {
+export async function rotate(
+  rt: Runtime,
+  args: { what: string; flags?: InitFlags },
+): Promise<CommandResult> {
   if (!(ROTATIONS as readonly string[]).includes(args.what))
     throw usageError(`"${args.what}" cannot be rotated`, `pass one of ${ROTATIONS.join(", ")}`);
   const kind = KINDS[args.what as RotationName];
@@ -44,6 +48,7 @@ export async function rotate(rt: Runtime, args: { what: string }): Promise<Comma
       throw new EfsError(`${missing.join(", ")} not in the vault: nothing to rotate`, {
         fix: "run efs init",
       });
+    if (kind.warning) rt.out.warn(kind.warning);
     const ok = await rt.prompter.confirm({
       message: `Rotate ${kind.vars.join(" + ")}? New value → every target → redeploy → verify → retire the old one`,
       flag: "--yes",
@@ -53,7 +58,7 @@ export async function rotate(rt: Runtime, args: { what: string }): Promise<Comma
   const steps = stepsFor(kind);
   for (const step of steps) {
     if (rec?.done.includes(step)) continue;
-    const ctx = await contextFor(rt, vault);
+    const ctx = await contextFor(rt, vault, args.flags);
     rec = await runStep(rt, ctx, vault, kind, step, rec);
     rec = { ...rec, done: [...rec.done, step] };
     await saveRotation(vault, rec);

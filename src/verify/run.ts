@@ -1,6 +1,7 @@
 // `efs verify [service]`: runs the checks of one service (or all, plus the cross-service
 // ones), prints OK/WARN/FAIL with cause and fix, and exits 1 when anything FAILs.
 import type { Target } from "@efs/core/env-catalog";
+import type { InitFlags } from "../checklist/inputs";
 import { openContext } from "../envsync/context";
 import { type RemoteSnapshot, readRemote } from "../envsync/remote";
 import { EfsError, usageError } from "../errors";
@@ -42,14 +43,17 @@ export async function runChecks(ctx: VerifyContext, service?: Service): Promise<
 const MARK = { ok: "OK  ", warn: "WARN", fail: "FAIL" } as const;
 
 // Runs `efs verify`.
-export async function verify(rt: Runtime, args: { service?: string }): Promise<CommandResult> {
+export async function verify(
+  rt: Runtime,
+  args: { service?: string; flags?: InitFlags },
+): Promise<CommandResult> {
   if (args.service && !(SERVICES as readonly string[]).includes(args.service)) {
     throw usageError(
       `"${args.service}" is not a service`,
       `pass one of ${SERVICES.join(", ")} (or nothing for all)`,
     );
   }
-  const { ctx } = await openContext(rt);
+  const { ctx } = await openContext(rt, args.flags);
   if (ctx.vault.projectId === null) {
     throw new EfsError(`No vault in ${rt.cwd}: nothing to verify`, { fix: "run efs init first" });
   }

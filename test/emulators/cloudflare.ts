@@ -1,12 +1,24 @@
 // Stateful Cloudflare emulation: R2 buckets (+CORS), API tokens, permission groups.
 import { HttpResponse } from "msw";
 import { bearer, type Ctx, fail, route } from "./route";
-import { type CfToken, type EmulatorState, newId } from "./state";
+import { type CfBucket, type CfToken, type EmulatorState, newId } from "./state";
 
 const ok = (result: unknown, extra: Record<string, unknown> = {}, status = 200) =>
   HttpResponse.json({ success: true, errors: [], messages: [], result, ...extra }, { status });
 
 const BUCKET_NAME = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
+const JURISDICTIONS = ["default", "eu", "fedramp"] as const;
+
+// The jurisdiction a bucket call addresses (header cf-r2-jurisdiction, default "default").
+function jurisdictionOf(ctx: Ctx): CfBucket["jurisdiction"] {
+  const j = ctx.request.headers.get("cf-r2-jurisdiction") ?? "default";
+  return (JURISDICTIONS as readonly string[]).includes(j)
+    ? (j as CfBucket["jurisdiction"])
+    : "default";
+}
+
+// A bucket as the API shows it (CORS rules are their own resource).
+const showBucket = ({ cors: _c, ...b }: CfBucket) => b;
 
 // msw handlers for the Cloudflare API under `base` (…/client/v4).
 export function cloudflareHandlers(state: EmulatorState, base: string) {
@@ -16,7 +28,7 @@ export function cloudflareHandlers(state: EmulatorState, base: string) {
     p: string,
     h: (c: Ctx, t: CfToken) => Response | Promise<Response>,
   ) =>
-    route(state, "cloudflare", m, base + p, (ctx) => {
+    route(state, "cloudflare", m, base, p, (ctx) => {
       const token = cf.tokens.find((t) => t.value === bearer(ctx.request));
       if (!token) return fail("cloudflare", 400, "Invalid request headers", 6003);
       return h(ctx, token);
@@ -29,6 +41,9 @@ export function cloudflareHandlers(state: EmulatorState, base: string) {
       return fail("cloudflare", 403, "Please enable R2 through the Cloudflare Dashboard.", 10042);
     return undefined;
   };
+  // The bucket named in the path, in the jurisdiction the call addresses.
+  const bucketOf = (ctx: Ctx) =>
+    cf.buckets.find((x) => x.name === ctx.params.name && x.jurisdiction === jurisdictionOf(ctx));
   const mintOk = (t: CfToken, scope: "user" | "account") => {
     if (!t.canMintTokens)
       return fail("cloudflare", 403, "Unauthorized to access requested resource", 9109);
@@ -63,7 +78,6 @@ export function cloudflareHandlers(state: EmulatorState, base: string) {
             per_page: perPage,
             count: slice.length,
             total_count: list.length,
-            total_pages: Math.max(1, Math.ceil(list.length / perPage)),
           },
         },
       );
@@ -80,12 +94,14 @@ export function cloudflareHandlers(state: EmulatorState, base: string) {
       const group = policy?.permission_groups?.[0]?.id;
       if (
         !body.name ||
-        !/^com\.cloudflare\.edge\.r2\.bucket\.[0-9a-f]{32}_default_[a-z0-9-]+$/.test(resource)
+        !/^com\.cloudflare\.edge\.r2\.bucket\.[0-9a-f]{32}_(default|eu|fedramp)_[a-z0-9-]+$/.test(
+          resource,
+        )
       ) {
-        return fail("cloudflare", 400, "Invalid policy resources", 400);
+        return fail("cloudflare", 400, "Invalid policy resources", 1001);
       }
       if (!cf.permissionGroups.some((g) => g.id === group))
-        return fail("cloudflare", 400, "Invalid permission group", 400);
+        return fail("cloudflare", 400, "Invalid permission group", 1001);
       const token: CfToken = {
         id: newId("", 16),
         name: body.name,
@@ -118,13 +134,14 @@ export function cloudflareHandlers(state: EmulatorState, base: string) {
       const q = ctx.url.searchParams;
       const perPage = Math.min(Number(q.get("per_page") ?? cf.listPageSize), cf.listPageSize);
       const contains = q.get("name_contains") ?? "";
+      const jurisdiction = jurisdictionOf(ctx);
       const sorted = cf.buckets
-        .filter((b) => b.name.includes(contains))
+        .filter((b) => b.name.includes(contains) && b.jurisdiction === jurisdiction)
         .sort((a, b) => a.name.localeCompare(b.name));
       const start = q.get("cursor") ? sorted.findIndex((b) => b.name > String(q.get("cursor"))) : 0;
       const page = start < 0 ? [] : sorted.slice(start, start + perPage);
       const more = start >= 0 && start + perPage < sorted.length;
-      const buckets = page.map(({ cors: _c, ...b }) => b);
+      const buckets = page.map(showBucket);
       return ok(
         { buckets },
         {
@@ -142,6 +159,7 @@ export function cloudflareHandlers(state: EmulatorState, base: string) {
       const name = body.name ?? "";
       if (!BUCKET_NAME.test(name))
         return fail("cloudflare", 400, "The specified bucket name is not valid.", 10005);
+      // Names are unique per account, across jurisdictions.
       if (cf.buckets.some((b) => b.name === name)) {
         return fail(
           "cloudflare",
@@ -150,38 +168,38 @@ export function cloudflareHandlers(state: EmulatorState, base: string) {
           10073,
         );
       }
-      const bucket = {
+      const bucket: CfBucket = {
         name,
+        jurisdiction: jurisdictionOf(ctx),
         creation_date: new Date().toISOString(),
-        location: (body.locationHint ?? "enam").toUpperCase(),
+        location: body.locationHint ?? "enam",
         storage_class: "Standard",
       };
       cf.buckets.push(bucket);
-      return ok(bucket);
+      return ok(showBucket(bucket));
     }),
     r("get", "/accounts/:acct/r2/buckets/:name", (ctx, t) => {
       const denied = acctOk(ctx, t);
       if (denied) return denied;
-      const b = cf.buckets.find((x) => x.name === ctx.params.name);
+      const b = bucketOf(ctx);
       if (!b) return fail("cloudflare", 404, "The specified bucket does not exist.", 10006);
-      const { cors: _c, ...bucket } = b;
-      return ok(bucket);
+      return ok(showBucket(b));
     }),
     r("put", "/accounts/:acct/r2/buckets/:name/cors", async (ctx, t) => {
       const denied = acctOk(ctx, t);
       if (denied) return denied;
-      const b = cf.buckets.find((x) => x.name === ctx.params.name);
+      const b = bucketOf(ctx);
       if (!b) return fail("cloudflare", 404, "The specified bucket does not exist.", 10006);
       const body = (await ctx.json()) as { rules?: unknown[] };
       if (!Array.isArray(body.rules))
         return fail("cloudflare", 400, "rules must be an array", 10040);
       b.cors = body.rules;
-      return ok(null);
+      return ok({});
     }),
     r("get", "/accounts/:acct/r2/buckets/:name/cors", (ctx, t) => {
       const denied = acctOk(ctx, t);
       if (denied) return denied;
-      const b = cf.buckets.find((x) => x.name === ctx.params.name);
+      const b = bucketOf(ctx);
       if (!b) return fail("cloudflare", 404, "The specified bucket does not exist.", 10006);
       if (!b.cors) return fail("cloudflare", 404, "The CORS configuration does not exist.", 10059);
       return ok({ rules: b.cors });

@@ -13,7 +13,7 @@ export function githubHandlers(state: EmulatorState, base: string) {
     p: string,
     h: (c: Ctx, repo: NonNullable<ReturnType<typeof gh.repos.get>>) => Response | Promise<Response>,
   ) =>
-    route(state, "github", m, base + p, (ctx) => {
+    route(state, "github", m, base, p, (ctx) => {
       const tok = gh.tokens.get(bearer(ctx.request) ?? "");
       if (!tok) return fail("github", 401, "Bad credentials");
       const repo = gh.repos.get(`${ctx.params.owner}/${ctx.params.repo}`);
@@ -44,7 +44,9 @@ export function githubHandlers(state: EmulatorState, base: string) {
         sealed: body.encrypted_value,
         updated_at: new Date().toISOString(),
       });
-      return new HttpResponse(null, { status: existed ? 204 : 201 });
+      return existed
+        ? new HttpResponse(null, { status: 204 })
+        : HttpResponse.json({}, { status: 201 });
     }),
   ];
 }

@@ -9,6 +9,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { openJobStore } from "@efs/core/jobs/store";
 import { checkWebhookAuth } from "@efs/core/webhook-auth";
+import { CHECKLIST_NAMES } from "../../src/checklist/names";
 import { uploadRetentionRule } from "../../src/checklist/r2";
 import { Vault } from "../../src/vault/vault";
 import { type S3TestServer, startS3Server } from "../../test-support/s3-server";
@@ -192,7 +193,11 @@ export async function createStack(s3?: SharedS3): Promise<Stack> {
   setBucketLifecycle(world, "efs-media", [DEFAULT_R2_RULE, uploadRetentionRule(7)]);
 
   // Render: the worker, live, with the catalog's variables plus one of the user's own.
-  const { service, hookUrl } = seedRenderService(world, "efs-worker", server.bases.renderHooks);
+  const { service, hookUrl } = seedRenderService(
+    world,
+    CHECKLIST_NAMES.renderService,
+    server.bases.renderHooks,
+  );
   values.RENDER_DEPLOY_HOOK_URL = registerSecret(hookUrl.replace("http://", "https://"));
   service.deploys.push({
     id: newId("dep-", 10),
@@ -220,10 +225,12 @@ export async function createStack(s3?: SharedS3): Promise<Stack> {
   const vercelKeys = [...renderKeys, "STUDIO_ACCESS_KEY"];
   world.vercel.projects.push({
     id: values.VERCEL_PROJECT_ID!,
-    name: "efs-web",
+    name: CHECKLIST_NAMES.vercelProject,
     accountId: "user_flame01",
     framework: "nextjs",
     rootDirectory: "services/web",
+    nodeVersion: "24.x",
+    sourceFilesOutsideRootDirectory: true,
     alias: [new URL(web.url).host],
     envs: [
       ...vercelKeys.map((k) => [k, values[k]!] as const),

@@ -1,7 +1,6 @@
 // Renders audio + preset + format into an MP4 (or, for a frame range, a video-only MPEG-TS
 // chunk): analysis in Node, drawing in Chromium, frames out by WebCodecs or raw readback.
 import { mkdtemp, rename, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { analyzeAudio } from "@efs/core/audio/analyze";
 import type { AudioFeatures } from "@efs/core/audio/features";
@@ -15,6 +14,7 @@ import { resolveVisualConfig } from "@efs/visual/presets";
 import { audioArgs, chunkArgs, type MuxOptions, muxArgs, runFfmpeg } from "./ffmpeg";
 import { injectSphericalMetadata } from "./mp4/spherical";
 import type { CaptureJob, CaptureMode, RunResult } from "./page/job";
+import { makeScratchDir } from "./scratch";
 import { type CaptureSession, openCaptureSession } from "./session";
 
 export interface RenderProgress {
@@ -183,7 +183,7 @@ export async function renderVideo(o: RenderOptions): Promise<RenderResult> {
   const config = resolveVisualConfig(o.preset, o.visual);
   const ms = (t: number) => `${Math.round(performance.now() - t)} ms`;
   const isChunk = o.from !== undefined || o.to !== undefined;
-  const tmp = await mkdtemp(join(tmpdir(), "efs-render-"));
+  const tmp = await makeScratchDir("render");
   const planned = analyzeAudio(o.audioPath, { fps, cacheDir: o.cacheDir, signal: o.signal }).then(
     ({ features }) => {
       o.log?.(`analysis: ${ms(t0)}`);

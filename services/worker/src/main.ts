@@ -4,11 +4,13 @@
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigError, loadConfig } from "@efs/core/config";
+import { discardJobFiles } from "@efs/core/jobs/job-files";
 import { openJobStore } from "@efs/core/jobs/store";
 import { createStorage } from "@efs/core/storage/create";
 import { sweepExpired, UPLOAD_PREFIX } from "@efs/core/storage/retention";
 import { HANDLERS } from "./handlers/registry";
 import type { WorkerDeps } from "./handlers/types";
+import { sweepScratch } from "./loop/scratch";
 import { startWorker } from "./loop/worker";
 import { killAllChildren } from "./media/proc";
 import { workerOptions } from "./options";
@@ -63,6 +65,7 @@ async function main(): Promise<number> {
   };
   process.on("SIGTERM", onSignal);
   process.on("SIGINT", onSignal);
+  await recoverFromLastRun(deps);
   worker = startWorker(deps, {
     handlers: HANDLERS,
     tasks: [
@@ -70,9 +73,10 @@ async function main(): Promise<number> {
         name: "Lease reaper",
         intervalMs: options.reapIntervalMs,
         run: async () => {
-          const { requeued, failed } = await store.reap();
+          const { requeued, failed, failedIds } = await store.reap();
           if (requeued + failed > 0)
             log(`[Worker] Reaper: ${requeued} job(s) re-queued, ${failed} failed`);
+          await discardFilesOf(deps, failedIds);
         },
       },
       {
@@ -103,6 +107,29 @@ async function main(): Promise<number> {
   });
 
   return exited.finally(() => store.close());
+}
+
+// What a previous run of this worker left when it was killed: jobs still leased to the same
+// WORKER_ID (it holds none now) go back to the queue at once instead of after their lease, and
+// scratch folders of jobs no live worker holds are removed.
+async function recoverFromLastRun(deps: WorkerDeps): Promise<void> {
+  const { requeued, failed, failedIds } = await deps.store.reapOwner(deps.options.workerId);
+  if (requeued + failed > 0) {
+    log(
+      `[Worker] A previous run of ${deps.options.workerId} left ${requeued + failed} job(s): ${requeued} re-queued, ${failed} failed`,
+    );
+  }
+  await discardFilesOf(deps, failedIds);
+  const swept = await sweepScratch(deps);
+  if (swept > 0) log(`[Worker] Removed ${swept} scratch folder(s) of jobs no worker holds`);
+}
+
+// Deletes the files (and uploads) of jobs that just failed for good.
+async function discardFilesOf(deps: WorkerDeps, ids: readonly string[]): Promise<void> {
+  for (const id of ids) {
+    const job = await deps.store.get(id);
+    if (job) await discardJobFiles(deps.storage, job, { ended: true }).catch(() => 0);
+  }
 }
 
 main().then(

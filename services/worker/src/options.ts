@@ -28,6 +28,8 @@ export interface WorkerOptions {
   leaseMs: number;
   /** How often a running job renews its lease (default leaseMs / 3). */
   heartbeatMs: number;
+  /** How often a running job checks whether it was cancelled (WORKER_CANCEL_CHECK_MS). */
+  cancelCheckMs: number;
   shutdownGraceMs: number;
   reapIntervalMs: number;
   reconcileIntervalMs: number;
@@ -36,6 +38,8 @@ export interface WorkerOptions {
     maxDurationSec: number;
     maxBytes: number;
     ytdlpTimeoutMs: number;
+    /** Limit for a whole direct URL download (a trickling server cannot hold the worker). */
+    downloadTimeoutMs: number;
     /** Test-only SSRF exemptions (`host:port`); refused in production-like configs. */
     allowHostPorts: readonly string[];
   };
@@ -92,6 +96,7 @@ export function workerOptions(config: Config, env: Env, tmpRoot: string): Worker
     pollIntervalMs: env.WORKER_POLL_MS === undefined ? DEFAULT_POLL_MS : config.worker.pollMs,
     leaseMs,
     heartbeatMs: intVar(env, "WORKER_HEARTBEAT_MS", 100, 600_000) ?? Math.floor(leaseMs / 3),
+    cancelCheckMs: intVar(env, "WORKER_CANCEL_CHECK_MS", 100, 60_000) ?? 1000,
     shutdownGraceMs: intVar(env, "WORKER_SHUTDOWN_GRACE_MS", 0, 600_000) ?? 25_000,
     reapIntervalMs: intVar(env, "WORKER_REAP_INTERVAL_MS", 100, 3_600_000) ?? 15_000,
     reconcileIntervalMs: intVar(env, "WORKER_RECONCILE_INTERVAL_MS", 100, 3_600_000) ?? 30_000,
@@ -100,6 +105,7 @@ export function workerOptions(config: Config, env: Env, tmpRoot: string): Worker
       maxDurationSec: intVar(env, "INGEST_MAX_DURATION_SEC", 1, 86_400) ?? 1_200,
       maxBytes: intVar(env, "INGEST_MAX_BYTES", 1, 50 * 1024 ** 3) ?? 500 * 1024 * 1024,
       ytdlpTimeoutMs: intVar(env, "YTDLP_TIMEOUT_MS", 1000, 3_600_000) ?? 600_000,
+      downloadTimeoutMs: intVar(env, "INGEST_DOWNLOAD_TIMEOUT_MS", 1000, 3_600_000) ?? 600_000,
       allowHostPorts: Object.freeze(allowRaw ? allowRaw.split(",").map((s) => s.trim()) : []),
     }),
     render: Object.freeze({

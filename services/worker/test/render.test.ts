@@ -44,6 +44,7 @@ describe("render dispatch to the local renderer + reconciliation", () => {
     await create("completes");
     await create("fails");
     await create("unknown");
+    await create("badResult");
     await create("deadline");
     await create("busy");
     await create("refused");
@@ -70,9 +71,9 @@ describe("render dispatch to the local renderer + reconciliation", () => {
       WORKER_CONCURRENCY: "2",
       WORKER_LEASE_MS: "1000",
       WORKER_RECONCILE_INTERVAL_MS: "300",
-      RENDER_DEADLINE_MS: "8000",
+      RENDER_DEADLINE_MS: "16000",
     });
-    for (const name of ["completes", "fails", "unknown", "deadline", "cancelled"]) {
+    for (const name of ["completes", "fails", "unknown", "badResult", "deadline", "cancelled"]) {
       await worker.waitFor(`[Render] Job ${jobs[name]!.id} dispatched to local renderer`, 60_000);
     }
   }, 120_000);
@@ -152,28 +153,54 @@ describe("render dispatch to the local renderer + reconciliation", () => {
       format: "preview-360p",
       durationSeconds: 2,
     };
+    await stack.storage.put(result.videoKey, "mp4", { contentType: "video/mp4" });
     renderer.setStatus(jobs.completes!.id, { status: "completed", result });
     const done = await stack.waitForStatus(jobs.completes!.id, ["complete", "failed"]);
     expect(done.status).toBe("complete");
     expect(done.result).toEqual(result);
   });
 
-  it.each([
-    [
-      "fails",
-      { status: "failed", error: "render exceeded its timeout" },
-      "renderer reported failed: render exceeded its timeout",
-    ],
-    [
-      "unknown",
-      { status: "unknown", error: "result expired" },
-      "renderer reported unknown: result expired",
-    ],
-  ])("fails a %s render with the renderer's reason", async (name, status, reason) => {
-    renderer.setStatus(jobs[name]!.id, status);
-    const done = await stack.waitForStatus(jobs[name]!.id, ["complete", "failed"]);
+  it("refuses a completed status whose result keys leave the job's folder", async () => {
+    const id = jobs.badResult!.id;
+    const result = {
+      videoKey: `renders/${id}/output.mp4`,
+      thumbnailKey: "../../x",
+      format: "preview-360p",
+      durationSeconds: 2,
+    };
+    await stack.storage.put(result.videoKey, "mp4", { contentType: "video/mp4" });
+    renderer.setStatus(id, { status: "completed", result });
+    const done = await stack.waitForStatus(id, ["complete", "failed"]);
+    expect(done.status).toBe("failed");
+    expect(done.result).toBeNull();
+    expect(done.error).toContain(
+      "the renderer's result was refused: result.thumbnailKey is not a valid storage key",
+    );
+  });
+
+  it("fails a render with the renderer's reason", async () => {
+    const reason = "renderer reported failed: render exceeded its timeout";
+    renderer.setStatus(jobs.fails!.id, { status: "failed", error: "render exceeded its timeout" });
+    const done = await stack.waitForStatus(jobs.fails!.id, ["complete", "failed"]);
     expect(done).toMatchObject({ status: "failed", error: reason });
     await worker.waitFor(`[Worker] Job ${done.id} failed: ${reason}`);
+  });
+
+  it("dispatches a render the renderer lost again, and fails it once its attempts are used up", async () => {
+    const id = jobs.unknown!.id;
+    renderer.setStatus(id, { status: "unknown", error: "result expired" });
+    await worker.waitFor(
+      `[Render] Job ${id}: the renderer lost this render (result expired: it was restarted or crashed); dispatching it again (attempt 2 of 3)`,
+      30_000,
+    );
+    const done = await stack.waitForStatus(id, ["complete", "failed"], 60_000);
+    expect(done).toMatchObject({
+      status: "failed",
+      attempts: 3,
+      error:
+        "the renderer lost this render (result expired: it was restarted or crashed), on each of its 3 attempts",
+    });
+    expect(renderer.submits.filter((s) => s.body.job_id === id)).toHaveLength(3);
   });
 
   it("authenticates status calls and asks for the right call id", () => {

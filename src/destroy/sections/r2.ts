@@ -1,7 +1,6 @@
 // Cloudflare R2: the bucket's objects (emptied through S3, streaming), every API token efs
 // minted for the bucket (init's and `efs rotate access-key`'s), then the bucket itself.
 // An adopted bucket is kept with its objects; the tokens are efs's and always go.
-import { r2TokenName } from "../../checklist/r2";
 import type { ApiToken } from "../../providers/cloudflare";
 import { bytes } from "../../ui/units";
 import { countBucket, emptyBucket, openBucket } from "../bucket";
@@ -15,11 +14,20 @@ function bucketName(ctx: DestroyContext): string {
   return ctx.record("r2", "bucket")?.id ?? ctx.step.inputs.bucket;
 }
 
-// Tokens named like efs's: efs-r2-<bucket> (init) and efs-r2-<bucket>-<time> (rotations).
-function efsTokens(all: readonly ApiToken[], bucket: string, vaultKey?: string): ApiToken[] {
-  const name = r2TokenName(bucket);
+// The tokens efs made for the bucket: the configured token name (--r2-token, its env twin,
+// the name efs init recorded, else the checklist's), the vault's current key, and the
+// `efs-r2-<bucket>[-<time>]` tokens of `efs rotate access-key` (and of efs init before
+// token names were configurable). A user's other tokens are left alone.
+function efsTokens(ctx: DestroyContext, all: readonly ApiToken[], bucket: string): ApiToken[] {
+  const name = ctx.step.inputs.r2Token;
+  const rotated = `efs-r2-${bucket}`;
+  const vaultKey = ctx.state.get("R2_ACCESS_KEY_ID");
   return all.filter(
-    (t) => t.name === name || t.name.startsWith(`${name}-`) || (vaultKey && t.id === vaultKey),
+    (t) =>
+      t.name === name ||
+      t.name === rotated ||
+      t.name.startsWith(`${rotated}-`) ||
+      (vaultKey !== undefined && t.id === vaultKey),
   );
 }
 
@@ -58,7 +66,7 @@ export const r2Section: DestroySection = {
         note: await objectsNote(ctx),
       });
     }
-    const tokens = efsTokens(await cf.listTokens(scope), bucket, ctx.state.get("R2_ACCESS_KEY_ID"));
+    const tokens = efsTokens(ctx, await cf.listTokens(scope), bucket);
     for (const t of tokens) {
       // A token's id is its S3 access key id: never printed.
       ctx.step.secret(t.id, "R2_ACCESS_KEY_ID");
@@ -73,7 +81,7 @@ export const r2Section: DestroySection = {
       items.push({
         key: "token",
         action: "gone",
-        what: `API token ${r2TokenName(bucket)}`,
+        what: `API token ${ctx.step.inputs.r2Token}`,
         id: "",
       });
     items.push({

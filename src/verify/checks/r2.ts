@@ -147,7 +147,8 @@ async function corsCheck(
       headers: {
         origin,
         "access-control-request-method": "PUT",
-        "access-control-request-headers": "content-type",
+        // what the studio's upload sends (If-None-Match makes the signed URL single-use)
+        "access-control-request-headers": "content-type,if-none-match",
       },
       signal: ctx.signal
         ? AbortSignal.any([ctx.signal, AbortSignal.timeout(20_000)])

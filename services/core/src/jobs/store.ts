@@ -10,6 +10,7 @@ import { Secret } from "../secret";
 import { type BackoffPolicy, DEFAULT_BACKOFF } from "./backoff";
 import { newId } from "./ids";
 import { migrate } from "./migrations";
+import { resultKeyProblem } from "./result-keys";
 import { cancelJob } from "./sql/cancel";
 import { claimJob } from "./sql/claim";
 import { completeJob } from "./sql/complete";
@@ -130,7 +131,11 @@ function buildStore(
     claim: (opts) => claimJob(db, opts, now()),
     heartbeat: (id, owner, leaseMs) => heartbeatJob(db, id, owner, leaseMs, now()),
     setProgress: (id, owner, progress) => setJobProgress(db, id, owner, progress, now()),
-    complete: (id, result, opts) => completeJob(db, id, result, opts?.owner, now()),
+    async complete(id, result, opts) {
+      const problem = resultKeyProblem(result);
+      if (problem) throw new Error(`job ${id}: refusing to store the result: ${problem}`);
+      return completeJob(db, id, result, opts?.owner, now());
+    },
     fail: (id, error, opts = {}) => failJob(db, id, error, opts, backoff, now()),
     cancel: (id) => cancelJob(db, id, now()),
     release: (id, owner) => releaseJob(db, id, owner, now()),
@@ -138,7 +143,8 @@ function buildStore(
     listDispatched: () => listDispatchedJobs(db, null),
     listOverdueDispatches: (at) => listDispatchedJobs(db, at ?? now()),
     queuePosition: (id) => jobQueuePosition(db, id, now()),
-    reap: (at) => reapExpiredLeases(db, backoff, at ?? now()),
+    reap: (at) => reapExpiredLeases(db, at ?? now()),
+    reapOwner: (owner) => reapExpiredLeases(db, now(), owner),
     recordWorkerHeartbeat: (hb) => recordWorker(db, hb, now()),
     listWorkers: () => listWorkerRows(db),
     removeWorkerHeartbeat: (workerId) => removeWorker(db, workerId),

@@ -87,7 +87,8 @@ export interface JobStore {
   /** Renews the lease; false when the caller no longer holds it (reaped, cancelled, finished). */
   heartbeat(id: string, owner: string, leaseMs: number): Promise<boolean>;
   setProgress(id: string, owner: string, progress: JobProgress): Promise<boolean>;
-  /** processing → complete. With `owner`, only the lease holder may complete. False if not applied. */
+  /** processing → complete. With `owner`, only the lease holder may complete. False if not applied.
+   *  Throws (storing nothing) when a storage key in `result` is invalid (see result-keys.ts). */
   complete(id: string, result: JsonObject, opts?: { owner?: string }): Promise<boolean>;
   /** processing → failed (or → pending with backoff when retryable and attempts remain). */
   fail(id: string, error: string, opts?: FailOptions): Promise<Job | null>;
@@ -107,8 +108,10 @@ export interface JobStore {
   listOverdueDispatches(now?: number): Promise<Job[]>;
   /** 1-based position among runnable pending jobs, null when not pending. */
   queuePosition(id: string): Promise<number | null>;
-  /** Re-queues expired leases (with backoff) or fails them when attempts ran out. */
-  reap(now?: number): Promise<{ requeued: number; failed: number }>;
+  /** Re-queues expired leases (in their old place) or fails them when attempts ran out. */
+  reap(now?: number): Promise<{ requeued: number; failed: number; failedIds: string[] }>;
+  /** The same for every lease `owner` holds: a worker restarted under the same id holds none. */
+  reapOwner(owner: string): Promise<{ requeued: number; failed: number; failedIds: string[] }>;
   recordWorkerHeartbeat(hb: {
     workerId: string;
     version: string;

@@ -3,12 +3,12 @@
 // calling the webhook.
 import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { mkdtemp, rm, stat } from "node:fs/promises";
+import { rm, stat } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Storage } from "@efs/core/storage/types";
 import { type RenderOptions, type RenderResult, renderVideo } from "../render";
+import { makeScratchDir } from "../scratch";
 import { downloadTo } from "./download";
 import { isPing, parseSubmit, type RenderRequest, RequestError } from "./submit";
 import { postWebhook } from "./webhook";
@@ -71,7 +71,7 @@ export function createRendererApp(o: RendererAppOptions): RendererApp {
   let queue: Promise<void> = Promise.resolve();
 
   async function runJob(callId: string, r: RenderRequest): Promise<void> {
-    const dir = await mkdtemp(join(tmpdir(), "efs-job-"));
+    const dir = await makeScratchDir("job");
     try {
       const audio = join(dir, "audio");
       await downloadTo(r.audioUrl, audio, { signal: abort.signal });

@@ -2,7 +2,9 @@
 // URLs for what a finished job produced. Never exposes leases, tokens or internal fields.
 import type { IngestResult, PreviewResult, RenderResult } from "@efs/core/jobs/payloads";
 import type { Job, JobProgress, JobStatus, JobType, JsonObject } from "@efs/core/jobs/types";
+import { isValidKey } from "@efs/core/storage/keys";
 import type { Storage } from "@efs/core/storage/types";
+import { displayUrl } from "@efs/core/url-safety";
 import { DOWNLOAD_URL_TTL_SEC } from "../limits";
 
 export interface JobUrls {
@@ -66,7 +68,8 @@ export function titleOf(job: Job): string {
   }
   if (job.type === "preview") return "Edit preview";
   const source = (p.source ?? {}) as Record<string, unknown>;
-  const candidates = [r.title, p.title, source.filename, source.url];
+  const url = typeof source.url === "string" ? displayUrl(source.url) : undefined;
+  const candidates = [r.title, p.title, source.filename, url];
   const found = candidates.find((c): c is string => typeof c === "string" && c.length > 0);
   return found ?? job.id;
 }
@@ -75,8 +78,9 @@ function requestOf(job: Job): JsonObject {
   const p = job.payload as Record<string, unknown>;
   if (job.type === "ingest") {
     const s = (p.source ?? {}) as Record<string, unknown>;
+    // A URL may carry credentials or a signed query: the view never shows them.
     return s.kind === "url"
-      ? { source: { kind: "url", url: s.url } }
+      ? { source: { kind: "url", url: typeof s.url === "string" ? displayUrl(s.url) : null } }
       : { source: { kind: "upload", filename: s.filename, size: s.size } };
   }
   return p as JsonObject;
@@ -85,8 +89,10 @@ function requestOf(job: Job): JsonObject {
 async function urlsOf(storage: Storage, job: Job): Promise<JobUrls> {
   const r = job.result as Record<string, unknown> | null;
   if (!r) return {};
+  // A key that is not valid (a row stored before results were checked) gets no URL: one bad
+  // row must not make the library or the job page fail for everyone.
   const sign = async (key: unknown, downloadName?: string): Promise<string | undefined> => {
-    if (typeof key !== "string" || key.length === 0) return undefined;
+    if (typeof key !== "string" || !isValidKey(key)) return undefined;
     const opts = downloadName
       ? { expiresInSec: DOWNLOAD_URL_TTL_SEC, downloadName }
       : { expiresInSec: DOWNLOAD_URL_TTL_SEC };

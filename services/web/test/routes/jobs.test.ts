@@ -1,4 +1,6 @@
 // /api/jobs: list, create (URL ingest, preview, save, render), get with signed URLs, cancel.
+import { join } from "node:path";
+import { createClient } from "@libsql/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as cancel } from "../../app/api/jobs/[id]/cancel/route";
 import { GET as getJob } from "../../app/api/jobs/[id]/route";
@@ -49,6 +51,22 @@ describe("URL ingest", () => {
       title: "https://example.com/a.mp3",
     });
     expect(job.queuePosition).toBeGreaterThanOrEqual(1);
+  });
+
+  it("never shows the credentials or signed query of a URL in the job's title or request", async () => {
+    const url = "https://ann:pa55w0rd@media.example.com/mixes/set.mp3?token=t0k3n";
+    const res = await post({ type: "ingest", source: { kind: "url", url } });
+    expect(res.status).toBe(201);
+    const job = await jobOf(res);
+    expect(job.title).toBe("https://media.example.com/mixes/set.mp3?…");
+    expect(job.request).toEqual({
+      source: { kind: "url", url: "https://media.example.com/mixes/set.mp3?…" },
+    });
+    const listed = await list(request("/api/jobs?type=ingest", { cookie: studio.cookie }));
+    const page = JSON.stringify(await body(listed)) + JSON.stringify(await body(await get(job.id)));
+    expect(page).not.toMatch(/pa55w0rd|t0k3n|ann:/);
+    // The worker still gets the whole URL.
+    expect((await studio.ctx.jobs.get(job.id))?.payload).toMatchObject({ source: { url } });
   });
 
   it("refuses non-http URLs, overlong URLs and unknown fields with 400 naming the field", async () => {
@@ -247,6 +265,50 @@ describe("preview, save and render jobs", () => {
   });
 });
 
+describe("a result stored with a bad key (a row from before results were checked)", () => {
+  it("still lists the library and opens the job page, without a URL for the bad key", async () => {
+    const res = await post({
+      type: "render",
+      audioId,
+      preset: "ethereal-flame",
+      format: "preview-360p",
+    });
+    const id = (await jobOf(res)).id;
+    const videoKey = `renders/${id}/output.mp4`;
+    await studio.ctx.storage.put(videoKey, "mp4-bytes", { contentType: "video/mp4" });
+    // The store refuses such a result today, so write the row the way an older version did.
+    await expect(
+      studio.ctx.jobs.complete(id, { videoKey, thumbnailKey: "../../x" }),
+    ).rejects.toThrow(/result.thumbnailKey is not a valid storage key/);
+    const db = createClient({ url: `file:${join(studio.dir, "efs.db")}` });
+    try {
+      await db.execute({
+        sql: "UPDATE audio_prep_jobs SET status = 'complete', result = ? WHERE id = ?",
+        args: [
+          JSON.stringify({
+            videoKey,
+            format: "preview-360p",
+            durationSeconds: 1,
+            thumbnailKey: "../../x",
+          }),
+          id,
+        ],
+      });
+    } finally {
+      db.close();
+    }
+    const listed = await list(request("/api/jobs?limit=100", { cookie: studio.cookie }));
+    expect(listed.status).toBe(200);
+    const { jobs } = await body<{ jobs: JobView[] }>(listed);
+    expect(jobs.map((j) => j.id)).toContain(audioId);
+    const page = await get(id);
+    expect(page.status).toBe(200);
+    const job = await jobOf(page);
+    expect(job.urls.thumbnail).toBeUndefined();
+    expect(await (await callStorage(job.urls.video!)).text()).toBe("mp4-bytes");
+  });
+});
+
 describe("POST /api/jobs/:id/cancel", () => {
   it("cancels a pending job, then answers 409 because it is terminal", async () => {
     const job = await jobOf(
@@ -258,6 +320,21 @@ describe("POST /api/jobs/:id/cancel", () => {
     const again = await cancelJob(job.id);
     expect(again.status).toBe(409);
     expect((await errorOf(again)).message).toMatch(/already cancelled/);
+  });
+
+  it("deletes the upload of a cancelled ingest", async () => {
+    const key = "uploads/job_cancelled0000000000000000000/song.mp3";
+    await studio.ctx.storage.put(key, "mp3-bytes", { contentType: "audio/mpeg" });
+    const job = await studio.ctx.jobs.create({
+      type: "ingest",
+      payload: {
+        source: { kind: "upload", key, filename: "song.mp3", contentType: "audio/mpeg", size: 9 },
+      },
+    });
+    const res = await cancelJob(job.id);
+    expect(res.status).toBe(200);
+    expect((await jobOf(res)).status).toBe("cancelled");
+    expect(await studio.ctx.storage.stat(key)).toBeNull();
   });
 
   it("answers 409 for a completed job and 404 for an unknown one", async () => {
