@@ -325,7 +325,7 @@ export function createCloudflareClient(opts: CloudflareOptions): CloudflareClien
       const res = await http.request<Envelope<{ rules?: LifecycleRule[] }>>(
         "GET",
         `${acct}/r2/buckets/${bucket}/lifecycle`,
-        { operation: `get the lifecycle rules of R2 bucket ${bucket}` },
+        { operation: `get the lifecycle rules of R2 bucket ${bucket}`, headers: inJurisdiction() },
       );
       return res.data.result?.rules ?? [];
     },
@@ -334,6 +334,7 @@ export function createCloudflareClient(opts: CloudflareOptions): CloudflareClien
       await http.request("PUT", `${acct}/r2/buckets/${bucket}/lifecycle`, {
         operation: `set the lifecycle rules of R2 bucket ${bucket}`,
         body: { rules },
+        headers: inJurisdiction(),
       });
     },
 
@@ -341,6 +342,7 @@ export function createCloudflareClient(opts: CloudflareOptions): CloudflareClien
       const res = await http.request<Envelope<unknown>>("DELETE", `${acct}/r2/buckets/${name}`, {
         operation: `delete R2 bucket ${name}`,
         accept: [404, 409],
+        headers: inJurisdiction(),
       });
       if (res.status === 409) {
         throw new ProviderError({

@@ -4,7 +4,6 @@ import { cloudflareHandlers } from "./cloudflare";
 import { githubHandlers, githubKeyPair } from "./github";
 import { renderHandlers } from "./render";
 import { createEmulatorState, type EmulatorState, type Provider } from "./state";
-import { teardownHandlers } from "./teardown";
 import { tursoHandlers } from "./turso";
 import { vercelHandlers } from "./vercel";
 
@@ -40,7 +39,6 @@ export function emulatorHandlers(state: EmulatorState, bases: Bases = REAL_BASES
     ...vercelHandlers(state, bases.vercel),
     ...renderHandlers(state, bases.render, bases.renderHooks),
     ...githubHandlers(state, bases.github),
-    ...teardownHandlers(state, bases),
   ];
 }
 
