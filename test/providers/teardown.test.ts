@@ -47,6 +47,21 @@ describe("cloudflare deletes and lifecycle", () => {
     expect(bucketLifecycle(world(), "efs-media")).toEqual([DEFAULT_R2_RULE, uploadsRule]);
   });
 
+  it("addresses the lifecycle rules and the delete of a bucket in its jurisdiction (eu)", async () => {
+    const eu = createCloudflareClient({
+      token: C.cloudflareToken,
+      accountId: C.cloudflareAccountId,
+      baseUrl: REAL_BASES.cloudflare,
+      jurisdiction: "eu",
+      ...fastRetries(),
+    });
+    await eu.createBucket("efs-media");
+    await eu.putLifecycle("efs-media", [uploadsRule]);
+    expect(await eu.getLifecycle("efs-media")).toEqual([uploadsRule]);
+    expect(await eu.deleteBucket("efs-media")).toBe("deleted");
+    expect(world().cloudflare.buckets).toEqual([]);
+  });
+
   it("deletes an empty bucket once; a second delete finds it gone", async () => {
     const client = cf();
     await client.createBucket("efs-media");
