@@ -1,6 +1,7 @@
 // `efs destroy`: removes what efs init created (flags and help; the handler is src/destroy).
 import type { Command } from "commander";
 import type { CliContext } from "../context";
+import { addTargetOptions, targetFlags } from "./target-options";
 
 const SECTIONS = "github, render, vercel, modal, turso, r2";
 
@@ -15,9 +16,10 @@ Each delete is journaled in the vault: a killed run resumes where it stopped, de
 twice and treats what is already gone as done. The vault keeps the generated secrets and
 records what was destroyed; efs init builds everything again.
 
-Credentials: as for efs init (CLOUDFLARE_API_TOKEN, TURSO_API_TOKEN, VERCEL_TOKEN (or the
-vault's), RENDER_API_KEY, GITHUB_TOKEN, a Modal token); the bucket is emptied with the vault's
-R2 keys.
+Names and credentials resolve as for efs init and efs verify: a flag, then its env twin, then
+what the vault records (the names efs init used), then the checklist's defaults. Credentials:
+CLOUDFLARE_API_TOKEN, TURSO_API_TOKEN, VERCEL_TOKEN (or the vault's), RENDER_API_KEY,
+GITHUB_TOKEN, a Modal token; the bucket is emptied with the vault's R2 keys.
 
 Examples:
   efs destroy --plan                              what would be deleted (exit 2 if anything)
@@ -33,26 +35,24 @@ const list = (v: string, prev: string[] = []) => [...prev, ...v.split(",")];
 
 // Declares `efs destroy`.
 export function register(program: Command, ctx: CliContext): void {
-  program
+  const cmd = program
     .command("destroy")
     .description("remove what efs init created, in reverse order (planned, confirmed, resumable)")
     .option("--plan", "print the plan and change nothing (exit 2 when something would be deleted)")
     .option("--only <sections>", `only these sections (comma-separated: ${SECTIONS})`, list)
     .option("--confirm <name>", "the project name, typed (with --yes in CI)")
-    .option("--include-adopted", "also delete resources efs init adopted instead of creating")
-    .option(
-      "--cloudflare-account <id>",
-      "Cloudflare account id (default: the vault's R2_ACCOUNT_ID)",
-    )
-    .option("--turso-org <slug>", "Turso organization (default: the one holding the database)")
-    .option("--vercel-team <id>", "Vercel team id team_… (default: the vault's VERCEL_ORG_ID)")
-    .option("--github-repo <owner/name>", "GitHub repository (default: from git remote origin)")
+    .option("--include-adopted", "also delete resources efs init adopted instead of creating");
+  addTargetOptions(cmd)
+    .option("--r2-token <name>", "R2 API token name (env EFS_R2_TOKEN_NAME)")
     .addHelpText("after", HELP)
-    .action(async (opts: Record<string, unknown>, cmd: Command) => {
-      await ctx.run(cmd, async (rt) => {
+    .action(async (opts: Record<string, unknown>, c: Command) => {
+      await ctx.run(c, async (rt) => {
         const { destroy } = await import("../destroy/handler");
         return destroy(rt, {
-          flags: opts,
+          flags: {
+            ...targetFlags(opts),
+            r2Token: typeof opts.r2Token === "string" ? opts.r2Token : undefined,
+          },
           only: opts.only as string[] | undefined,
           plan: opts.plan === true,
           confirm: opts.confirm as string | undefined,

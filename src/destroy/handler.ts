@@ -11,7 +11,6 @@ import { endpointsFromEnv } from "../providers/endpoints";
 import { ProviderError } from "../providers/errors";
 import type { CommandResult, Runtime } from "../runtime";
 import { projectVault } from "../vault/open";
-import type { VaultState } from "../vault/state";
 import { DestroyContext } from "./context";
 import { DESTROY_KEY, finishSection, removeOnce, startSection } from "./journal";
 import { renderDestroyPlan } from "./plan-view";
@@ -40,19 +39,6 @@ function sectionNames(values: readonly string[] | undefined): DestroySectionName
       `use one or more of: ${DESTROY_SECTIONS.join(", ")}`,
     );
   return names as DestroySectionName[];
-}
-
-// Init's inputs, with what the vault knows filling the gaps (account, Vercel token and team).
-function inputsFor(flags: InitFlags, env: Readonly<NodeJS.ProcessEnv>, state: VaultState) {
-  const base = resolveInputs(flags, env);
-  const org = state.get("VERCEL_ORG_ID");
-  return Object.freeze({
-    ...base,
-    bucket: flags.bucket ?? state.get("R2_BUCKET_NAME") ?? base.bucket,
-    cloudflareAccountId: base.cloudflareAccountId ?? state.get("R2_ACCOUNT_ID"),
-    vercelToken: base.vercelToken ?? state.get("VERCEL_TOKEN"),
-    vercelTeam: base.vercelTeam ?? (org?.startsWith("team_") ? org : undefined),
-  });
 }
 
 // The typed confirmation: --confirm <name> (with --yes in CI), or the name typed at a prompt.
@@ -93,14 +79,14 @@ export async function destroy(rt: Runtime, args: DestroyArgs): Promise<CommandRe
     });
   }
   if (!args.plan) checkConfirmation(rt, args, project);
-  const release = args.plan ? () => {} : await lockInit(rt.cwd);
+  const release = args.plan ? () => {} : await lockInit(rt.cwd, "efs destroy");
   let spin = rt.prompter.spinner();
   try {
     const state = await vault.read();
     const journal = new Journal(vault, journalHooksFromEnv(rt.env), DESTROY_KEY);
     const step = new StepContext({
       cwd: rt.cwd,
-      inputs: inputsFor(args.flags, rt.env, state),
+      inputs: resolveInputs(args.flags, rt.env, state),
       env: rt.env,
       endpoints: endpointsFromEnv(rt.env),
       prompter: rt.prompter,

@@ -106,7 +106,7 @@ export async function init(rt: Runtime, args: InitArgs): Promise<CommandResult> 
       : undefined,
   });
 
-  const release = args.plan ? () => {} : await lockInit(rt.cwd);
+  const release = args.plan ? () => {} : await lockInit(rt.cwd, "efs init");
   try {
     rt.out.info(`efs init — ${steps.map((s) => s.name).join(" → ")}`);
     const planned: PlannedStep[] = [];

@@ -1,21 +1,31 @@
 // efs destroy from a world `efs init` provisioned (emulated providers, SeaweedFS as R2, a
 // libsql file as Turso, fake modal CLI): the plan says what is lost, the typed project name is
 // required, an adopted bucket is spared, and the world ends empty — ready for efs init again.
-import { existsSync } from "node:fs";
+import { existsSync, rmSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import { createS3Storage } from "@efs/core/storage/s3";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { CHECKLIST_NAMES as N } from "../../src/checklist/names";
 import { countBucket, emptyBucket } from "../../src/destroy/bucket";
 import type { SectionPlan } from "../../src/destroy/types";
 import { ScriptedPrompter } from "../../src/ui/scripted-prompter";
 import { TEST_CREDENTIALS as C, resourceCounts } from "../emulators/state";
 import { runEfsInProcess } from "../helpers/cli";
 import { registerVaultSecrets } from "../init/harness";
-import { fill, PROJECT, provisioned, type SharedS3, startSharedS3, type World } from "./helpers";
+import {
+  BUCKET,
+  fill,
+  PROJECT,
+  provisioned,
+  type SharedS3,
+  startBucketS3,
+  type World,
+} from "./helpers";
 
 let shared: SharedS3;
 beforeAll(async () => {
-  shared = await startSharedS3();
+  shared = await startBucketS3();
 }, 120_000);
 afterAll(async () => {
   await shared?.s3.stop();
@@ -48,15 +58,15 @@ describe("efs destroy", () => {
     const plan = await w.destroy(["--plan"], {});
     expect(plan.code, plan.stderr).toBe(2);
     expect(plan.stdout).toMatch(/delete +secret VERCEL_TOKEN/);
-    expect(plan.stdout).toMatch(/delete +service efs-worker \(srv-/);
-    expect(plan.stdout).toMatch(/delete +project efs-web \(prj_/);
+    expect(plan.stdout).toMatch(new RegExp(`delete +service ${N.renderService} \\(srv-`));
+    expect(plan.stdout).toMatch(new RegExp(`delete +project ${N.vercelProject} \\(prj_`));
     expect(plan.stdout).toMatch(/delete +app ethereal-flame-studio/);
-    expect(plan.stdout).toMatch(/delete +database efs-jobs .* — loses 7 job row\(s\)/);
+    expect(plan.stdout).toMatch(new RegExp(`delete +database ${N.db} .* — loses 7 job row\\(s\\)`));
     expect(plan.stdout).toMatch(
-      /delete +every object in efs-media — loses 1203 object\(s\), 12\.0 kB/,
+      new RegExp(`delete +every object in ${BUCKET} — loses 1203 object\\(s\\), 12\\.0 kB`),
     );
-    expect(plan.stdout).toMatch(/delete +API token efs-r2-efs-media/);
-    expect(plan.stdout).toMatch(/delete +R2 bucket efs-media/);
+    expect(plan.stdout).toMatch(new RegExp(`delete +API token ${N.r2Token}\\b`));
+    expect(plan.stdout).toMatch(new RegExp(`delete +R2 bucket ${BUCKET}`));
     const order = [...plan.stdout.matchAll(/^(github|render|vercel|modal|turso|r2) /gm)].map(
       (m) => m[1],
     );
@@ -130,6 +140,31 @@ describe("efs destroy", () => {
     expect(w.h.world.calls.filter((c) => c.method === "DELETE")).toEqual([]);
     expect(JSON.stringify(await w.h.journal())).toBe(before);
     expect(resourceCounts(w.h.world)).toMatchObject({ buckets: 1, vercelProjects: 1 });
+
+    // efs init and efs destroy share one lock; the refusal names the command holding it.
+    const lock = join(w.h.box.project, ".efs", "init.lock");
+    const holder = (command: string) =>
+      writeFileSync(
+        lock,
+        JSON.stringify({
+          pid: process.pid,
+          hostname: hostname(),
+          createdAt: Date.now(),
+          token: "t",
+          command,
+        }),
+      );
+    holder("efs init");
+    const busy = await w.destroy(["--yes", "--confirm", PROJECT]);
+    expect(busy.code).toBe(1);
+    expect(busy.stderr).toContain("Another efs init is running in this project");
+    holder("efs destroy");
+    const init = await w.h.efs(["init", "--yes", "--only", "webhook", "--force-step", "webhook"]);
+    expect(init.code).toBe(1);
+    expect(init.stderr).toContain("Another efs destroy is running in this project");
+    expect(init.stderr).toContain("efs init --unlock");
+    rmSync(lock);
+    expect(deletes(w)).toEqual([]);
   }, 300_000);
 
   it("asks for the project name at a prompt, and only the exact name goes on", async () => {
@@ -157,25 +192,26 @@ describe("efs destroy", () => {
     w = await provisioned(shared, {
       before: (h) => {
         h.world.cloudflare.buckets.push({
-          name: "efs-media",
+          name: BUCKET,
+          jurisdiction: "default",
           creation_date: new Date().toISOString(),
-          location: "WEUR",
+          location: "weur",
           storage_class: "Standard",
         });
       },
     });
     await fill(w.bucket, 12);
     const plan = await w.destroy(["--plan", "--only", "r2"]);
-    expect(plan.stdout).toMatch(/keep +R2 bucket efs-media .*adopted/);
-    expect(plan.stdout).not.toMatch(/every object in efs-media/);
+    expect(plan.stdout).toMatch(new RegExp(`keep +R2 bucket ${BUCKET} .*adopted`));
+    expect(plan.stdout).not.toContain(`every object in ${BUCKET}`);
     const run = await w.destroy(["--yes", "--confirm", PROJECT, "--only", "r2"]);
     expect(run.code, run.stderr).toBe(0);
-    expect(w.h.world.cloudflare.buckets.map((b) => b.name)).toEqual(["efs-media"]);
+    expect(w.h.world.cloudflare.buckets.map((b) => b.name)).toEqual([BUCKET]);
     expect(await w.objects()).toBe(12);
     expect(resourceCounts(w.h.world).cfTokens).toBe(0);
-    expect(run.stderr).toContain("kept R2 bucket efs-media");
+    expect(run.stderr).toContain(`kept R2 bucket ${BUCKET}`);
     const vault = await w.h.vault();
-    expect(vault.get("R2_BUCKET_NAME")).toBe("efs-media");
+    expect(vault.get("R2_BUCKET_NAME")).toBe(BUCKET);
     expect(vault.has("R2_ACCESS_KEY_ID")).toBe(false);
 
     // Re-provision r2 (adopts the bucket again), then destroy it with --include-adopted.
@@ -203,22 +239,22 @@ describe("efs destroy", () => {
   it("empties a bucket one listing page at a time, and a second pass finds nothing", async () => {
     const s3 = createS3Storage({
       endpoint: shared.s3.endpoint,
-      bucket: "efs-media",
+      bucket: BUCKET,
       accessKeyId: shared.r2.accessKey,
       secretAccessKey: shared.r2.secretKey,
     });
     try {
-      await emptyBucket(s3.client, "efs-media");
+      await emptyBucket(s3.client, BUCKET);
       await fill(s3, 25);
       const batches: number[] = [];
-      const r = await emptyBucket(s3.client, "efs-media", {
+      const r = await emptyBucket(s3.client, BUCKET, {
         pageSize: 10,
         onProgress: (p) => batches.push(p.batch),
       });
       expect(batches).toEqual([10, 10, 5]);
       expect(r).toEqual({ deleted: 25, bytes: 250 });
-      expect(await countBucket(s3.client, "efs-media")).toEqual({ objects: 0, bytes: 0 });
-      expect(await emptyBucket(s3.client, "efs-media")).toEqual({ deleted: 0, bytes: 0 });
+      expect(await countBucket(s3.client, BUCKET)).toEqual({ objects: 0, bytes: 0 });
+      expect(await emptyBucket(s3.client, BUCKET)).toEqual({ deleted: 0, bytes: 0 });
     } finally {
       s3.close();
     }

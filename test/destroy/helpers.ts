@@ -4,13 +4,19 @@
 import { join } from "node:path";
 import { openJobStore } from "@efs/core/jobs/store";
 import { createS3Storage, type S3Storage } from "@efs/core/storage/s3";
+import { CHECKLIST_NAMES } from "../../src/checklist/names";
 import { countBucket, emptyBucket } from "../../src/destroy/bucket";
 import { Vault } from "../../src/vault/vault";
-import { countBucketObjectsWith } from "../emulators/teardown";
 import { createHarness, type Harness, registerVaultSecrets } from "../init/harness";
 import { type SharedS3, startSharedS3 } from "../verify/stack";
 
-export { type SharedS3, startSharedS3 };
+export type { SharedS3 };
+
+// The bucket `efs init` names by default, as SeaweedFS's bucket.
+export const BUCKET = CHECKLIST_NAMES.bucket;
+
+// SeaweedFS holding the bucket efs init creates by default.
+export const startBucketS3 = () => startSharedS3(BUCKET);
 
 export interface World {
   h: Harness;
@@ -37,11 +43,11 @@ export async function provisioned(
 ): Promise<World> {
   const bucket = createS3Storage({
     endpoint: s3.s3.endpoint,
-    bucket: "efs-media",
+    bucket: BUCKET,
     accessKeyId: s3.r2.accessKey,
     secretAccessKey: s3.r2.secretKey,
   });
-  await emptyBucket(bucket.client, "efs-media");
+  await emptyBucket(bucket.client, BUCKET);
   const h = await createHarness();
   await opts.before?.(h);
   const init = await h.efs(["init", "--yes"]);
@@ -57,16 +63,15 @@ export async function provisioned(
     d.set("R2_SECRET_ACCESS_KEY", s3.r2.secretKey);
     d.set("TURSO_DATABASE_URL", dbUrl);
   });
-  countBucketObjectsWith(h.world, async (name) =>
-    name === "efs-media" ? (await countBucket(bucket.client, name)).objects : 0,
-  );
+  h.world.cloudflare.objectCount = async (name) =>
+    name === BUCKET ? (await countBucket(bucket.client, name)).objects : 0;
   const env = { EFS_R2_ENDPOINT: s3.s3.endpoint };
   return {
     h,
     bucket,
     env,
     destroy: (args, extraEnv = {}) => h.efs(["destroy", ...args], { ...env, ...extraEnv }),
-    objects: async () => (await countBucket(bucket.client, "efs-media")).objects,
+    objects: async () => (await countBucket(bucket.client, BUCKET)).objects,
     cleanup: async () => {
       bucket.close();
       await h.cleanup();

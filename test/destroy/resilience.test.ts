@@ -7,11 +7,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { HistoryEntry } from "../../src/destroy/journal";
 import { Vault } from "../../src/vault/vault";
 import { resourceCounts } from "../emulators/state";
-import { fill, PROJECT, provisioned, type SharedS3, startSharedS3, type World } from "./helpers";
+import { fill, PROJECT, provisioned, type SharedS3, startBucketS3, type World } from "./helpers";
 
 let shared: SharedS3;
 beforeAll(async () => {
-  shared = await startSharedS3();
+  shared = await startBucketS3();
 }, 120_000);
 afterAll(async () => {
   await shared?.s3.stop();

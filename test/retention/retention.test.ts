@@ -2,13 +2,16 @@
 // (the plan shows it, other rules on the bucket are kept), and `efs verify r2` checks it.
 // (The local backend's half — the worker's sweep — is services/worker/test/retention.test.ts.)
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { CHECKLIST_NAMES } from "../../src/checklist/names";
 import { uploadRetentionRule } from "../../src/checklist/r2";
+import { bucketLifecycle, DEFAULT_R2_RULE, setBucketLifecycle } from "../emulators/cloudflare";
 import { TEST_CREDENTIALS as C } from "../emulators/state";
-import { bucketLifecycle, DEFAULT_R2_RULE, setBucketLifecycle } from "../emulators/teardown";
 import { createHarness, type Harness, registerVaultSecrets } from "../init/harness";
 import { createStack, type SharedS3, type Stack, startSharedS3 } from "../verify/stack";
 
 const DAY_S = 86_400;
+// The bucket efs init creates by default; the verify stack's vault names "efs-media".
+const BUCKET = CHECKLIST_NAMES.bucket;
 const archiveRule = {
   id: "archive-renders",
   enabled: true,
@@ -31,14 +34,11 @@ describe("efs init sets the R2 retention rule", () => {
     const plan = await h.efs(["init", "--plan", "--only", "r2", "--upload-retention-days", "3"]);
     expect(plan.code).toBe(2);
     expect(plan.stdout).toContain(
-      "lifecycle rule on efs-media: delete uploads/ objects after 3 days",
+      `lifecycle rule on ${BUCKET}: delete uploads/ objects after 3 days`,
     );
     const run = await h.efs(["init", "--yes", "--only", "r2", "--upload-retention-days", "3"]);
     expect(run.code, run.stderr).toBe(0);
-    expect(bucketLifecycle(h.world, "efs-media")).toEqual([
-      DEFAULT_R2_RULE,
-      uploadRetentionRule(3),
-    ]);
+    expect(bucketLifecycle(h.world, BUCKET)).toEqual([DEFAULT_R2_RULE, uploadRetentionRule(3)]);
     expect(uploadRetentionRule(3).deleteObjectsTransition?.condition).toEqual({
       type: "Age",
       maxAge: 3 * DAY_S,
@@ -59,15 +59,16 @@ describe("efs init sets the R2 retention rule", () => {
   it("keeps the rules of an adopted bucket and replaces only its own", async () => {
     h = await createHarness();
     h.world.cloudflare.buckets.push({
-      name: "efs-media",
+      name: BUCKET,
+      jurisdiction: "default",
       creation_date: new Date().toISOString(),
-      location: "WEUR",
+      location: "weur",
       storage_class: "Standard",
+      lifecycle: [archiveRule, uploadRetentionRule(30)],
     });
-    setBucketLifecycle(h.world, "efs-media", [archiveRule, uploadRetentionRule(30)]);
     const run = await h.efs(["init", "--yes", "--only", "r2"]);
     expect(run.code, run.stderr).toBe(0);
-    expect(bucketLifecycle(h.world, "efs-media")).toEqual([archiveRule, uploadRetentionRule(7)]);
+    expect(bucketLifecycle(h.world, BUCKET)).toEqual([archiveRule, uploadRetentionRule(7)]);
   });
 
   it("refuses a retention that is not a whole number of days, changing nothing", async () => {

@@ -13,10 +13,10 @@ import { CHECKLIST_NAMES } from "../../src/checklist/names";
 import { uploadRetentionRule } from "../../src/checklist/r2";
 import { Vault } from "../../src/vault/vault";
 import { type S3TestServer, startS3Server } from "../../test-support/s3-server";
+import { DEFAULT_R2_RULE } from "../emulators/cloudflare";
 import { seedRenderService } from "../emulators/render";
 import { type EmulatorServer, startEmulatorServer } from "../emulators/server";
 import { TEST_CREDENTIALS as C, type EmulatorState, newId } from "../emulators/state";
-import { DEFAULT_R2_RULE, setBucketLifecycle } from "../emulators/teardown";
 import { createWorld } from "../emulators/world";
 import { createFakes, type Fakes } from "../fakes/fakes";
 import { type RunResult, runEfsInProcess, type Sandbox, sandbox } from "../helpers/cli";
@@ -31,12 +31,12 @@ export interface SharedS3 {
   scoped: { accessKey: string; secretKey: string };
 }
 
-// Starts SeaweedFS with an extra identity scoped to bucket "other-bucket".
-export async function startSharedS3(): Promise<SharedS3> {
+// Starts SeaweedFS with `bucket` and an extra identity scoped to bucket "other-bucket".
+export async function startSharedS3(bucket = "efs-media"): Promise<SharedS3> {
   const scoped = { accessKey: "AKSCOPED0001", secretKey: testSecret(64) };
   const r2 = { accessKey: "AKR2TOKEN0001", secretKey: testSecret(64) };
   const s3 = await startS3Server({
-    bucket: "efs-media",
+    bucket,
     extraIdentities: [
       { name: "r2", ...r2, actions: ["Read", "Write", "List", "Tagging"] },
       {
@@ -186,11 +186,12 @@ export async function createStack(s3?: SharedS3): Promise<Stack> {
   // Cloudflare: the bucket, with R2's default rule and efs's uploads/ retention rule.
   world.cloudflare.buckets.push({
     name: "efs-media",
+    jurisdiction: "default",
     creation_date: new Date().toISOString(),
-    location: "ENAM",
+    location: "enam",
     storage_class: "Standard",
+    lifecycle: [DEFAULT_R2_RULE, uploadRetentionRule(7)],
   });
-  setBucketLifecycle(world, "efs-media", [DEFAULT_R2_RULE, uploadRetentionRule(7)]);
 
   // Render: the worker, live, with the catalog's variables plus one of the user's own.
   const { service, hookUrl } = seedRenderService(
