@@ -207,7 +207,8 @@ export class StepContext {
     return this.#clients().github();
   }
 
+  // The run's env (not necessarily process.env) reaches the CLI: MODAL_TOKEN_*, PATH.
   modalCli(): ModalCli {
-    return createModalCli({}, this.signal);
+    return createModalCli({ ...this.env }, this.signal);
   }
 }

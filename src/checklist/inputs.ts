@@ -2,6 +2,7 @@
 // stack (credentials, Vercel team, resource names), resolved once at the edge, in one order
 // for every command: flag → environment variable → what the vault records → default.
 // Resource names resolve in checklist/names.ts (which also says where each came from).
+import { DEFAULT_UPLOAD_RETENTION_DAYS } from "@efs/core/storage/retention";
 import { usageError } from "../errors";
 import { JURISDICTIONS, type Jurisdiction } from "../providers/cloudflare";
 import type { VaultState } from "../vault/state";
@@ -16,6 +17,8 @@ export interface InitInputs {
   readonly bucket: string;
   readonly r2Token: string;
   readonly bucketLocation?: string;
+  // Days after which R2's lifecycle rule deletes uploads/ objects.
+  readonly uploadRetentionDays: number;
   readonly bucketJurisdiction: Jurisdiction;
   readonly tursoToken?: string;
   readonly tursoOrg?: string;
@@ -55,6 +58,7 @@ export interface InitFlags {
   bucket?: string;
   r2Token?: string;
   bucketLocation?: string;
+  uploadRetentionDays?: number;
   bucketJurisdiction?: string;
   tursoOrg?: string;
   tursoGroup?: string;
@@ -136,6 +140,7 @@ export function resolveInputs(
     bucket: names.bucket.value,
     r2Token: names.r2Token.value,
     bucketLocation: clean(flags.bucketLocation),
+    uploadRetentionDays: flags.uploadRetentionDays ?? DEFAULT_UPLOAD_RETENTION_DAYS,
     bucketJurisdiction: jurisdiction(
       flags.bucketJurisdiction ?? env.EFS_BUCKET_JURISDICTION ?? r.bucketJurisdiction,
     ),

@@ -1,6 +1,7 @@
 // The step journal, kept (encrypted) in the vault: intent before each remote create, the
 // resource id after, and step completion. Re-runs read it to adopt and to skip finished steps.
 
+import { appendFileSync } from "node:fs";
 import { throwIfInterrupted } from "../errors";
 import type { VaultDraft, VaultState } from "../vault/state";
 import type { Vault } from "../vault/vault";
@@ -28,9 +29,9 @@ export interface StepRecord {
 
 export type InitJournal = Record<string, StepRecord>;
 
-// The init journal within a vault snapshot.
-export function readJournal(state: VaultState): InitJournal {
-  return (state.journal[JOURNAL_KEY] as InitJournal | undefined) ?? {};
+// The init journal (or another one kept the same way, e.g. "destroy") within a vault snapshot.
+export function readJournal(state: VaultState, key = JOURNAL_KEY): InitJournal {
+  return (state.journal[key] as InitJournal | undefined) ?? {};
 }
 
 // Test-only hooks: name each write point; SIGKILL just before the named one (kill -9 tests).
@@ -39,6 +40,15 @@ export interface JournalHooks {
   onPoint?: (point: string) => void;
   // The run's cancel signal: no intent is written (so nothing is created) after Ctrl-C.
   signal?: AbortSignal;
+}
+
+// EFS_TEST_CRASH_AT / EFS_TEST_JOURNAL_LOG: kill -9 at a named journal write, list the writes.
+export function journalHooksFromEnv(env: Readonly<NodeJS.ProcessEnv>): JournalHooks {
+  const log = env.EFS_TEST_JOURNAL_LOG;
+  return {
+    crashAt: env.EFS_TEST_CRASH_AT || undefined,
+    onPoint: log ? (p) => appendFileSync(log, `${p}\n`) : undefined,
+  };
 }
 
 // True when an intent was written and nothing was recorded after it (a crash in between).
@@ -51,10 +61,15 @@ export function pendingIntent(rec: ResourceRecord | undefined): boolean {
 export class Journal {
   readonly #vault: Vault;
   readonly #hooks: JournalHooks;
+  readonly #key: string;
+  // Write points of another journal are named "<key>:<point>" (e.g. "destroy:r2:bucket:intent").
+  readonly #prefix: string;
 
-  constructor(vault: Vault, hooks: JournalHooks = {}) {
+  constructor(vault: Vault, hooks: JournalHooks = {}, key = JOURNAL_KEY) {
     this.#vault = vault;
     this.#hooks = hooks;
+    this.#key = key;
+    this.#prefix = key === JOURNAL_KEY ? "" : `${key}:`;
   }
 
   // Applies `fn` to the vault draft and the step's record in one locked write; `point`
@@ -64,20 +79,21 @@ export class Journal {
     point: string,
     fn: (rec: StepRecord, draft: VaultDraft) => void,
   ): Promise<void> {
-    this.#hooks.onPoint?.(point);
-    if (this.#hooks.crashAt === point) {
+    const named = this.#prefix + point;
+    this.#hooks.onPoint?.(named);
+    if (this.#hooks.crashAt === named) {
       process.kill(process.pid, "SIGKILL");
       await new Promise(() => {});
     }
     await this.#vault.update((draft) => {
-      const all = readJournal(draft);
+      const all = readJournal(draft, this.#key);
       const rec: StepRecord = structuredClone(all[step]) ?? {
         status: "started",
         at: now(),
         resources: {},
       };
       fn(rec, draft);
-      draft.setJournal(JOURNAL_KEY, { ...all, [step]: rec });
+      draft.setJournal(this.#key, { ...all, [step]: rec });
     });
   }
 

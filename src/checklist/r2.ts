@@ -1,7 +1,9 @@
 // Section 1: Cloudflare R2 — bucket, CORS for the app origin, bucket-scoped S3 credentials.
+import { DAY_MS, UPLOAD_PREFIX } from "@efs/core/storage/retention";
 import {
   type CloudflareClient,
   type CorsRule,
+  type LifecycleRule,
   R2_ITEM_WRITE,
   s3CredentialsFromToken,
   type TokenScope,
@@ -38,6 +40,37 @@ export async function applyCors(
   await cf.putCors(bucket, corsRules(appUrl));
 }
 
+/** The id of the lifecycle rule efs owns (other rules on the bucket are kept). */
+export const RETENTION_RULE_ID = "efs-uploads-retention";
+
+// The R2 lifecycle rule: objects under uploads/ are deleted `days` after they were written.
+export function uploadRetentionRule(days: number): LifecycleRule {
+  return {
+    id: RETENTION_RULE_ID,
+    enabled: true,
+    conditions: { prefix: UPLOAD_PREFIX },
+    deleteObjectsTransition: { condition: { type: "Age", maxAge: (days * DAY_MS) / 1000 } },
+  };
+}
+
+// The retention in days an efs rule on the bucket applies; null when there is none (or it is off).
+export function retentionDays(rules: readonly LifecycleRule[]): number | null {
+  const rule = rules.find((r) => r.id === RETENTION_RULE_ID);
+  const c = rule?.deleteObjectsTransition?.condition;
+  if (!rule?.enabled || rule.conditions.prefix !== UPLOAD_PREFIX || c?.type !== "Age") return null;
+  return c.maxAge / (DAY_MS / 1000);
+}
+
+// Sets efs's retention rule, keeping every other rule on the bucket (PUT replaces the set).
+export async function applyRetention(
+  cf: CloudflareClient,
+  bucket: string,
+  days: number,
+): Promise<void> {
+  const others = (await cf.getLifecycle(bucket)).filter((r) => r.id !== RETENTION_RULE_ID);
+  await cf.putLifecycle(bucket, [...others, uploadRetentionRule(days)]);
+}
+
 export const r2Step: Step = {
   name: "r2",
   title: "Cloudflare R2 storage",
@@ -51,6 +84,7 @@ export const r2Step: Step = {
 
   async plan(ctx) {
     const { bucket, r2Token: tokenName } = ctx.inputs;
+    const days = ctx.inputs.uploadRetentionDays;
     if (!ctx.given("CLOUDFLARE_API_TOKEN") || !ctx.given("CLOUDFLARE_ACCOUNT_ID")) {
       return {
         blocked: "needs CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID",
@@ -59,6 +93,10 @@ export const r2Step: Step = {
           {
             action: "update",
             what: `CORS rule on ${bucket}: PUT/GET/HEAD from the app origin and localhost`,
+          },
+          {
+            action: "update",
+            what: `lifecycle rule on ${bucket}: delete ${UPLOAD_PREFIX} objects after ${days} days`,
           },
           {
             action: "create",
@@ -71,12 +109,25 @@ export const r2Step: Step = {
     const scope = (await cf.verifyToken()).scope;
     const state = await ctx.vault();
     const items: PlanItem[] = [];
+    const exists = await cf.getBucket(bucket);
     items.push(
-      (await cf.getBucket(bucket))
+      exists
         ? { action: "adopt", what: `R2 bucket ${bucket}` }
         : { action: "create", what: `R2 bucket ${bucket}` },
     );
     items.push({ action: "update", what: `CORS rule on ${bucket}` });
+    const current = exists ? retentionDays(await cf.getLifecycle(bucket)) : null;
+    items.push(
+      current === days
+        ? {
+            action: "skip",
+            what: `lifecycle rule: ${UPLOAD_PREFIX} objects expire after ${days} days`,
+          }
+        : {
+            action: "update",
+            what: `lifecycle rule on ${bucket}: delete ${UPLOAD_PREFIX} objects after ${days} days${current === null ? "" : ` (now ${current})`}`,
+          },
+    );
     const token = await cf.findTokenByName(tokenName, scope);
     if (!token) items.push({ action: "create", what: `API token ${tokenName}` });
     else if (state.get("R2_ACCESS_KEY_ID") === token.id && state.get("R2_SECRET_ACCESS_KEY"))
@@ -117,6 +168,10 @@ export const r2Step: Step = {
     const appUrl = (await ctx.vault()).get("NEXT_PUBLIC_APP_URL");
     await applyCors(cf, bucket, appUrl);
     ctx.say(`CORS set for ${appUrl ?? "localhost"}`);
+    const days = ctx.inputs.uploadRetentionDays;
+    await applyRetention(cf, bucket, days);
+    await ctx.journal.record("r2", "lifecycle", String(days));
+    ctx.say(`${UPLOAD_PREFIX} objects expire after ${days} days`);
     await ensureBucketToken(ctx, cf, bucket, scope);
   },
 
@@ -129,6 +184,11 @@ export const r2Step: Step = {
     const rules = await cf.getCors(bucket);
     if (!rules?.some((r) => r.allowed.methods.includes("PUT")))
       problems.push(`bucket ${bucket} has no CORS rule allowing PUT`);
+    const days = retentionDays(await cf.getLifecycle(bucket));
+    if (days !== ctx.inputs.uploadRetentionDays)
+      problems.push(
+        `bucket ${bucket} has no lifecycle rule deleting ${UPLOAD_PREFIX} objects after ${ctx.inputs.uploadRetentionDays} days`,
+      );
     const { scope } = await cf.verifyToken();
     const token = await cf.findTokenByName(ctx.inputs.r2Token, scope);
     if (!token || token.id !== state.get("R2_ACCESS_KEY_ID"))

@@ -1,5 +1,5 @@
 // `efs init`: the provisioning wizard (flags and help only; the handler is src/init/handler).
-import type { Command } from "commander";
+import { type Command, InvalidArgumentError } from "commander";
 import type { CliContext } from "../context";
 
 const SECTIONS = "templates, r2, turso, modal, webhook, vercel, render, github";
@@ -60,6 +60,16 @@ export function register(program: Command, ctx: CliContext): void {
       "R2 API token name (env EFS_R2_TOKEN_NAME; default ethereal-flame-studio-prod)",
     )
     .option("--bucket-location <hint>", "R2 location hint: apac, eeur, enam, weur, wnam, oc")
+    .option(
+      "--upload-retention-days <n>",
+      "days before R2's lifecycle rule deletes uploads/ objects (default 7)",
+      (v: string) => {
+        const n = Number(v);
+        if (!(Number.isInteger(n) && n >= 1 && n <= 3650))
+          throw new InvalidArgumentError("--upload-retention-days must be a whole number, 1–3650");
+        return n;
+      },
+    )
     .option(
       "--bucket-jurisdiction <j>",
       "R2 jurisdiction of the bucket: default, eu or fedramp (env EFS_BUCKET_JURISDICTION)",

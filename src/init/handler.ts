@@ -1,10 +1,9 @@
 // `efs init`: plans every checklist section, prints the targets, then applies the pending
 // ones in order under a lock, journaling each remote create so a re-run converges.
 
-import { appendFileSync } from "node:fs";
 import { StepContext } from "../checklist/context";
 import { type InitFlags, resolveInputs } from "../checklist/inputs";
-import { Journal, type JournalHooks, readJournal } from "../checklist/journal";
+import { Journal, journalHooksFromEnv, readJournal } from "../checklist/journal";
 import { chooseRegion } from "../checklist/render";
 import { STEP_NAMES, selectSteps } from "../checklist/steps";
 import { hasChanges, type Step, type StepName, type StepPlan } from "../checklist/types";
@@ -66,15 +65,6 @@ function asEfsError(err: unknown, step: StepName): unknown {
   return err;
 }
 
-// EFS_TEST_CRASH_AT / EFS_TEST_JOURNAL_LOG: kill -9 at a named journal write, list the writes.
-function testHooks(env: Readonly<NodeJS.ProcessEnv>): JournalHooks {
-  const log = env.EFS_TEST_JOURNAL_LOG;
-  return {
-    crashAt: env.EFS_TEST_CRASH_AT || undefined,
-    onPoint: log ? (p) => appendFileSync(log, `${p}\n`) : undefined,
-  };
-}
-
 // Runs `efs init` with parsed arguments.
 export async function init(rt: Runtime, args: InitArgs): Promise<CommandResult> {
   if (args.unlock) {
@@ -89,7 +79,7 @@ export async function init(rt: Runtime, args: InitArgs): Promise<CommandResult> 
   const steps = selectSteps(only, from);
 
   const vault = projectVault(rt);
-  const journal = new Journal(vault, { ...testHooks(rt.env), signal: rt.signal });
+  const journal = new Journal(vault, { ...journalHooksFromEnv(rt.env), signal: rt.signal });
   // Names the vault recorded are kept (flags still win).
   const inputs = resolveInputs(args.flags, rt.env, await vault.read());
   const next = new Map<string, string>();
@@ -121,7 +111,7 @@ export async function init(rt: Runtime, args: InitArgs): Promise<CommandResult> 
   let current: StepName | undefined;
   let remaining: StepName[] = [];
 
-  const release = args.plan ? () => {} : await lockInit(rt.cwd);
+  const release = args.plan ? () => {} : await lockInit(rt.cwd, "efs init");
   try {
     return await run();
   } catch (err) {

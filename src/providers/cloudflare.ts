@@ -17,6 +17,21 @@ export interface CorsRule {
   maxAgeSeconds?: number;
 }
 
+/** One R2 object lifecycle rule (Cloudflare's shape; `maxAge` in seconds). */
+export interface LifecycleRule {
+  id: string;
+  enabled: boolean;
+  conditions: { prefix: string };
+  deleteObjectsTransition?: {
+    condition?: { type: "Age"; maxAge: number } | { type: "Date"; date: string };
+  };
+  abortMultipartUploadsTransition?: { condition?: { type: "Age"; maxAge: number } };
+  storageClassTransitions?: unknown[];
+}
+
+/** What a delete found: it removed the resource, or the resource was already gone. */
+export type DeleteOutcome = "deleted" | "gone";
+
 export interface ApiToken {
   id: string;
   name: string;
@@ -49,8 +64,16 @@ export interface CloudflareClient {
   getCors(bucket: string): Promise<CorsRule[] | undefined>;
   findPermissionGroup(name: string, scope: TokenScope): Promise<PermissionGroup>;
   findTokenByName(name: string, scope: TokenScope): Promise<ApiToken | undefined>;
+  listTokens(scope: TokenScope): Promise<ApiToken[]>;
   createBucketToken(args: BucketTokenArgs): Promise<{ token: ApiToken; adopted: boolean }>;
   rollToken(id: string, scope: TokenScope): Promise<string>;
+  // The bucket's lifecycle rules ([] when it has none).
+  getLifecycle(bucket: string): Promise<LifecycleRule[]>;
+  // Replaces the bucket's lifecycle rules (callers merge with getLifecycle first).
+  putLifecycle(bucket: string, rules: LifecycleRule[]): Promise<void>;
+  // Deletes an empty bucket; a bucket that still holds objects is a ProviderError (409).
+  deleteBucket(name: string): Promise<DeleteOutcome>;
+  deleteToken(id: string, scope: TokenScope): Promise<DeleteOutcome>;
 }
 
 export interface BucketTokenArgs {
@@ -264,6 +287,7 @@ export function createCloudflareClient(opts: CloudflareOptions): CloudflareClien
     },
 
     findTokenByName,
+    listTokens,
 
     async createBucketToken(args) {
       const resource = `com.cloudflare.edge.r2.bucket.${opts.accountId}_${jurisdiction}_${args.bucket}`;
@@ -295,6 +319,50 @@ export function createCloudflareClient(opts: CloudflareOptions): CloudflareClien
         body: {},
       });
       return res.data.result;
+    },
+
+    async getLifecycle(bucket) {
+      const res = await http.request<Envelope<{ rules?: LifecycleRule[] }>>(
+        "GET",
+        `${acct}/r2/buckets/${bucket}/lifecycle`,
+        { operation: `get the lifecycle rules of R2 bucket ${bucket}`, headers: inJurisdiction() },
+      );
+      return res.data.result?.rules ?? [];
+    },
+
+    async putLifecycle(bucket, rules) {
+      await http.request("PUT", `${acct}/r2/buckets/${bucket}/lifecycle`, {
+        operation: `set the lifecycle rules of R2 bucket ${bucket}`,
+        body: { rules },
+        headers: inJurisdiction(),
+      });
+    },
+
+    async deleteBucket(name) {
+      const res = await http.request<Envelope<unknown>>("DELETE", `${acct}/r2/buckets/${name}`, {
+        operation: `delete R2 bucket ${name}`,
+        accept: [404, 409],
+        headers: inJurisdiction(),
+      });
+      if (res.status === 409) {
+        throw new ProviderError({
+          provider: "cloudflare",
+          operation: `delete R2 bucket ${name}`,
+          status: 409,
+          code: parseError(res.data).code,
+          providerMessage: parseError(res.data).message ?? "the bucket is not empty",
+          hint: "objects were written after it was emptied (is the app still running?); run efs destroy --only r2 again",
+        });
+      }
+      return res.status === 404 ? "gone" : "deleted";
+    },
+
+    async deleteToken(id, scope) {
+      const res = await http.request("DELETE", `${tokensBase(scope)}/${id}`, {
+        operation: "delete API token",
+        accept: [404],
+      });
+      return res.status === 404 ? "gone" : "deleted";
     },
   };
 }

@@ -10,7 +10,16 @@ export interface ModalCli {
   checkToken(): Promise<void>;
   createSecret(name: string, vars: Record<string, string>): Promise<void>;
   deploy(cwd: string, appFile: string): Promise<string[]>;
+  // Deployed apps (`modal app list --json`, snake_case since Modal 1.5).
+  listApps(): Promise<{ name: string; state: string }[]>;
+  // `modal app stop NAME --yes`; "gone" when no such app is deployed (or it is stopped).
+  stopApp(name: string): Promise<"deleted" | "gone">;
+  // `modal secret delete NAME --yes --allow-missing`.
+  deleteSecret(name: string): Promise<void>;
 }
+
+/** The Modal app name (APP_NAME in modal_app/app.py). */
+export const MODAL_APP_NAME = "ethereal-flame-studio";
 
 // Endpoint URLs printed by `modal deploy` (one per web function).
 export function parseModalUrls(output: string): string[] {
@@ -74,6 +83,46 @@ export function createModalCli(
         });
       }
       return urls;
+    },
+
+    async listApps() {
+      const res = await runCli("modal", "modal", ["app", "list", "--json"], { env, secrets });
+      if (res.exitCode !== 0)
+        throw cliFailure("modal", "modal app list", res, secrets, MODAL_TOKEN_HELP);
+      let apps: { description?: string; name?: string; state?: string }[];
+      try {
+        apps = JSON.parse(res.stdout) as typeof apps;
+      } catch {
+        throw new ProviderError({
+          provider: "modal",
+          operation: "modal app list --json",
+          providerMessage: "the output is not JSON",
+          hint: "upgrade the Modal CLI: pip install -U modal",
+        });
+      }
+      return apps.map((a) => ({ name: a.description ?? a.name ?? "", state: a.state ?? "" }));
+    },
+
+    async stopApp(name) {
+      const res = await runCli("modal", "modal", ["app", "stop", name, "--yes"], {
+        env,
+        secrets,
+      });
+      if (res.exitCode === 0) return "deleted";
+      // `modal app stop` exits 1 with these when there is nothing to stop.
+      if (/already stopped|No App with name/i.test(`${res.stderr}\n${res.stdout}`)) return "gone";
+      throw cliFailure("modal", `modal app stop ${name}`, res, secrets, MODAL_TOKEN_HELP);
+    },
+
+    async deleteSecret(name) {
+      const res = await runCli(
+        "modal",
+        "modal",
+        ["secret", "delete", name, "--yes", "--allow-missing"],
+        { env, secrets },
+      );
+      if (res.exitCode !== 0)
+        throw cliFailure("modal", `modal secret delete ${name}`, res, secrets, MODAL_TOKEN_HELP);
     },
   };
 }

@@ -62,6 +62,8 @@ export interface RenderClient {
   // A deploy newer than the deploy `after` (newest first in Render's list, so no clock is
   // compared): an active one is reused, else one is triggered.
   createDeploy(serviceId: string, after: string | undefined): Promise<RenderDeploy | undefined>;
+  // Deletes a service (DELETE /services/{id}); "gone" when it did not exist.
+  deleteService(serviceId: string): Promise<"deleted" | "gone">;
 }
 
 // True for a Render service id (srv-…) rather than a name.
@@ -240,6 +242,14 @@ export function createRenderClient(opts: RenderOptions): RenderClient {
       );
       // 202 has no body: the deploy is queued; find it when listed.
       return res.data ?? (await lookup());
+    },
+
+    async deleteService(serviceId) {
+      const res = await http.request("DELETE", `/services/${encodeURIComponent(serviceId)}`, {
+        operation: `delete service ${serviceId}`,
+        accept: [404],
+      });
+      return res.status === 404 ? "gone" : "deleted";
     },
   };
 }

@@ -63,6 +63,8 @@ export interface VercelClient {
   // Deletes one variable by id (DELETE /v9/projects/{p}/env/{id}).
   deleteEnv(project: string, id: string): Promise<void>;
   listProductionDeployments(projectId: string): Promise<VercelDeployment[]>;
+  // Deletes a project with its deployments and env (DELETE /v9/projects/{p}).
+  deleteProject(idOrName: string): Promise<"deleted" | "gone">;
 }
 
 export const VERCEL_TOKEN_HELP =
@@ -256,6 +258,15 @@ export function createVercelClient(opts: VercelOptions): VercelClient {
         },
       );
       return res.data.deployments;
+    },
+
+    async deleteProject(idOrName) {
+      const res = await http.request("DELETE", `/v9/projects/${p(idOrName)}`, {
+        operation: `delete project ${idOrName}`,
+        query: q(),
+        accept: [404],
+      });
+      return res.status === 404 ? "gone" : "deleted";
     },
   };
 }

@@ -13,6 +13,8 @@ export interface LockHolder {
   readonly hostname: string;
   readonly createdAt: number;
   readonly token: string;
+  // The command holding the lock ("efs destroy"), when the caller named it.
+  readonly command?: string;
 }
 
 export interface LockOptions {
@@ -21,6 +23,8 @@ export interface LockOptions {
   // A lock older than this is stale even if its pid looks alive (default 2 min).
   readonly staleMs?: number;
   readonly signal?: AbortSignal;
+  // Recorded in the lock file, so a command that finds it locked can say who holds it.
+  readonly command?: string;
 }
 
 // True when `pid` is a running process on this host.
@@ -89,6 +93,7 @@ export async function acquireLock(path: string, options: LockOptions = {}): Prom
     hostname: hostname(),
     createdAt: Date.now(),
     token: randomBytes(12).toString("hex"),
+    ...(options.command ? { command: options.command } : {}),
   };
   const deadline = Date.now() + timeoutMs;
   for (let attempt = 0; ; attempt++) {

@@ -1,4 +1,5 @@
-// Stateful Cloudflare emulation: R2 buckets (+CORS), API tokens, permission groups.
+// Stateful Cloudflare emulation: R2 buckets (+CORS, lifecycle rules, delete), API tokens
+// (create, roll, delete), permission groups.
 import { HttpResponse } from "msw";
 import { bearer, type Ctx, fail, route } from "./route";
 import { type CfBucket, type CfToken, type EmulatorState, newId } from "./state";
@@ -17,8 +18,31 @@ function jurisdictionOf(ctx: Ctx): CfBucket["jurisdiction"] {
     : "default";
 }
 
-// A bucket as the API shows it (CORS rules are their own resource).
-const showBucket = ({ cors: _c, ...b }: CfBucket) => b;
+// A bucket as the API shows it (CORS and lifecycle rules are their own resources).
+const showBucket = ({ cors: _c, lifecycle: _l, ...b }: CfBucket) => b;
+
+// The rule R2 gives every new bucket (developers.cloudflare.com/r2/buckets/object-lifecycles:
+// "Buckets have a default lifecycle policy to expire multipart uploads seven days after
+// initiation").
+export const DEFAULT_R2_RULE = Object.freeze({
+  id: "Default Multipart Abort Rule",
+  enabled: true,
+  conditions: { prefix: "" },
+  abortMultipartUploadsTransition: { condition: { maxAge: 604_800, type: "Age" } },
+});
+
+// Sets an emulated bucket's lifecycle rules (as if set in the dashboard).
+export function setBucketLifecycle(state: EmulatorState, name: string, rules: unknown[]): void {
+  const b = state.cloudflare.buckets.find((x) => x.name === name);
+  if (!b) throw new Error(`no emulated bucket ${name}`);
+  b.lifecycle = rules;
+}
+
+// The lifecycle rules of an emulated bucket (undefined when there is no such bucket).
+export function bucketLifecycle(state: EmulatorState, name: string): unknown[] | undefined {
+  const b = state.cloudflare.buckets.find((x) => x.name === name);
+  return b ? (b.lifecycle ?? [DEFAULT_R2_RULE]) : undefined;
+}
 
 // msw handlers for the Cloudflare API under `base` (…/client/v4).
 export function cloudflareHandlers(state: EmulatorState, base: string) {
@@ -115,6 +139,16 @@ export function cloudflareHandlers(state: EmulatorState, base: string) {
       cf.tokens.push(token);
       return ok({ id: token.id, name: token.name, status: token.status, value: token.value });
     }),
+    r("delete", `${prefix}/tokens/:id`, (ctx, t) => {
+      if (scope === "account" && ctx.params.acct !== cf.accountId)
+        return fail("cloudflare", 403, "Authentication error", 10000);
+      const denied = mintOk(t, scope);
+      if (denied) return denied;
+      const i = cf.tokens.findIndex((x) => x.id === ctx.params.id && x.scope === scope);
+      if (i < 0) return fail("cloudflare", 404, "Token not found", 1003);
+      const [gone] = cf.tokens.splice(i, 1);
+      return ok({ id: gone!.id });
+    }),
     r("put", `${prefix}/tokens/:id/value`, (ctx, t) => {
       const denied = mintOk(t, scope);
       if (denied) return denied;
@@ -203,6 +237,33 @@ export function cloudflareHandlers(state: EmulatorState, base: string) {
       if (!b) return fail("cloudflare", 404, "The specified bucket does not exist.", 10006);
       if (!b.cors) return fail("cloudflare", 404, "The CORS configuration does not exist.", 10059);
       return ok({ rules: b.cors });
+    }),
+    r("get", "/accounts/:acct/r2/buckets/:name/lifecycle", (ctx, t) => {
+      const denied = acctOk(ctx, t);
+      if (denied) return denied;
+      const b = bucketOf(ctx);
+      if (!b) return fail("cloudflare", 404, "The specified bucket does not exist.", 10006);
+      return ok({ rules: b.lifecycle ?? [DEFAULT_R2_RULE] });
+    }),
+    // Replaces every rule of the bucket (its default rule too, unless the body keeps it).
+    r("put", "/accounts/:acct/r2/buckets/:name/lifecycle", async (ctx, t) => {
+      const denied = acctOk(ctx, t);
+      if (denied) return denied;
+      const b = bucketOf(ctx);
+      if (!b) return fail("cloudflare", 404, "The specified bucket does not exist.", 10006);
+      const body = (await ctx.json()) as { rules?: unknown[] };
+      b.lifecycle = body.rules ?? [];
+      return ok({});
+    }),
+    r("delete", "/accounts/:acct/r2/buckets/:name", async (ctx, t) => {
+      const denied = acctOk(ctx, t);
+      if (denied) return denied;
+      const b = bucketOf(ctx);
+      if (!b) return fail("cloudflare", 404, "The specified bucket does not exist.", 10006);
+      if (((await cf.objectCount?.(b.name)) ?? 0) > 0)
+        return fail("cloudflare", 409, "The bucket you tried to delete is not empty.", 10008);
+      cf.buckets.splice(cf.buckets.indexOf(b), 1);
+      return ok({});
     }),
   ];
 }

@@ -1,4 +1,5 @@
-// Stateful GitHub Actions secrets emulation (sealed boxes kept so tests can open them).
+// Stateful GitHub Actions secrets emulation (sealed boxes kept so tests can open them):
+// public key, list, create/update, delete.
 
 import sodium from "libsodium-wrappers";
 import { HttpResponse } from "msw";
@@ -48,6 +49,11 @@ export function githubHandlers(state: EmulatorState, base: string) {
         ? new HttpResponse(null, { status: 204 })
         : HttpResponse.json({}, { status: 201 });
     }),
+    r("delete", "/repos/:owner/:repo/actions/secrets/:name", (ctx, repo) =>
+      repo.secrets.delete(String(ctx.params.name))
+        ? new HttpResponse(null, { status: 204 })
+        : fail("github", 404, "Not Found"),
+    ),
   ];
 }
 

@@ -1,4 +1,5 @@
-// Stateful Render API emulation: owners, services, env vars (per-key and replace-all), deploys, hooks.
+// Stateful Render API emulation: owners, services (create, delete), env vars (per-key and
+// replace-all), deploys, hooks.
 import { HttpResponse } from "msw";
 import { bearer, type Ctx, fail, route } from "./route";
 import { type EmulatorState, newId, type RenderServiceState } from "./state";
@@ -109,6 +110,12 @@ export function renderHandlers(state: EmulatorState, base: string, hookBase: str
     r("get", "/services/:id", (ctx) => {
       const s = svc(ctx);
       return s ? HttpResponse.json(show(s)) : notFound();
+    }),
+    r("delete", "/services/:id", (ctx) => {
+      const s = svc(ctx);
+      if (!s) return notFound();
+      rd.services.splice(rd.services.indexOf(s), 1);
+      return new HttpResponse(null, { status: 204 });
     }),
     r("get", "/services/:id/env-vars", (ctx) => {
       const s = svc(ctx);

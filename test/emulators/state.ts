@@ -51,6 +51,8 @@ export interface CfBucket {
   location: string;
   storage_class: string;
   cors?: unknown[];
+  // Object lifecycle rules; undefined: R2's default rule only (DEFAULT_R2_RULE).
+  lifecycle?: unknown[];
 }
 
 export interface TursoDb {
@@ -116,6 +118,9 @@ export interface EmulatorState {
     buckets: CfBucket[];
     permissionGroups: { id: string; name: string; scopes: string[] }[];
     listPageSize: number;
+    // Objects a bucket holds, when the test links the buckets to real object storage
+    // (SeaweedFS): deleting a bucket that is not empty is then refused, as R2 refuses it.
+    objectCount?: (bucket: string) => Promise<number>;
   };
   turso: {
     tokens: Set<string>;

@@ -1,4 +1,5 @@
-// Stateful Turso Platform API emulation: orgs, groups, databases, database tokens.
+// Stateful Turso Platform API emulation: orgs, groups, databases (create, delete), database
+// tokens.
 import { randomBytes } from "node:crypto";
 import { HttpResponse } from "msw";
 import { bearer, type Ctx, fail, route } from "./route";
@@ -101,6 +102,16 @@ export function tursoHandlers(state: EmulatorState, base: string) {
       return db
         ? HttpResponse.json({ database: fullDb(db) })
         : fail("turso", 404, `database ${ctx.params.name} not found`);
+    }),
+    // A deleted database's tokens die with it.
+    r("delete", "/v1/organizations/:org/databases/:name", (ctx) => {
+      const o = org(ctx);
+      const list = dbs(o);
+      const i = list.findIndex((d) => d.Name === ctx.params.name);
+      if (i < 0) return fail("turso", 404, `database ${ctx.params.name} not found`);
+      const [gone] = list.splice(i, 1);
+      t.minted = t.minted.filter((m) => !(m.org === o && m.db === gone!.Name));
+      return HttpResponse.json({ database: gone!.Name });
     }),
     r("post", "/v1/organizations/:org/databases/:name/auth/tokens", (ctx) => {
       const o = org(ctx);

@@ -1,4 +1,5 @@
-// Stateful Vercel REST emulation: projects, env (upsert, failed[]), deployments.
+// Stateful Vercel REST emulation: projects (create, settings, delete), env (upsert, failed[]),
+// deployments.
 import { HttpResponse } from "msw";
 import { bearer, type Ctx, fail, route } from "./route";
 import { type EmulatorState, newId, type VercelEnvState, type VercelProjectState } from "./state";
@@ -65,6 +66,14 @@ export function vercelHandlers(state: EmulatorState, base: string) {
     r("get", "/v9/projects/:id", (ctx, owner) => {
       const p = find(ctx.params.id, owner);
       return p ? HttpResponse.json(show(p)) : notFound();
+    }),
+    // Deletes the project with its env and deployments (204, no body).
+    r("delete", "/v9/projects/:id", (ctx, owner) => {
+      const p = find(ctx.params.id, owner);
+      if (!p) return notFound();
+      v.projects.splice(v.projects.indexOf(p), 1);
+      v.deployments = v.deployments.filter((d) => d.projectId !== p.id);
+      return new HttpResponse(null, { status: 204 });
     }),
     r("post", "/v11/projects", async (ctx, owner) => {
       const body = (await ctx.json()) as {

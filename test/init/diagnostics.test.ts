@@ -200,6 +200,7 @@ describe("efs init diagnoses what users get wrong", () => {
         hostname: (await import("node:os")).hostname(),
         createdAt: Date.now(),
         token: "live",
+        command: "efs init",
       }),
     );
     const busy = await h.efs(["init", "--only", "webhook", "--force-step", "webhook", "--yes"]);
@@ -207,7 +208,7 @@ describe("efs init diagnoses what users get wrong", () => {
     expect(busy.stderr).toContain("Another efs init is running");
     expect(busy.stderr).toContain("efs init --unlock");
     const unlock = await h.efs(["init", "--unlock"]);
-    expect(unlock.stdout).toContain(`held by pid ${process.pid}`);
+    expect(unlock.stdout).toContain(`held by efs init, pid ${process.pid}`);
     writeFileSync(
       lock,
       JSON.stringify({

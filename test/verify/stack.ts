@@ -10,8 +10,10 @@ import { join } from "node:path";
 import { openJobStore } from "@efs/core/jobs/store";
 import { checkWebhookAuth } from "@efs/core/webhook-auth";
 import { CHECKLIST_NAMES } from "../../src/checklist/names";
+import { uploadRetentionRule } from "../../src/checklist/r2";
 import { Vault } from "../../src/vault/vault";
 import { type S3TestServer, startS3Server } from "../../test-support/s3-server";
+import { DEFAULT_R2_RULE } from "../emulators/cloudflare";
 import { seedRenderService } from "../emulators/render";
 import { type EmulatorServer, startEmulatorServer } from "../emulators/server";
 import { TEST_CREDENTIALS as C, type EmulatorState, newId } from "../emulators/state";
@@ -29,12 +31,12 @@ export interface SharedS3 {
   scoped: { accessKey: string; secretKey: string };
 }
 
-// Starts SeaweedFS with an extra identity scoped to bucket "other-bucket".
-export async function startSharedS3(): Promise<SharedS3> {
+// Starts SeaweedFS with `bucket` and an extra identity scoped to bucket "other-bucket".
+export async function startSharedS3(bucket = "efs-media"): Promise<SharedS3> {
   const scoped = { accessKey: "AKSCOPED0001", secretKey: testSecret(64) };
   const r2 = { accessKey: "AKR2TOKEN0001", secretKey: testSecret(64) };
   const s3 = await startS3Server({
-    bucket: "efs-media",
+    bucket,
     extraIdentities: [
       { name: "r2", ...r2, actions: ["Read", "Write", "List", "Tagging"] },
       {
@@ -149,7 +151,7 @@ export async function createStack(s3?: SharedS3): Promise<Stack> {
   const fakes = createFakes();
   const box = sandbox();
   const p = box.project;
-  for (const v of [C.vercelToken, C.renderKey, C.githubToken]) registerSecret(v);
+  for (const v of [C.vercelToken, C.renderKey, C.githubToken, C.cloudflareToken]) registerSecret(v);
   const app: AppKnobs = {
     webhookSecrets: [],
     health: { db: "ok", storage: "ok", jobStore: "turso", storageBackend: "r2" },
@@ -180,6 +182,16 @@ export async function createStack(s3?: SharedS3): Promise<Stack> {
     VERCEL_PROJECT_ID: "prj_flame0001",
     RENDER_DEPLOY_HOOK_URL: "",
   };
+
+  // Cloudflare: the bucket, with R2's default rule and efs's uploads/ retention rule.
+  world.cloudflare.buckets.push({
+    name: "efs-media",
+    jurisdiction: "default",
+    creation_date: new Date().toISOString(),
+    location: "enam",
+    storage_class: "Standard",
+    lifecycle: [DEFAULT_R2_RULE, uploadRetentionRule(7)],
+  });
 
   // Render: the worker, live, with the catalog's variables plus one of the user's own.
   const { service, hookUrl } = seedRenderService(
@@ -266,6 +278,7 @@ export async function createStack(s3?: SharedS3): Promise<Stack> {
     EFS_VAULT_KEY: vaultKey,
     EFS_HTTP_BASE_DELAY_MS: "5",
     EFS_R2_ENDPOINT: shared.s3.endpoint,
+    CLOUDFLARE_API_TOKEN: C.cloudflareToken,
     VERCEL_TOKEN: C.vercelToken,
     RENDER_API_KEY: C.renderKey,
     GITHUB_TOKEN: C.githubToken,

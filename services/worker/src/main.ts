@@ -7,6 +7,7 @@ import { ConfigError, loadConfig } from "@efs/core/config";
 import { discardJobFiles } from "@efs/core/jobs/owned-objects";
 import { openJobStore } from "@efs/core/jobs/store";
 import { createStorage } from "@efs/core/storage/create";
+import { sweepExpired, UPLOAD_PREFIX } from "@efs/core/storage/retention";
 import { HANDLERS } from "./handlers/registry";
 import type { WorkerDeps } from "./handlers/types";
 import { sweepScratch } from "./loop/scratch";
@@ -97,6 +98,25 @@ async function main(): Promise<number> {
         intervalMs: options.progressIntervalMs,
         run: () => pollRenderProgress(deps),
       },
+      // R2 expires uploads with its bucket lifecycle rule (efs init sets it); local files
+      // get the same rule here.
+      ...(storage.backend === "local"
+        ? [
+            {
+              name: "Upload retention",
+              intervalMs: options.retention.intervalMs,
+              run: async () => {
+                const { deleted, bytes } = await sweepExpired(storage, {
+                  prefix: UPLOAD_PREFIX,
+                  maxAgeMs: options.retention.uploadMaxAgeMs,
+                  now: Date.now(),
+                });
+                if (deleted > 0)
+                  log(`[Worker] Retention: deleted ${deleted} expired upload(s), ${bytes} bytes`);
+              },
+            },
+          ]
+        : []),
     ],
   });
 

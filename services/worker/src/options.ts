@@ -5,6 +5,11 @@ import { hostname } from "node:os";
 import { type Config, ConfigError } from "@efs/core/config";
 import { type Env, intVar, plainVar } from "@efs/core/config/read";
 import { Secret } from "@efs/core/secret";
+import {
+  DAY_MS,
+  DEFAULT_UPLOAD_RETENTION_DAYS,
+  MAX_UPLOAD_RETENTION_DAYS,
+} from "@efs/core/storage/retention";
 
 export const WORKER_VERSION = "0.1.0";
 export const DEFAULT_POLL_MS = 3000;
@@ -49,6 +54,8 @@ export interface WorkerOptions {
     deadlineMs: number;
     signedUrlTtlSec: number;
   };
+  /** Local storage only (R2 has a bucket lifecycle rule): uploads/ objects older than this go. */
+  retention: { uploadMaxAgeMs: number; intervalMs: number };
   tmpRoot: string;
 }
 
@@ -113,6 +120,12 @@ export function workerOptions(config: Config, env: Env, tmpRoot: string): Worker
       webhookSecret: config.webhookSecret,
       deadlineMs: intVar(env, "RENDER_DEADLINE_MS", 1000, 7 * 86_400_000) ?? 6 * 3_600_000,
       signedUrlTtlSec: intVar(env, "RENDER_AUDIO_URL_TTL_SEC", 60, 7 * 86_400) ?? 6 * 3600,
+    }),
+    retention: Object.freeze({
+      uploadMaxAgeMs:
+        (intVar(env, "UPLOAD_RETENTION_DAYS", 1, MAX_UPLOAD_RETENTION_DAYS) ??
+          DEFAULT_UPLOAD_RETENTION_DAYS) * DAY_MS,
+      intervalMs: intVar(env, "WORKER_RETENTION_INTERVAL_MS", 1000, 86_400_000) ?? 3_600_000,
     }),
     tmpRoot,
   });

@@ -121,10 +121,12 @@ export class OpenApiDescription {
     const body = op.requestBody ? this.#deref(op.requestBody as Json) : undefined;
     const schema = (body?.content as Json | undefined)?.["application/json"] as Json | undefined;
     if (input.body === undefined) {
-      if (body?.required) problems.push("the request body is required");
+      // A "required" body whose media type has no schema documents nothing to send
+      // (Cloudflare's token deletes: `content: {application/json: {}}`); none is accepted.
+      if (body?.required && schema?.schema) problems.push("the request body is required");
     } else if (!schema) {
       problems.push("the operation takes no JSON request body");
-    } else {
+    } else if (schema.schema) {
       problems.push(
         ...this.#checkValue(schema.schema as Json, input.body, "request body", "request"),
       );

@@ -12,6 +12,7 @@ import {
   CreateProjectEnvResponseBody$inboundSchema,
 } from "@vercel/sdk/models/createprojectenvop.js";
 import { CreateProjectResponseBody$inboundSchema } from "@vercel/sdk/models/createprojectresponsebody.js";
+import { DeleteProjectRequest$outboundSchema } from "@vercel/sdk/models/deleteprojectop.js";
 import {
   EditProjectEnvRequest$outboundSchema,
   EditProjectEnvResponseBody$inboundSchema,
@@ -53,9 +54,12 @@ interface VercelOp {
   method: string;
   path: string;
   request: unknown;
-  // Success statuses and their models (other 2xx/3xx are undocumented).
+  // Success statuses and their models (other 2xx/3xx are undocumented); NO_BODY: the
+  // generated client reads that status without a body (M.nil).
   ok: Record<number, unknown>;
 }
+
+const NO_BODY = null;
 
 const OPS: VercelOp[] = [
   {
@@ -69,6 +73,13 @@ const OPS: VercelOp[] = [
     path: "/v9/projects/{idOrName}",
     request: UpdateProjectRequest$outboundSchema,
     ok: { 200: UpdateProjectResponseBody$inboundSchema },
+  },
+  {
+    // projectsDeleteProject.ts: M.nil(204, z.void()).
+    method: "DELETE",
+    path: "/v9/projects/{idOrName}",
+    request: DeleteProjectRequest$outboundSchema,
+    ok: { 204: NO_BODY },
   },
   {
     method: "POST",
@@ -224,7 +235,11 @@ function operation(op: VercelOp): OperationCheck {
       return problems.map((p) => `${where}: ${p}`);
     },
     response(status, body) {
-      const m = op.ok[status] as Model | undefined;
+      const m = op.ok[status] as Model | null | undefined;
+      if (m === NO_BODY && status in op.ok)
+        return body === undefined
+          ? []
+          : [`${where}: HTTP ${status} is documented without a body, but one was sent`];
       if (!m) {
         if (status < 400) {
           const listed = Object.keys(op.ok).join(", ");

@@ -24,7 +24,7 @@ import { listJobs } from "./sql/list";
 import { jobQueuePosition } from "./sql/queue-position";
 import { reapExpiredLeases } from "./sql/reap";
 import { releaseJob } from "./sql/release";
-import { listWorkerRows, recordWorker } from "./sql/workers";
+import { listWorkerRows, recordWorker, removeWorker } from "./sql/workers";
 import { JOB_TYPES, type JobStore } from "./types";
 
 export const DEFAULT_MAX_ATTEMPTS = 3;
@@ -153,6 +153,7 @@ function buildStore(
     reapOwner: (owner) => reapExpiredLeases(db, now(), owner),
     recordWorkerHeartbeat: (hb) => recordWorker(db, hb, now()),
     listWorkers: () => listWorkerRows(db),
+    removeWorkerHeartbeat: (workerId) => removeWorker(db, workerId),
     async ping() {
       await db.execute("SELECT 1");
     },

@@ -134,6 +134,8 @@ export interface JobStore {
     startedAt: number;
   }): Promise<void>;
   listWorkers(): Promise<WorkerHeartbeat[]>;
+  /** Drops a worker's heartbeat row (a clean stop; a crashed worker's row goes stale). */
+  removeWorkerHeartbeat(workerId: string): Promise<void>;
   ping(): Promise<void>;
   close(): void;
 }
