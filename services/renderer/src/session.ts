@@ -1,4 +1,5 @@
 // A capture session: Chromium + the capture server + one initialised capture page.
+import type { ChildProcess } from "node:child_process";
 import type { Browser, Page } from "puppeteer-core";
 import { launchBrowser } from "./browser";
 import { buildCapturePage } from "./bundle";
@@ -7,6 +8,8 @@ import type { CaptureJob, PageInfo } from "./page/job";
 
 export interface CaptureSession {
   browser: Browser;
+  /** Chromium's main process (its exit and memory are watched during a render). */
+  process: ChildProcess;
   page: Page;
   server: CaptureServer;
   info: PageInfo;
@@ -61,7 +64,7 @@ export async function openCaptureSession(
     page.on("pageerror", (e) => errors.push(e instanceof Error ? e.message : String(e)));
     let death: string | null = null;
     let closing = false;
-    browser.process()?.once("exit", (code, signal) => {
+    launched.process.once("exit", (code, signal) => {
       if (closing) return;
       death ??= `Chromium exited (${signal ? `${signal}${signal === "SIGKILL" ? ", e.g. the out-of-memory killer" : ""}` : `exit code ${code}`})`;
     });
@@ -90,6 +93,7 @@ export async function openCaptureSession(
     const b = browser;
     return {
       browser: b,
+      process: launched.process,
       page,
       server,
       info,

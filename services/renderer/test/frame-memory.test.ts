@@ -49,7 +49,7 @@ describe("frames leave the page with the browser's memory flat", () => {
       }),
     );
     const samples: MemorySample[] = [];
-    const pid = session.browser.process()!.pid!;
+    const pid = session.process.pid!;
     const sampler = sampleProcessTree(
       pid,
       () => framesDone,
@@ -89,7 +89,7 @@ describe("frames leave the page with the browser's memory flat", () => {
 describe("a failed capture names its cause", () => {
   it("says Chromium died, after how many frames, and how much memory it held", async () => {
     const { session, job } = await previewSession();
-    const browser = session.browser.process()!;
+    const browser = session.process;
     try {
       const run = captureChunk(session, job, { from: 0, to: 30 }, join(dir, "killed.ts"), {
         mode: "raw",
