@@ -24,6 +24,16 @@ const dir = mkdtempSync(join(tmpdir(), "efs-bench-8k-"));
 const log = (s: string) => process.stderr.write(`${s}\n`);
 const results: string[] = [];
 let failed = false;
+// Ctrl-C / SIGTERM stop the render (Chromium and ffmpeg with it) and still remove the scratch
+// folder; without this the folder with its audio and partial video stayed behind.
+const controller = new AbortController();
+for (const sig of ["SIGINT", "SIGTERM"] as const) {
+  process.once(sig, () => {
+    log(`${sig}: stopping the render`);
+    process.exitCode = sig === "SIGINT" ? 130 : 143;
+    controller.abort(new Error(`bench:render-8k interrupted (${sig})`));
+  });
+}
 
 // Memory after warm-up (max over frames 2–5) and the peak after that.
 function memoryFigures(samples: MemorySample[]): { warmMb: number; peakMb: number } | null {
@@ -38,7 +48,7 @@ function memoryFigures(samples: MemorySample[]): { warmMb: number; peakMb: numbe
 
 try {
   for (const [name, seconds] of RUNS) {
-    if (!(seconds > 0)) continue;
+    if (!(seconds > 0) || controller.signal.aborted) continue;
     const f = RENDER_FORMATS[name];
     const audio = makeAudio(join(dir, `${name}.wav`), seconds);
     const out = join(dir, `${name}.mp4`);
@@ -53,6 +63,7 @@ try {
       durationSec: seconds,
       out,
       cacheDir: false,
+      signal: controller.signal,
       log,
       onMemory: (s) => {
         samples.push(s);
@@ -102,8 +113,11 @@ try {
     results.push(line);
     rmSync(out, { force: true });
   }
+} catch (e) {
+  if (!controller.signal.aborted) throw e;
+  log(e instanceof Error ? e.message : String(e));
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
 for (const line of results) console.log(line);
-if (failed) process.exitCode = 1;
+if (failed && !controller.signal.aborted) process.exitCode = 1;
