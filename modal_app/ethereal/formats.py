@@ -30,7 +30,7 @@ RENDER_FORMATS: dict[str, RenderFormat] = {
         _f("flat-4k-portrait", 2160, 3840, "flat", "mono", True),
         _f("360-mono-4k", 4096, 2048, "equirect", "mono", True),
         _f("360-mono-8k", 7680, 3840, "equirect", "mono", True),
-        _f("360-stereo-8k", 7680, 7680, "equirect", "top-bottom", True),
+        _f("360-stereo-8k", 5760, 5760, "equirect", "top-bottom", True),
     )
 }
 

@@ -30,7 +30,11 @@ export function register(program: Command, ctx: CliContext): void {
     )
     .option("--gpu", "use hardware WebGL (default: when an NVIDIA device is present)")
     .option("--no-gpu", "force the software rasteriser (SwiftShader)")
-    .option("--capture <mode>", "how frames leave the browser: auto, webcodecs, raw", "auto")
+    .option(
+      "--capture <mode>",
+      "how frames leave the browser: auto (= raw), raw (frames into libx264), webcodecs (in-page H.264, up to 4K)",
+      "auto",
+    )
     .requiredOption("--out <file>", "output .mp4 (.ts for a --from/--to range)")
     .action(async (opts: Record<string, unknown>, cmd: Command) => {
       await ctx.run(cmd, async (rt) => {

@@ -87,13 +87,15 @@ export const RENDER_FORMATS = Object.freeze({
     videoKbps: 100_000,
     gpu: true,
   }),
+  // Two 5760×2880 eyes, top-bottom: 129,600 macroblocks, inside H.264 level 6's 139,264 (a
+  // 7680×7680 frame has 230,400 and no decoder has to accept it). docs/rendering.md "360°".
   "360-stereo-8k": f({
     name: "360-stereo-8k",
-    width: 7680,
-    height: 7680,
+    width: 5760,
+    height: 5760,
     projection: "equirect",
     stereo: "top-bottom",
-    videoKbps: 140_000,
+    videoKbps: 120_000,
     gpu: true,
   }),
 } as const);

@@ -1,19 +1,26 @@
 // bench:render — one 10 s clip at 1280×720, 30 fps, default preset, measured three ways:
 // (a) the renderer end to end, (b) naive baseline: page.screenshot() PNGs on disk + ffmpeg,
 // (c) ceiling: the same frames drawn with gl.finish() and no readback or encoding, measured
-// right before and right after (a) and averaged.
+// right before and right after (a) and averaged; (a′) (a) through in-page WebCodecs instead of
+// libx264, between the two ceiling runs. Then, end to end: (d) flat-1080p-landscape in
+// draft and in final quality side by side (BENCH_1080P_SECONDS, default 3), with the final
+// file's blockiness and delivered/target bitrate; (e) 360-mono-8k (BENCH_8K_FRAMES, default 3;
+// 0 skips; the long 8K renders are bench:render-8k).
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { analyzeAudio } from "@efs/core/audio/analyze";
-import type { RenderFormat } from "@efs/core/formats";
+import { RENDER_FORMATS, type RenderFormat } from "@efs/core/formats";
 import { DEFAULT_PRESET, resolveVisualConfig } from "@efs/visual/presets";
 import { runFfmpeg } from "../src/ffmpeg";
-import { captureJob, renderVideo } from "../src/render";
+import { captureJob, checkRenderOptions, type RenderOptions, renderVideo } from "../src/render";
 import { openCaptureSession } from "../src/session";
 import { makeAudio } from "../test/helpers/media";
+import { videoBlockiness, videoKbps } from "../test/helpers/quality";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const SECONDS_1080P = Number(process.env.BENCH_1080P_SECONDS ?? 3);
+const FRAMES_8K = Number(process.env.BENCH_8K_FRAMES ?? 3);
 const FPS = 30;
 const FORMAT: RenderFormat = {
   name: "bench-720p",
@@ -26,6 +33,15 @@ const FORMAT: RenderFormat = {
 };
 const dir = mkdtempSync(join(tmpdir(), "efs-bench-"));
 const log = (s: string) => process.stderr.write(`${s}\n`);
+const base1080 = (audioPath: string): RenderOptions => ({
+  audioPath,
+  preset: DEFAULT_PRESET,
+  format: "flat-1080p-landscape",
+  fps: FPS,
+  durationSec: SECONDS_1080P,
+  out: join(dir, "unused.mp4"),
+  cacheDir: false,
+});
 
 try {
   // Bass pulses, a swelling tone and hi-hat-like noise bursts.
@@ -76,6 +92,20 @@ try {
   log(
     `(a) renderer: ${r.mode}, ${frames} frames in ${renderSec.toFixed(1)} s (${statSync(r.out).size} bytes)`,
   );
+
+  // (a′) the same through in-page WebCodecs (--capture webcodecs), for the choice of default.
+  t = performance.now();
+  await renderVideo({
+    audioPath: audio,
+    preset: DEFAULT_PRESET,
+    format: FORMAT,
+    fps: FPS,
+    out: join(dir, "render-webcodecs.mp4"),
+    cacheDir: false,
+    capture: "webcodecs",
+  });
+  const webcodecsSec = (performance.now() - t) / 1000;
+  log(`(a′) WebCodecs: ${frames} frames in ${webcodecsSec.toFixed(1)} s`);
 
   const drawAfter = await drawOnly();
   log(`(c) draw only, after (a): ${frames} frames in ${drawAfter.toFixed(1)} s`);
@@ -132,8 +162,58 @@ try {
   const baselineFps = frames / baselineSec;
   const drawFps = frames / drawSec;
   const f = (x: number) => x.toFixed(2);
+
+  // (d) 1080p, draft vs final. The quality option comes with the draft/final work (issue 19
+  // item 4); until renderVideo validates it, both runs take the same path.
+  const qualityKnown = (() => {
+    try {
+      checkRenderOptions({ ...base1080(audio), quality: "no-such-quality" } as RenderOptions);
+      return false;
+    } catch {
+      return true;
+    }
+  })();
+  if (!qualityKnown)
+    log("(d) this build has no draft/final quality option: both 1080p runs use the same path");
+  const fps1080: Record<string, number> = {};
+  let finalOut = "";
+  for (const quality of ["draft", "final"] as const) {
+    const out = join(dir, `1080p-${quality}.mp4`);
+    const t1 = performance.now();
+    const r1 = await renderVideo({ ...base1080(audio), out, quality } as RenderOptions);
+    fps1080[quality] = r1.frames / ((performance.now() - t1) / 1000);
+    log(`(d) 1080p ${quality}: ${r1.frames} frames at ${f(fps1080[quality]!)} fps end to end`);
+    finalOut = out;
+  }
+  const target = RENDER_FORMATS["flat-1080p-landscape"];
+  const blockiness = videoBlockiness(finalOut, target.width, target.height);
+  const bitrateRatio = videoKbps(finalOut) / target.videoKbps;
+
+  // (e) 8K
+  let fps8k = Number.NaN;
+  if (FRAMES_8K > 0) {
+    const t2 = performance.now();
+    const r2 = await renderVideo({
+      audioPath: audio,
+      preset: DEFAULT_PRESET,
+      format: "360-mono-8k",
+      durationSec: FRAMES_8K / FPS,
+      out: join(dir, "8k.mp4"),
+      cacheDir: false,
+    });
+    fps8k = r2.frames / ((performance.now() - t2) / 1000);
+    log(`(e) 360-mono-8k: ${r2.frames} frames at ${fps8k.toFixed(3)} fps end to end`);
+  }
+
   console.log(
-    `render_fps=${f(renderFps)} baseline_fps=${f(baselineFps)} draw_fps=${f(drawFps)} ratio=${f(renderFps / baselineFps)} efficiency=${f(renderFps / drawFps)} realtime=${f(renderFps / FPS)}`,
+    [
+      `render_fps=${f(renderFps)} baseline_fps=${f(baselineFps)} draw_fps=${f(drawFps)}`,
+      `ratio=${f(renderFps / baselineFps)} efficiency=${f(renderFps / drawFps)} realtime=${f(renderFps / FPS)}`,
+      `webcodecs_fps=${f(frames / webcodecsSec)}`,
+      `draft_fps_1080p=${f(fps1080.draft!)} final_fps_1080p=${f(fps1080.final!)}`,
+      `blockiness_1080p=${f(blockiness)} bitrate_ratio_1080p=${f(bitrateRatio)}`,
+      `fps_8k=${fps8k.toFixed(3)}`,
+    ].join(" "),
   );
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 // Launches headless Chromium (driven by puppeteer-core) with software WebGL, or hardware WebGL
 // on NVIDIA, as a child that cannot outlive the renderer.
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, rmSync } from "node:fs";
 import type { Readable, Writable } from "node:stream";
 import { CHROMIUM_BASE_FLAGS, CHROMIUM_SWIFTSHADER_FLAGS } from "@efs/core/chromium-flags";
@@ -15,6 +15,8 @@ const BASE_FLAGS = [
   "--disable-background-timer-throttling",
   "--disable-renderer-backgrounding",
   "--disable-backgrounding-occluded-windows",
+  // The capture page collects the Blobs it has sent with gc(), or they pile up (page/upload.ts).
+  "--js-flags=--expose-gc",
 ];
 const NVIDIA_FLAGS = [
   "--use-gl=angle",
@@ -56,9 +58,11 @@ export interface LaunchOptions {
 // (fds 3/4): when the renderer dies the pipe closes and Chromium exits by itself, and a group
 // signal reaches it too. Its profile is a scratch folder (scratch.ts) that close() removes
 // and that the next renderer sweeps after a crash.
+// `process` is Chromium's main process (puppeteer's browser.process() is null for a connected
+// browser): its exit and its process tree's memory are watched during a render.
 export async function launchBrowser(
   opts: LaunchOptions = {},
-): Promise<{ browser: Browser; gpu: boolean }> {
+): Promise<{ browser: Browser; gpu: boolean; process: ChildProcess }> {
   const gpu = opts.gpu === "auto" || opts.gpu === undefined ? nvidiaPresent() : opts.gpu;
   const executablePath =
     opts.executablePath ?? process.env.EFS_CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -129,5 +133,5 @@ export async function launchBrowser(
     await close().catch(() => {});
     await stop();
   };
-  return { browser, gpu };
+  return { browser, gpu, process: child };
 }

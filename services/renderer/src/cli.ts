@@ -37,7 +37,11 @@ program
   .option("--visual <file>", "JSON file with visual-config overrides")
   .option("--gpu", "hardware WebGL flags (default: when an NVIDIA device is present)")
   .option("--no-gpu", "force SwiftShader")
-  .option("--capture <mode>", "auto | webcodecs | raw", "auto")
+  .option(
+    "--capture <mode>",
+    "auto (= raw: frames into libx264) | raw | webcodecs (up to 4K)",
+    "auto",
+  )
   .option("--thumbnail <file>", "also write a JPEG of a representative frame (whole renders)")
   .requiredOption("--out <file>", "output .mp4 (or .ts for a range)")
   .action(async (o) => {

@@ -14,6 +14,7 @@ import { resolveVisualConfig } from "@efs/visual/presets";
 import { audioArgs, chunkArgs, type MuxOptions, muxArgs, runFfmpeg } from "./ffmpeg";
 import { injectSphericalMetadata } from "./mp4/spherical";
 import type { CaptureJob, CaptureMode, RunResult } from "./page/job";
+import { type MemorySample, type MemorySampler, sampleProcessTree } from "./process-memory";
 import { makeScratchDir } from "./scratch";
 import { type CaptureSession, openCaptureSession } from "./session";
 import { probeDuration, writeThumbnail } from "./thumbnail";
@@ -51,6 +52,8 @@ export interface RenderOptions {
   cacheDir?: string | false;
   signal?: AbortSignal;
   onProgress?: (p: RenderProgress) => void;
+  /** The browser's resident memory (all its processes), sampled every second while frames are made. */
+  onMemory?: (s: MemorySample) => void;
   log?: (line: string) => void;
   /** Test hook: extra objects at fixed view directions. */
   markers?: CaptureJob["markers"];
@@ -63,6 +66,8 @@ export interface RenderResult {
   mode: CaptureMode;
   webglRenderer: string;
   wallMs: number;
+  /** Peak resident memory of the browser's processes while frames were made (MB; null off Linux). */
+  browserPeakRssMb: number | null;
 }
 
 // Validates the options that do not need I/O; throws with the fix in the message.
@@ -122,14 +127,21 @@ export function captureJob(
   };
 }
 
-// Runs frames [from, to) through an open session into a video-only MPEG-TS file.
+// Runs frames [from, to) through an open session into a video-only MPEG-TS file. A failure
+// says what died: ffmpeg (with its error), the browser or the page (with its last memory
+// figure), or the page's own error.
 export async function captureChunk(
   session: CaptureSession,
   job: CaptureJob,
   range: { from: number; to: number },
   out: string,
-  opts: { mode: "webcodecs" | "raw"; signal?: AbortSignal; onFrames?: (done: number) => void },
-): Promise<RunResult> {
+  opts: {
+    mode: "webcodecs" | "raw";
+    signal?: AbortSignal;
+    onFrames?: (done: number) => void;
+    onMemory?: (s: MemorySample) => void;
+  },
+): Promise<RunResult & { browserPeakRssMb: number | null }> {
   const stacked = job.stereo === "top-bottom" ? 2 : 1;
   const ff = runFfmpeg(
     chunkArgs({
@@ -145,8 +157,16 @@ export async function captureChunk(
     }),
     opts.signal,
   );
+  let framesDone = 0;
   session.server.setSink(ff.child.stdin);
-  session.server.onProgress(opts.onFrames ?? null);
+  session.server.onProgress((done) => {
+    framesDone = done;
+    opts.onFrames?.(done);
+  });
+  const pid = session.process.pid;
+  const memory: MemorySampler | null = pid
+    ? sampleProcessTree(pid, () => framesDone, opts.onMemory)
+    : null;
   const onAbort = () => void session.page.evaluate("window.__efs.abort()").catch(() => {});
   opts.signal?.addEventListener("abort", onAbort, { once: true });
   try {
@@ -167,17 +187,55 @@ export async function captureChunk(
     ])) as RunResult;
     ff.child.stdin.end();
     await ff.done;
-    return result;
+    return { ...result, browserPeakRssMb: memory?.peakMb() ?? null };
   } catch (e) {
+    // ffmpeg dying makes the page's next upload fail too: give its own error a moment to land.
+    const ffError = await Promise.race([
+      ff.done.then(
+        () => null,
+        (x: unknown) => x,
+      ),
+      new Promise<null>((r) => setTimeout(() => r(null), 500)),
+    ]);
     ff.child.kill("SIGKILL");
     await ff.done.catch(() => {});
     if (opts.signal?.aborted) throw opts.signal.reason ?? new Error("render cancelled");
-    throw e;
+    throw explainCaptureFailure(e, {
+      ffmpeg: ffError,
+      death: session.death(),
+      framesDone,
+      framesTotal: range.to - range.from,
+      memory: memory?.last(),
+    });
   } finally {
+    memory?.stop();
     opts.signal?.removeEventListener("abort", onAbort);
     session.server.setSink(null);
     session.server.onProgress(null);
   }
+}
+
+function explainCaptureFailure(
+  e: unknown,
+  o: {
+    ffmpeg: unknown;
+    death: string | null;
+    framesDone: number;
+    framesTotal: number;
+    memory: MemorySample | undefined;
+  },
+): Error {
+  const at = `after ${o.framesDone} of ${o.framesTotal} frames`;
+  if (o.ffmpeg instanceof Error) return new Error(`${o.ffmpeg.message} (${at})`, { cause: e });
+  if (o.death) {
+    const mem = o.memory
+      ? `; its processes held ${Math.round(o.memory.rssMb)} MB at the last sample`
+      : "";
+    return new Error(`${o.death} ${at}${mem}`, { cause: e });
+  }
+  // puppeteer prefixes page errors with the protocol call; the page's message is the cause.
+  const msg = (e instanceof Error ? e.message : String(e)).replace(/^Error: /, "");
+  return new Error(`capture failed ${at}: ${msg}`, { cause: e });
 }
 
 // Renders a file end to end; see RenderOptions for ranges and cancellation. Audio analysis,
@@ -225,6 +283,7 @@ export async function renderVideo(o: RenderOptions): Promise<RenderResult> {
     const r = await captureChunk(session, job, { from, to }, chunkPath, {
       mode,
       signal: o.signal,
+      onMemory: o.onMemory,
       onFrames: (done) => {
         const secs = (performance.now() - started) / 1000;
         const rate = secs > 0 ? done / secs : 0;
@@ -238,7 +297,7 @@ export async function renderVideo(o: RenderOptions): Promise<RenderResult> {
       },
     });
     o.log?.(
-      `capture: ${r.frames} frames in ${ms(started)} (${((r.frames * 1000) / r.ms).toFixed(2)} fps in page)`,
+      `capture: ${r.frames} frames in ${ms(started)} (${((r.frames * 1000) / r.ms).toFixed(2)} fps in page); browser memory peak ${r.browserPeakRssMb ?? "?"} MB`,
     );
     const closing = session.close();
     const tMux = performance.now();
@@ -272,6 +331,7 @@ export async function renderVideo(o: RenderOptions): Promise<RenderResult> {
       mode,
       webglRenderer: session.info.webglRenderer,
       wallMs: performance.now() - t0,
+      browserPeakRssMb: r.browserPeakRssMb,
     };
   } finally {
     await session?.close();
@@ -308,6 +368,10 @@ function planRender(
   return { job, from, to, durationSec };
 }
 
+// "auto" is raw frames into libx264: at the same bitrate it has no visible blocking in the dark
+// sky (boundary/interior gradient ratio ≈1.3 against WebCodecs' 2.0–3.3), meets its bitrate
+// where WebCodecs delivered a quarter to a half of it at 4K, and measured as fast here
+// (docs/rendering.md "Encoding"). WebCodecs stays available on request.
 function pickMode(
   want: "auto" | "webcodecs" | "raw",
   codec: string | null,
@@ -318,8 +382,7 @@ function pickMode(
       `WebCodecs H.264 cannot encode ${format.name} (${format.width}×${format.height}) here; use --capture raw`,
     );
   }
-  if (want !== "auto") return want;
-  return codec ? "webcodecs" : "raw";
+  return want === "auto" ? "raw" : want;
 }
 
 // Joins chunks, muxes the audio once, and writes 360 metadata for equirect formats.

@@ -1,4 +1,5 @@
 // A capture session: Chromium + the capture server + one initialised capture page.
+import type { ChildProcess } from "node:child_process";
 import type { Browser, Page } from "puppeteer-core";
 import { launchBrowser } from "./browser";
 import { buildCapturePage } from "./bundle";
@@ -7,10 +8,14 @@ import type { CaptureJob, PageInfo } from "./page/job";
 
 export interface CaptureSession {
   browser: Browser;
+  /** Chromium's main process (its exit and memory are watched during a render). */
+  process: ChildProcess;
   page: Page;
   server: CaptureServer;
   info: PageInfo;
   gpu: boolean;
+  /** Why the browser or the page died during the session, or null while both are alive. */
+  death(): string | null;
   close(): Promise<void>;
 }
 
@@ -57,6 +62,16 @@ export async function openCaptureSession(
     const page = (await browser.pages())[0] ?? (await browser.newPage());
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e instanceof Error ? e.message : String(e)));
+    let death: string | null = null;
+    let closing = false;
+    launched.process.once("exit", (code, signal) => {
+      if (closing) return;
+      death ??= `Chromium exited (${signal ? `${signal}${signal === "SIGKILL" ? ", e.g. the out-of-memory killer" : ""}` : `exit code ${code}`})`;
+    });
+    // The tab's renderer process died ("Aw, Snap": out of memory or a crash).
+    page.on("error", (e) => {
+      death ??= `the capture page crashed (${e.message})`;
+    });
     if (opts.viewport) await page.setViewport(opts.viewport);
     await page.goto(server.url, { waitUntil: "load" });
     await page.waitForFunction("window.__efs !== undefined", { timeout: 60_000 }).catch(() => {
@@ -78,11 +93,14 @@ export async function openCaptureSession(
     const b = browser;
     return {
       browser: b,
+      process: launched.process,
       page,
       server,
       info,
       gpu: launched.gpu && !software,
+      death: () => death ?? (b.connected ? null : "Chromium closed its DevTools connection"),
       async close() {
+        closing = true;
         await b.close().catch(() => {});
         await server.close();
       },

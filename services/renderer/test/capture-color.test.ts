@@ -34,16 +34,26 @@ beforeAll(async () => {
   }
 }, 120_000);
 
+// Decodes one frame to RGBA as a player does: the BT.709 limited-range matrix the file is
+// tagged with, rounded (ffmpeg's default fast path truncates and reads ≈1 code value dark;
+// Chromium's <video> gives the same values as this on a ramp of every luma code).
 function decodeFrame(path: string, index: number): Buffer {
   return execFileSync(
     "ffmpeg",
     [
       ...["-v", "error", "-i", path, "-vf"],
-      `select=eq(n\\,${index}),scale=in_color_matrix=bt709:in_range=tv`,
+      `select=eq(n\\,${index}),scale=in_color_matrix=bt709:in_range=tv:flags=accurate_rnd+full_chroma_int+bitexact`,
       ...["-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgba", "-"],
     ],
     { maxBuffer: 1 << 26 },
   );
+}
+
+// Mean of (a − b) per colour channel, in 8-bit code values.
+function meanDiff(a: Buffer, b: Buffer): [number, number, number] {
+  const d: [number, number, number] = [0, 0, 0];
+  for (let i = 0; i < a.length; i += 4) for (let c = 0; c < 3; c++) d[c]! += a[i + c]! - b[i + c]!;
+  return d.map((x) => x / (a.length / 4)) as [number, number, number];
 }
 
 describe("captured frames match the canvas", () => {
@@ -78,4 +88,41 @@ describe("captured frames match the canvas", () => {
     },
     120_000,
   );
+});
+
+describe("the render agrees with the live preview in brightness", () => {
+  // What the live preview draws (a canvas: the web app's code path) at these 1080p frames.
+  const FRAMES = [2, 5];
+  const preview: Buffer[] = [];
+  const hd = RENDER_FORMATS["flat-1080p-landscape"];
+  beforeAll(async () => {
+    const { features } = await analyzeAudio(audio, { fps: 30, cacheDir: false });
+    const session = await openCaptureSession(
+      captureJob(hd, 30, features, resolveVisualConfig("ethereal-flame")),
+    );
+    try {
+      for (const i of FRAMES) preview.push(await readFrame(session, i));
+    } finally {
+      await session.close();
+    }
+  }, 120_000);
+
+  it("mean luma within 0.25 and each channel within 0.5 code values of the preview's", async () => {
+    const out = join(dir, "brightness.mp4");
+    await renderVideo({
+      audioPath: audio,
+      preset: "ethereal-flame",
+      format: hd.name,
+      durationSec: 0.2,
+      out,
+      cacheDir: false,
+    });
+    for (const [k, i] of FRAMES.entries()) {
+      const [r, g, b] = meanDiff(decodeFrame(out, i), preview[k]!);
+      // Through WebCodecs' encoder (the old default) red read 0.7 and blue 0.5–0.9 darker,
+      // and ffmpeg's default truncating conversion another ≈1 in all three: "1–2 darker".
+      expect(Math.abs(0.2126 * r + 0.7152 * g + 0.0722 * b)).toBeLessThan(0.25);
+      for (const c of [r, g, b]) expect(Math.abs(c)).toBeLessThan(0.5);
+    }
+  }, 240_000);
 });

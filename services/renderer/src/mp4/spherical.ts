@@ -1,6 +1,7 @@
-// Spherical Video V2 metadata (google/spatial-media RFC): `st3d` + `sv3d` boxes appended to
-// the video sample entry (avc1). Parent sizes are recomputed and, when moov precedes mdat
-// (+faststart), every stco/co64 chunk offset is shifted by the bytes added.
+// Spherical video metadata (google/spatial-media RFCs), both versions: V2's `st3d` + `sv3d`
+// boxes appended to the video sample entry (avc1), and V1's XML `uuid` box in the video `trak`
+// for older players. Parent sizes are recomputed and, when moov precedes mdat (+faststart),
+// every stco/co64 chunk offset is shifted by the bytes added.
 import { createReadStream, createWriteStream } from "node:fs";
 import { open, stat } from "node:fs/promises";
 import { pipeline } from "node:stream/promises";
@@ -23,11 +24,49 @@ export interface SphericalInfo {
   metadataSource: string;
   pose: { yaw: number; pitch: number; roll: number };
   bounds: { top: number; bottom: number; left: number; right: number };
+  /** The V1 XML's fields, or null when the track has no V1 box. */
+  v1: { projection: string; stereoMode: StereoMode; stitchingSoftware: string } | null;
+}
+
+const SOFTWARE = "Ethereal Flame Studio";
+
+// V1: a `uuid` box with this UUID, then the XML (docs/spherical-video-rfc.md).
+const V1_UUID = Buffer.from("ffcc8263f8554a938814587a02521fdd", "hex");
+
+function v1Box(stereo: StereoMode): Box {
+  const xml = [
+    '<?xml version="1.0"?>',
+    '<rdf:SphericalVideo xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:GSpherical="http://ns.google.com/videos/1.0/spherical/">',
+    "<GSpherical:Spherical>true</GSpherical:Spherical>",
+    "<GSpherical:Stitched>true</GSpherical:Stitched>",
+    `<GSpherical:StitchingSoftware>${SOFTWARE}</GSpherical:StitchingSoftware>`,
+    "<GSpherical:ProjectionType>equirectangular</GSpherical:ProjectionType>",
+    // Optional, "mono" by default; the reference injector writes it only for stereo.
+    ...(stereo === "mono" ? [] : [`<GSpherical:StereoMode>${stereo}</GSpherical:StereoMode>`]),
+    "</rdf:SphericalVideo>",
+  ].join("");
+  return leaf("uuid", Buffer.concat([V1_UUID, Buffer.from(xml, "utf8")]));
+}
+
+const isV1 = (b: Box) => b.type === "uuid" && b.payload.subarray(0, 16).equals(V1_UUID);
+
+function readV1(trak: Box): SphericalInfo["v1"] {
+  const box = (trak.children ?? []).find(isV1);
+  if (!box) return null;
+  const xml = box.payload.toString("utf8", 16);
+  const tag = (name: string) =>
+    new RegExp(`<GSpherical:${name}>([^<]*)</GSpherical:${name}>`).exec(xml)?.[1];
+  const stereo = tag("StereoMode") ?? "mono";
+  return {
+    projection: tag("ProjectionType") ?? "",
+    stereoMode: stereo in STEREO_CODES ? (stereo as StereoMode) : "mono",
+    stitchingSoftware: tag("StitchingSoftware") ?? "",
+  };
 }
 
 function sphericalBoxes(stereo: StereoMode): Box[] {
   const st3d = leaf("st3d", fullBoxPayload(0, 0, Buffer.from([STEREO_CODES[stereo]])));
-  const svhd = leaf("svhd", fullBoxPayload(0, 0, Buffer.from("Ethereal Flame Studio\0", "utf8")));
+  const svhd = leaf("svhd", fullBoxPayload(0, 0, Buffer.from(`${SOFTWARE}\0`, "utf8")));
   const prhd = leaf("prhd", fullBoxPayload(0, 0, Buffer.alloc(12)));
   const equi = leaf("equi", fullBoxPayload(0, 0, Buffer.alloc(16)));
   const proj: Box = {
@@ -45,14 +84,16 @@ function sphericalBoxes(stereo: StereoMode): Box[] {
   return [st3d, sv3d];
 }
 
-function videoSampleEntries(moovChildren: Box[]): Box[] {
-  return findAll(moovChildren, "trak").flatMap((trak) => {
-    const hdlr = findAll(trak.children ?? [], "hdlr")[0];
-    if (hdlr?.payload.toString("latin1", 8, 12) !== "vide") return [];
-    return findAll(trak.children ?? [], "stsd")
-      .flatMap((s) => s.children ?? [])
-      .filter((e) => e.type === "avc1" || e.type === "avc3");
-  });
+function videoTracks(moovChildren: Box[]): Box[] {
+  return findAll(moovChildren, "trak").filter(
+    (trak) => findAll(trak.children ?? [], "hdlr")[0]?.payload.toString("latin1", 8, 12) === "vide",
+  );
+}
+
+function sampleEntries(trak: Box): Box[] {
+  return findAll(trak.children ?? [], "stsd")
+    .flatMap((s) => s.children ?? [])
+    .filter((e) => e.type === "avc1" || e.type === "avc3");
 }
 
 function shiftChunkOffsets(moovChildren: Box[], delta: number): void {
@@ -90,12 +131,15 @@ export async function injectSphericalMetadata(
   opts: { stereo: StereoMode },
 ): Promise<void> {
   const { top, moov, children } = await loadMoov(input);
-  const entries = videoSampleEntries(children);
-  if (entries.length === 0)
+  const tracks = videoTracks(children).filter((t) => sampleEntries(t).length > 0);
+  if (tracks.length === 0)
     throw new Error(`${input} has no H.264 video sample entry to tag as 360`);
-  for (const e of entries) {
-    e.children = (e.children ?? []).filter((c) => c.type !== "st3d" && c.type !== "sv3d");
-    e.children.push(...sphericalBoxes(opts.stereo));
+  for (const trak of tracks) {
+    for (const e of sampleEntries(trak)) {
+      e.children = (e.children ?? []).filter((c) => c.type !== "st3d" && c.type !== "sv3d");
+      e.children.push(...sphericalBoxes(opts.stereo));
+    }
+    trak.children = [...(trak.children ?? []).filter((c) => !isV1(c)), v1Box(opts.stereo)];
   }
   let newMoov = writeBox({
     type: "moov",
@@ -134,10 +178,12 @@ export async function injectSphericalMetadata(
   }
 }
 
-// Reads V2 spherical metadata back from a file, or null when the video track has none.
+// Reads spherical metadata back from a file (V2, plus V1 when present), or null when the
+// video track has no V2 metadata.
 export async function readSphericalMetadata(path: string): Promise<SphericalInfo | null> {
   const { children } = await loadMoov(path);
-  const entry = videoSampleEntries(children)[0];
+  const trak = videoTracks(children)[0];
+  const entry = trak ? sampleEntries(trak)[0] : undefined;
   const kids = entry?.children ?? [];
   const sv3d = kids.find((c) => c.type === "sv3d");
   if (!sv3d) return null;
@@ -163,5 +209,6 @@ export async function readSphericalMetadata(path: string): Promise<SphericalInfo
       left: u32(equi.payload, 12),
       right: u32(equi.payload, 16),
     },
+    v1: trak ? readV1(trak) : null,
   };
 }

@@ -6,23 +6,26 @@ import { createVisual } from "@efs/visual";
 import type { VisualRenderer } from "@efs/visual/api";
 import { avcHighCodec } from "./avc-level";
 import type { CaptureJob, CaptureMode, PageInfo, RunResult } from "./job";
+import { createUploader } from "./upload";
 
 let job: CaptureJob;
 let visuals: VisualRenderer[] = [];
 
 let aborted = false;
 
-async function post(
-  path: string,
-  body: BodyInit,
-  type = "application/octet-stream",
-): Promise<void> {
-  const res = await fetch(path, { method: "POST", body, headers: { "content-type": type } });
-  if (!res.ok) throw new Error(`POST ${path} failed: ${res.status} ${await res.text()}`);
+function progress(done: number): void {
+  void fetch("/progress", {
+    method: "POST",
+    body: JSON.stringify({ done }),
+    headers: { "content-type": "application/json" },
+  }).catch(() => {});
 }
 
-function progress(done: number): void {
-  void post("/progress", JSON.stringify({ done }), "application/json").catch(() => {});
+// Set when a visual's WebGL context is lost (out of GPU or SwiftShader memory): frames drawn
+// after that are blank, so the run stops and says why.
+let contextLost: string | null = null;
+function checkContext(): void {
+  if (contextLost) throw new Error(contextLost);
 }
 
 // Loads the job (from the server, or inline to switch jobs in one page) and builds the visuals.
@@ -32,12 +35,16 @@ async function init(inline?: CaptureJob): Promise<PageInfo> {
     v.dispose();
     (v.canvas as HTMLCanvasElement).remove();
   }
+  contextLost = null;
   const eyes = job.stereo === "top-bottom" ? (["left", "right"] as const) : (["mono"] as const);
   const output = job.output ?? "canvas";
   // The session resolves "auto" from the browser it launched (openCaptureSession).
   const i420Conversion = output === "canvas" ? null : job.i420Conversion === "cpu" ? "cpu" : "gpu";
   visuals = eyes.map((eye) => {
     const canvas = document.createElement("canvas");
+    canvas.addEventListener("webglcontextlost", () => {
+      contextLost = `WebGL lost its context while drawing ${job.width}×${job.height} frames (the GPU or SwiftShader ran out of memory)`;
+    });
     if (output === "canvas") {
       canvas.width = job.width;
       canvas.height = job.height;
@@ -102,16 +109,19 @@ function encoderConfig(codec: string): VideoEncoderConfig {
 }
 
 async function runWebCodecs(from: number, to: number, codec: string): Promise<void> {
+  const uploader = createUploader();
   let error: unknown = null;
   let pending: Uint8Array[] = [];
   let pendingBytes = 0;
   let chain = Promise.resolve();
+  let sent = 0;
   const flush = () => {
     if (!pendingBytes) return;
     const blob = new Blob(pending as BlobPart[]);
     pending = [];
     pendingBytes = 0;
-    chain = chain.then(() => post("/chunk", blob));
+    const what = `H.264 bitstream part ${++sent}`;
+    chain = chain.then(() => uploader.send("/chunk", blob, what));
   };
   const encoder = new VideoEncoder({
     output: (chunk) => {
@@ -133,6 +143,7 @@ async function runWebCodecs(from: number, to: number, codec: string): Promise<vo
   for (let i = from; i < to; i++) {
     if (aborted) throw new Error("aborted");
     if (error) throw error;
+    checkContext();
     visuals[0]!.renderPixels(i, buf, format);
     const frame = new VideoFrame(buf, {
       format: format === "rgba" ? "RGBA" : "I420",
@@ -154,10 +165,9 @@ async function runWebCodecs(from: number, to: number, codec: string): Promise<vo
   await chain;
 }
 
-// Raw I420 readback (1.5 bytes per pixel). The body is sent as a Blob: measured here, a
-// 118 MB POST took ≈1.2 s as a Blob but ≈28 s as a plain Uint8Array body, and a WebSocket
-// ≈7.5 s. Top-bottom stereo sends one stacked frame, left eye on top: each plane is the left
-// eye's, then the right's.
+// Raw I420 readback (1.5 bytes per pixel), one frame in flight, each frame one Blob POST
+// (upload.ts says why, and how its memory is released). Top-bottom stereo sends one stacked
+// frame, left eye on top: each plane is the left eye's, then the right's.
 async function runRaw(from: number, to: number): Promise<void> {
   const w = job.width;
   const h = job.height;
@@ -168,19 +178,46 @@ async function runRaw(from: number, to: number): Promise<void> {
     b.subarray((w * h * 5) / 4),
   ];
   const split = bufs.map(planes);
-  let inflight = Promise.resolve();
-  for (let i = from; i < to; i++) {
+  await sendFrames(from, to, (i) => {
     for (const [e, v] of visuals.entries()) {
-      if (aborted) throw new Error("aborted");
+      checkContext();
       v.renderPixels(i, bufs[e]!);
     }
-    const parts = bufs.length === 1 ? bufs : [0, 1, 2].flatMap((p) => split.map((s) => s[p]!));
-    const blob = new Blob(parts as BlobPart[]);
+    return bufs.length === 1 ? bufs : [0, 1, 2].flatMap((p) => split.map((s) => s[p]!));
+  });
+}
+
+// The raw path's loop: frame i is made while frame i − 1 is being sent (one in flight).
+async function sendFrames(
+  from: number,
+  to: number,
+  frame: (i: number) => Uint8Array[],
+): Promise<void> {
+  const uploader = createUploader();
+  let inflight = Promise.resolve();
+  for (let i = from; i < to; i++) {
+    if (aborted) throw new Error("aborted");
+    const blob = new Blob(frame(i) as BlobPart[]);
     await inflight;
-    inflight = post("/frame", blob);
+    inflight = uploader.send("/frame", blob, `frame ${i}`);
+    // Awaited at the next frame; marked handled so a failure is not also reported as unhandled.
+    inflight.catch(() => {});
     if ((i - from) % 5 === 4) progress(i - from + 1);
   }
   await inflight;
+}
+
+// Transport check for tests and benchmarks: `frames` synthetic frames of `bytes` each through
+// the raw path's loop and uploader, without drawing.
+async function flood(frames: number, bytes: number): Promise<RunResult> {
+  const t0 = performance.now();
+  const buf = new Uint8Array(bytes);
+  aborted = false;
+  await sendFrames(0, frames, (i) => {
+    buf[0] = i & 255;
+    return [buf];
+  });
+  return { frames, ms: performance.now() - t0 };
 }
 
 // gl.finish() alone returns early in Chromium (the command buffer is asynchronous), so a
@@ -242,6 +279,7 @@ Object.assign(window, {
     run,
     draw,
     pixels,
+    flood,
     abort: () => {
       aborted = true;
     },

@@ -31,6 +31,12 @@ export interface Probe {
     pix_fmt: string;
     color_range?: string;
     color_space?: string;
+    /** level_idc, e.g. 60 for 6.0. */
+    level: number;
+    /** Reference frames the SPS declares. */
+    refs: number;
+    r_frame_rate: string;
+    bit_rate?: string;
     nb_frames?: string;
     duration: string;
     side_data_list?: Array<Record<string, unknown>>;
