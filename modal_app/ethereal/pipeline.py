@@ -86,6 +86,7 @@ def render_segment(request: RenderRequest, rng: FrameRange | None, gpu: str | No
             end=None if rng is None else rng.end,
             duration_sec=request.duration_sec,
             visual_file=renderer_cli.write_visual(request.visual, work),
+            quality=request.quality,
         )
         try:
             rt.run(argv, renderer_cli.child_env(rt.env, gl.mode, gl.flags, encoder), rt.render_timeout_s)

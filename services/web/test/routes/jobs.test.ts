@@ -169,7 +169,7 @@ describe("preview, save and render jobs", () => {
     }
   });
 
-  it("creates a render job with the preset, format, fps and duration", async () => {
+  it("creates a render job with the preset, format, fps, duration and the quality it uses", async () => {
     const res = await post({
       type: "render",
       audioId,
@@ -185,11 +185,23 @@ describe("preview, save and render jobs", () => {
       preset: "ethereal-flame",
       format: "preview-360p",
       fps: 30,
+      quality: "draft",
       durationSec: 4,
     });
+    // Asked for, or the format's default (final above 1080p): either way on the job.
+    for (const [format, quality, want] of [
+      ["preview-360p", "final", "final"],
+      ["flat-4k-landscape", undefined, "final"],
+      ["flat-4k-landscape", "draft", "draft"],
+    ] as const) {
+      const r = await post({ type: "render", audioId, preset: "aurora", format, quality });
+      expect(r.status).toBe(201);
+      const j = await studio.ctx.jobs.get((await jobOf(r)).id);
+      expect(j?.payload).toMatchObject({ format, quality: want });
+    }
   });
 
-  it("refuses unknown formats, presets, fps, overlong durations and bad visual overrides", async () => {
+  it("refuses unknown formats, presets, fps, qualities, overlong durations and bad visual overrides", async () => {
     const base = {
       type: "render",
       audioId,
@@ -201,6 +213,7 @@ describe("preview, save and render jobs", () => {
       [{ format: "vhs" }, /^format: must be one of .*preview-360p/],
       [{ preset: "disco" }, /^preset: unknown preset "disco"/],
       [{ fps: 24 }, /^fps: must be 30 or 60/],
+      [{ quality: "ultra" }, /^quality: must be draft or final/],
       [{ durationSec: 600 }, /longer than the track/],
       [{ visual: { dynamics: { gain: 99 } } }, /^visual: .*gain/],
     ];
