@@ -13,12 +13,14 @@ export function syntheticFeatures(fps = 30, seconds = 4): AudioFeatures {
   const onsets = Array.from({ length: n }, (_, i) => (i % beatEvery === 0 ? 1 : 0));
   const names = ["sub", "bass", "lowmid", "mid", "highmid", "presence", "brilliance"];
   return {
-    version: 1,
+    version: 2,
     fps,
     sampleRate: 48_000,
     durationSec: seconds,
     frameCount: n,
     bpm: 120,
+    tempoConfidence: 1,
+    tempoCurve: [{ timeSec: seconds / 2, bpm: 120 }],
     bandNames: names,
     rms: bass.map((b, i) => (b + mids[i]!) / 2),
     bass,
