@@ -1,8 +1,9 @@
 // Render quality: part of the wire contract (web → worker → renderer/Modal) and of the
-// visual engine's options. "draft" draws the particles at half the output resolution over a
-// baked sky (fast: previews, local checks); "final" draws them at the output resolution with
-// stars and flame detail computed per output pixel, so a 4K frame holds detail a 1080p one
-// cannot (docs/rendering.md has the costs).
+// visual engine's options. "draft" draws the particles and the fire detail at 0.4 of the
+// output resolution over a baked sky (fast: previews, local checks); "final" draws them at
+// the output resolution with the stars computed per output pixel, so a 4K frame holds detail
+// a 1080p one cannot (docs/rendering.md has the costs). 360 output is drawn at the output
+// resolution either way.
 
 export const RENDER_QUALITIES = ["draft", "final"] as const;
 export type RenderQuality = (typeof RENDER_QUALITIES)[number];

@@ -25,7 +25,8 @@ export interface CreateVisualOptions {
    */
   output?: "canvas" | "offscreen";
   /**
-   * "draft" (default): particles at half the output resolution, stars baked into the sky.
+   * "draft" (default): particles and fire detail at 0.4 of the output resolution, stars
+   * baked into the sky.
    * "final": particles and stars at the output resolution (slower; docs/rendering.md).
    */
   quality?: RenderQuality;

@@ -36,3 +36,23 @@ export function syntheticFeatures(fps = 30, seconds = 4): AudioFeatures {
     beats: onsets.flatMap((o, i) => (o ? [i] : [])),
   };
 }
+
+// The loudest a track can drive a preset: every band at full scale and a full-strength
+// onset every `every` frames (for framing and clipping checks on beats).
+export function loudFeatures(fps = 30, seconds = 3, every = 8): AudioFeatures {
+  const f = syntheticFeatures(fps, seconds);
+  const n = f.frameCount;
+  const ones = Array<number>(n).fill(1);
+  const onsets = Array.from({ length: n }, (_, i) => (i % every === 0 ? 1 : 0));
+  return {
+    ...f,
+    rms: ones,
+    bass: ones,
+    mids: ones,
+    highs: ones,
+    bands: Array<number>(n * f.bandNames.length).fill(1),
+    flux: onsets.map((o) => (o ? 1 : 0.2)),
+    onsets,
+    beats: onsets.flatMap((o, i) => (o ? [i] : [])),
+  };
+}
