@@ -91,7 +91,10 @@ export function createVisual(opts: CreateVisualOptions): VisualRenderer {
     const framing = frameScene(config, aspect);
     const viewer = new THREE.Vector3(eyeX, framing.lookY, framing.distance);
     const lookAt = new THREE.Vector3(eyeX, framing.lookY, 0);
-    for (const l of layers) l.setStereo(viewer, ods);
+    // The probe looks from between the eyes, so both eyes of a stereo pair get the same
+    // limited envelopes (the same motion).
+    const centre = new THREE.Vector3(0, framing.lookY, framing.distance);
+    for (const l of layers) l.setStereo(centre, 0);
     const limited = limitEnvelopes(envelopes, config, (frames) =>
       probeLuminance(
         {
@@ -102,13 +105,14 @@ export function createVisual(opts: CreateVisualOptions): VisualRenderer {
           seed: config.seed,
           fov: config.camera.fov,
           aspect,
-          viewer,
-          lookAt,
+          viewer: centre,
+          lookAt: new THREE.Vector3(0, framing.lookY, 0),
           prepare: (f) => prepare(envelopes, f / fps, f),
         },
         frames,
       ),
     );
+    for (const l of layers) l.setStereo(viewer, ods);
     return { viewer, lookAt, reach: framing.reach, envelopes: limited };
   };
   let aimed = aim(flat ? opts.width / opts.height : EQUIRECT_ASPECT);
