@@ -1,8 +1,10 @@
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts", "services/*/test/**/*.test.ts"],
+    // Tests needing the CI tools (.ci/tools) run under vitest.tools.config.ts.
+    exclude: [...configDefaults.exclude, "**/*.tools.test.ts"],
     pool: "forks",
     maxWorkers: 2,
     testTimeout: 60_000,

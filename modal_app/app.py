@@ -27,6 +27,7 @@ from ethereal.renderer_cli import RENDERER_ROOT as APP_ROOT  # noqa: E402
 from ethereal.chunks import DEFAULT_MAX_CHUNKS, FrameRange  # noqa: E402
 from ethereal.gpu import DEFAULT_GPU, KNOWN_GPUS, normalize_gpu  # noqa: E402
 from ethereal.pipeline import Runtime, gather, render_segment, run_job  # noqa: E402
+from ethereal.progress import read_progress  # noqa: E402
 from ethereal.runtime import build_runtime  # noqa: E402
 from ethereal.status import call_state, handle_status  # noqa: E402
 from ethereal.submit import RenderRequest, handle_submit  # noqa: E402
@@ -46,6 +47,7 @@ SUBMIT_LABEL = "ethereal-submit"
 STATUS_LABEL = "ethereal-status"
 R2_SECRET_NAME = "r2-credentials"
 AUTH_SECRET_NAME = "ethereal-auth"
+PROGRESS_DICT_NAME = "ethereal-render-progress"
 REPO_ROOT = HERE.parent
 
 
@@ -102,10 +104,14 @@ SYSTEM_PACKAGES = (
 PYTHON_PACKAGES = ("fastapi[standard]==0.165.0", "boto3==1.43.11")
 
 
-# The container image: Debian slim with Node 20, Debian Chromium, ffmpeg, GL loaders, the renderer.
+# Node 24 like every deployed target (Node 20 is past end of life); Debian bookworm's Chromium.
+NODE_IMAGE = "node:24-bookworm-slim"
+
+
+# The container image: Debian slim with Node 24, Debian Chromium, ffmpeg, GL loaders, the renderer.
 def build_image() -> modal.Image:
     image = (
-        modal.Image.from_registry("node:20-bookworm-slim", add_python="3.11")
+        modal.Image.from_registry(NODE_IMAGE, add_python="3.11")
         .apt_install(*SYSTEM_PACKAGES)
         .run_commands(
             "mkdir -p /usr/share/glvnd/egl_vendor.d /etc/vulkan/icd.d",
@@ -140,6 +146,9 @@ app = modal.App(APP_NAME, image=build_image())
 R2_KEYS = ["R2_ACCOUNT_ID", "R2_ACCESS_KEY_ID", "R2_SECRET_ACCESS_KEY", "R2_BUCKET_NAME"]
 r2_secret = modal.Secret.from_name(R2_SECRET_NAME, required_keys=R2_KEYS)
 auth_secret = modal.Secret.from_name(AUTH_SECRET_NAME, required_keys=["MODAL_AUTH_TOKEN"])
+# Render progress shared by the containers of a job and read by the status endpoint, keyed by
+# render_job's call id (ethereal/progress.py). Modal expires entries that are not written for days.
+progress_store = modal.Dict.from_name(PROGRESS_DICT_NAME, create_if_missing=True)
 
 
 def _json(status: int, body: dict[str, Any]) -> Any:
@@ -153,26 +162,30 @@ def _prepare_gpu_container() -> None:
     logging.getLogger("ethereal.app").info("GPU: %s", (smi.stdout or smi.stderr or "none").strip())
 
 
+def _store_progress(key: str, value: dict[str, Any]) -> None:
+    progress_store.put(key, value)
+
+
 def _runtime() -> Runtime:
-    return build_runtime(os.environ)
+    return build_runtime(os.environ, progress=_store_progress)
 
 
-def _segment(request: dict[str, Any], rng: dict[str, Any] | None) -> dict[str, Any]:
+def _segment(request: dict[str, Any], rng: dict[str, Any] | None, progress_key: str | None) -> dict[str, Any]:
     req = RenderRequest.from_dict(request)
-    return render_segment(req, FrameRange(**rng) if rng else None, req.gpu, _runtime())
+    return render_segment(req, FrameRange(**rng) if rng else None, req.gpu, _runtime(), progress_key)
 
 
 @app.function(gpu=GPU, secrets=[r2_secret], timeout=timeouts.SEGMENT_FN_TIMEOUT_S, cpu=8.0, memory=32768)
-def render_segment_gpu(request: dict[str, Any], rng: dict[str, Any] | None) -> dict[str, Any]:
+def render_segment_gpu(request: dict[str, Any], rng: dict[str, Any] | None, progress_key: str | None = None) -> dict[str, Any]:
     """Renders one frame range (or the whole track) on a GPU and uploads it."""
     _prepare_gpu_container()
-    return _segment(request, rng)
+    return _segment(request, rng, progress_key)
 
 
 @app.function(secrets=[r2_secret], timeout=timeouts.SEGMENT_FN_TIMEOUT_S, cpu=8.0, memory=16384)
-def render_segment_cpu(request: dict[str, Any], rng: dict[str, Any] | None) -> dict[str, Any]:
+def render_segment_cpu(request: dict[str, Any], rng: dict[str, Any] | None, progress_key: str | None = None) -> dict[str, Any]:
     """Renders one frame range (or the whole track) with SwiftShader on CPUs and uploads it."""
-    return _segment(request, rng)
+    return _segment(request, rng, progress_key)
 
 
 # The segment function for a request: CPU, the deployed GPU, or another GPU type by request.
@@ -188,9 +201,11 @@ def render_job(request: dict[str, Any]) -> dict[str, Any]:
     and always calls the webhook. Returns {status: complete|failed, result?|error?}."""
     req = RenderRequest.from_dict(request)
     segment_fn = _segment_function(req.gpu)
+    # The id submit answered: the status endpoint looks progress up under it.
+    progress_key = modal.current_function_call_id()
 
     def run_segments(ranges: list[FrameRange | None]) -> list[dict[str, Any]]:
-        handles = [segment_fn.spawn(request, None if r is None else asdict(r)) for r in ranges]
+        handles = [segment_fn.spawn(request, None if r is None else asdict(r), progress_key) for r in ranges]
         deadline = time.monotonic() + timeouts.SEGMENTS_DEADLINE_S
         return gather(
             handles,
@@ -203,7 +218,7 @@ def render_job(request: dict[str, Any]) -> dict[str, Any]:
     def report(body: dict[str, Any]) -> bool:
         return send_webhook(req.webhook_url, req.webhook_token, body, sleep=time.sleep)
 
-    return run_job(req, _runtime(), run_segments, report, MAX_CHUNKS)
+    return run_job(req, _runtime(), run_segments, report, MAX_CHUNKS, progress_key=progress_key)
 
 
 def _spawn(req: RenderRequest) -> str:
@@ -216,6 +231,7 @@ def _state_of(call_id: str) -> dict[str, Any]:
         expired_error=modal.exception.OutputExpiredError,
         function_timeout_error=modal.exception.FunctionTimeoutError,
         not_found_error=modal.exception.NotFoundError,
+        progress_of=lambda: read_progress(lambda key: progress_store.get(key), call_id),
     )
 
 
@@ -232,7 +248,7 @@ async def submit(request: Request) -> Any:
 @app.function(secrets=[auth_secret], timeout=timeouts.ENDPOINT_TIMEOUT_S)
 @modal.fastapi_endpoint(method="GET", label=STATUS_LABEL)
 def status(request: Request) -> Any:
-    """GET ?call_id=… with Authorization: Bearer <MODAL_AUTH_TOKEN> → {status, result?, error?}."""
+    """GET ?call_id=… with Authorization: Bearer <MODAL_AUTH_TOKEN> → {status, result?, error?, progress?}."""
     code, body = handle_status(
         request.query_params.get("call_id"),
         request.headers.get("authorization"),

@@ -16,6 +16,8 @@ export interface CliContext {
 export interface RunState {
   exitCode: number;
   command: string;
+  // With --json: help text commander printed, kept for the JSON envelope.
+  captured?: string[];
 }
 
 // "env ls" for `efs env ls`.
@@ -45,7 +47,14 @@ export function createContext(
       const exitCode = result.exitCode ?? 0;
       if (globals.json) {
         rt.out.envelope(
-          { version: JSON_VERSION, command, ok: true, exitCode, data: result.data ?? null },
+          // `ok` agrees with the exit code: a plan with changes pending (2) is not ok.
+          {
+            version: JSON_VERSION,
+            command,
+            ok: exitCode === 0,
+            exitCode,
+            data: result.data ?? null,
+          },
           result.reveal === true,
         );
       }

@@ -8,16 +8,22 @@ import signal
 import subprocess
 import sys
 import threading
-from typing import Mapping, Sequence, TextIO
+from typing import Callable, Mapping, Sequence, TextIO
 
 
 class ProcessError(Exception):
     """The child failed or timed out; the message carries the exit status and the tail of its output."""
 
 
-# Runs argv with `env`, echoing its output lines to `echo`; ProcessError on non-zero exit or after `timeout` s.
+# Runs argv with `env`, echoing its output lines to `echo` (and each line, stripped, to `on_line`);
+# ProcessError on non-zero exit or after `timeout` s.
 def run_process(
-    argv: Sequence[str], env: Mapping[str, str], timeout: float, echo: TextIO = sys.stdout, tail_lines: int = 20
+    argv: Sequence[str],
+    env: Mapping[str, str],
+    timeout: float,
+    echo: TextIO = sys.stdout,
+    tail_lines: int = 20,
+    on_line: Callable[[str], None] | None = None,
 ) -> None:
     tail: collections.deque[str] = collections.deque(maxlen=tail_lines)
     proc = subprocess.Popen(  # noqa: S603 - argv built by renderer_cli, no shell
@@ -46,6 +52,8 @@ def run_process(
         for line in proc.stdout:
             echo.write(line)
             tail.append(line.rstrip())
+            if on_line is not None:
+                on_line(line.rstrip())
         code = proc.wait()
     finally:
         timer.cancel()

@@ -1,12 +1,15 @@
 """The one place that knows how to invoke the Node renderer (services/renderer) in the container.
 
 Contract (services/renderer/src/cli.ts), run as `tsx <entry> …`:
-  <entry> render --audio A --preset P --format F --fps N [--quality draft|final]
-                      [--from I] [--to J] [--duration S] [--visual V.json] --gpu|--no-gpu --out FILE
+  <entry> render --audio A --preset P --format F --fps N [--quality draft|final] [--from I]
+                      [--to J] [--duration S] [--visual V.json] --gpu|--no-gpu [--thumbnail T.jpg]
+                      --out FILE
     --from/--to: frame range [I, J) (no --to: to the last frame); a range writes a
     video-only MPEG-TS chunk with the same encoder settings as a full render.
-  <entry> concat --audio A --format F [--duration S] --out OUT.mp4 CHUNK1.ts CHUNK2.ts …
+  <entry> concat --audio A --format F [--duration S] [--thumbnail T.jpg] --out OUT.mp4 CHUNK1.ts …
     joins the chunks with stream copy, muxes the audio once, writes +faststart and 360 metadata.
+  --thumbnail writes a JPEG of a representative frame of the final video.
+  Both print `progress {"stage","framesDone","framesTotal","fps","etaSec"}` lines (ethereal/progress.py).
 The child gets a scrubbed environment (no R2 keys, no tokens) plus EFS_CHROMIUM_FLAGS (JSON array:
 the GL flags the WebGL probe chose, replacing the renderer's defaults), EFS_CHROMIUM_GL (the mode's
 name, for logs) and EFS_VIDEO_ENCODER (h264_nvenc where the GPU has NVENC and the frame fits).
@@ -45,6 +48,7 @@ def render_argv(
     duration_sec: float | None = None,
     visual_file: Path | None = None,
     quality: str | None = None,
+    thumbnail: Path | None = None,
 ) -> list[str]:
     argv = [node, entry, "render", "--audio", str(audio), "--preset", preset, "--format", fmt, "--fps", str(fps)]
     if quality is not None:
@@ -58,16 +62,28 @@ def render_argv(
     if visual_file is not None:
         argv += ["--visual", str(visual_file)]
     argv.append("--gpu" if gpu else "--no-gpu")
+    if thumbnail is not None:
+        argv += ["--thumbnail", str(thumbnail)]
     return [*argv, "--out", str(out)]
 
 
 # argv for joining segments (stream copy) and muxing the audio once into `out`.
 def concat_argv(
-    *, node: str, entry: str, audio: Path, fmt: str, out: Path, segments: Sequence[Path], duration_sec: float | None = None
+    *,
+    node: str,
+    entry: str,
+    audio: Path,
+    fmt: str,
+    out: Path,
+    segments: Sequence[Path],
+    duration_sec: float | None = None,
+    thumbnail: Path | None = None,
 ) -> list[str]:
     argv = [node, entry, "concat", "--audio", str(audio), "--format", fmt]
     if duration_sec is not None:
         argv += ["--duration", f"{duration_sec:g}"]
+    if thumbnail is not None:
+        argv += ["--thumbnail", str(thumbnail)]
     return [*argv, "--out", str(out), *map(str, segments)]
 
 

@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Callable, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from . import renderer_cli, storage, timeouts
 from .chromium import choose_gl, probe_webgl
-from .pipeline import Runtime, Storage
+from .pipeline import Runner, Runtime, Storage
 from .process import run_process
+from .progress import Put
 
 
-# The Runtime for this container: R2 from the r2-credentials env, Chromium from EFS_CHROMIUM_PATH.
+def _run(argv: Sequence[str], env: Mapping[str, str], timeout: float, on_line: Callable[[str], None] | None) -> None:
+    run_process(argv, env, timeout, on_line=on_line)
+
+
+def _no_progress(key: str, value: dict[str, Any]) -> None:
+    pass
+
+
+# The Runtime for this container: R2 from the r2-credentials env, Chromium from EFS_CHROMIUM_PATH,
+# progress into `progress` (app.py: the render-progress modal.Dict).
 def build_runtime(
     env: Mapping[str, str],
     *,
-    run: Callable[[Sequence[str], Mapping[str, str], float], None] = run_process,
+    run: Runner = _run,
+    progress: Put = _no_progress,
     node: str | None = None,
     render_timeout_s: float = timeouts.RENDER_TIMEOUT_S,
     concat_timeout_s: float = timeouts.CONCAT_TIMEOUT_S,
@@ -34,4 +45,5 @@ def build_runtime(
         render_timeout_s=render_timeout_s,
         concat_timeout_s=concat_timeout_s,
         node=node or renderer_cli.renderer_node(env),
+        progress=progress,
     )

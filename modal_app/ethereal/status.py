@@ -1,4 +1,5 @@
-"""Status endpoint logic: map a Modal call's state to running|completed|failed|unknown."""
+"""Status endpoint logic: map a Modal call's state to running|completed|failed|unknown (with the
+render's progress while it runs)."""
 
 from __future__ import annotations
 
@@ -10,15 +11,20 @@ from .auth import bearer_token, tokens_match
 CALL_ID_RE = re.compile(r"^fc-[A-Za-z0-9]{1,64}$")
 
 
+def _no_progress() -> dict[str, Any] | None:
+    return None
+
+
 # The contract body for a call whose `get(timeout=0)` is `poll`; `expired_error`,
 # `function_timeout_error` and `not_found_error` are modal's exception classes (injected so
-# this module stays importable without modal).
+# this module stays importable without modal). A running call carries `progress_of()` when known.
 def call_state(
     poll: Callable[[], Any],
     *,
     expired_error: type[BaseException],
     function_timeout_error: type[BaseException],
     not_found_error: type[BaseException],
+    progress_of: Callable[[], dict[str, Any] | None] = _no_progress,
 ) -> dict[str, Any]:
     try:
         outcome = poll()
@@ -28,12 +34,20 @@ def call_state(
     except function_timeout_error:
         return {"status": "failed", "error": "render function exceeded its Modal timeout"}
     except TimeoutError:
-        return {"status": "running"}
+        return _running(progress_of)
     except not_found_error:
         return {"status": "unknown", "error": "no such call"}
     except Exception as exc:  # noqa: BLE001 - the call itself failed (crash, OOM, cancelled)
         return {"status": "failed", "error": f"render function failed: {exc.__class__.__name__}"}
     return outcome_to_status(outcome)
+
+
+def _running(progress_of: Callable[[], dict[str, Any] | None]) -> dict[str, Any]:
+    try:
+        progress = progress_of()
+    except Exception:  # noqa: BLE001 - an unreadable progress store never hides the state
+        progress = None
+    return {"status": "running", "progress": progress} if progress else {"status": "running"}
 
 
 # The status body for the value a finished render_job returned ({status: complete|failed, ...}).

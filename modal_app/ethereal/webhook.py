@@ -34,13 +34,12 @@ def urllib_post(url: str, body: bytes, headers: dict[str, str], timeout: float) 
         return HttpResponse(exc.code, exc.read(4096) if exc.fp else b"")
 
 
-# The webhook body for a finished render (contracts/webhook.json).
-def complete_body(job_id: str, video_key: str, fmt: str, duration_seconds: float) -> dict[str, Any]:
-    return {
-        "jobId": job_id,
-        "status": "complete",
-        "result": {"videoKey": video_key, "format": fmt, "durationSeconds": round(float(duration_seconds), 3)},
-    }
+# The webhook body for a finished render (contracts/webhook.json); the thumbnail sits next to the video.
+def complete_body(job_id: str, video_key: str, fmt: str, duration_seconds: float, thumbnail_key: str | None = None) -> dict[str, Any]:
+    result: dict[str, Any] = {"videoKey": video_key, "format": fmt, "durationSeconds": round(float(duration_seconds), 3)}
+    if thumbnail_key:
+        result["thumbnailKey"] = thumbnail_key
+    return {"jobId": job_id, "status": "complete", "result": result}
 
 
 # The webhook body for a failed render.

@@ -2,7 +2,8 @@
 """Stand-in for the Node renderer CLI (same argv contract, see ethereal/renderer_cli.py), built on real
 ffmpeg: frame i is a pure function of i (testsrc2), H.264 at constant QP with a closed GOP of fps/2, so a chunked
 render concatenates to the same frames as a single one. Records each call (argv, env keys) to
-$TMPDIR/fake_renderer_calls.jsonl for the tests."""
+$TMPDIR/fake_renderer_calls.jsonl for the tests. Prints the renderer's `progress {…}` lines and writes
+--thumbnail (a frame of the output) like the real one."""
 
 from __future__ import annotations
 
@@ -39,18 +40,35 @@ def render(a: argparse.Namespace) -> None:
     total = math.ceil(duration * a.fps - 1e-9)
     start = a.start or 0
     end = min(a.end if a.end is not None else total, total)
+    progress("starting", 0, 0)
+    progress("rendering", 0, end - start, etaSec=1)
+    progress("rendering", (end - start) // 2, end - start, etaSec=1)
     src = f"testsrc2=size={w}x{h}:rate={a.fps},trim=start_frame={start}:end_frame={end},setpts=PTS-STARTPTS"
     if a.start is None and a.end is None:
         cmd = ["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", src, "-i", a.audio, "-map", "0:v", "-map", "1:a", *encode_args(a.fps), "-c:a", "aac", "-t", f"{total / a.fps}", "-movflags", "+faststart", a.out]
     else:
         cmd = ["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", src, *encode_args(a.fps), "-output_ts_offset", f"{start / a.fps}", "-f", "mpegts", a.out]
     subprocess.run(cmd, check=True)
+    progress("rendering", end - start, end - start, etaSec=0)
     print(f"rendered frames {start}..{end - 1}", flush=True)
+    if a.start is None and a.end is None:
+        progress("encoding", end - start, end - start)
+        thumbnail(a)
+
+
+def progress(stage: str, done: int, total: int, **extra) -> None:
+    print("progress " + json.dumps({"stage": stage, "framesDone": done, "framesTotal": total, "fps": 1.0, **extra}), flush=True)
+
+
+def thumbnail(a: argparse.Namespace) -> None:
+    if a.thumbnail:
+        subprocess.run(["ffmpeg", "-v", "error", "-y", "-ss", "1", "-i", a.out, "-frames:v", "1", a.thumbnail], check=True)
 
 
 def concat(a: argparse.Namespace) -> None:
     cmd = ["ffmpeg", "-v", "error", "-y", "-i", "concat:" + "|".join(a.chunks), "-i", a.audio, "-map", "0:v", "-map", "1:a", "-c:v", "copy", "-c:a", "aac", "-shortest", "-movflags", "+faststart", a.out]
     subprocess.run(cmd, check=True)
+    thumbnail(a)
 
 
 def main() -> None:
@@ -71,11 +89,13 @@ def main() -> None:
     g = r.add_mutually_exclusive_group(required=True)
     g.add_argument("--gpu", action="store_true")
     g.add_argument("--no-gpu", action="store_true")
+    r.add_argument("--thumbnail")
     r.add_argument("--out", required=True)
     c = sub.add_parser("concat")
     c.add_argument("--audio", required=True)
     c.add_argument("--format", required=True)
     c.add_argument("--duration", type=float)
+    c.add_argument("--thumbnail")
     c.add_argument("--out", required=True)
     c.add_argument("chunks", nargs="+")
     a = p.parse_args()

@@ -140,7 +140,7 @@ def test_timeouts_nest_so_the_failure_webhook_can_always_be_sent(mod):
 def test_image_has_node_chromium_ffmpeg_gl_loaders_and_nvidia_vendor_files(mod):
     commands, mounts = image_layers(raw(mod.render_segment_gpu)._spec.image)
     text = "\n".join(commands)
-    assert "FROM node:20-bookworm-slim" in text
+    assert "FROM node:24-bookworm-slim" in text
     for pkg in ("chromium", "ffmpeg", "libglvnd0", "libegl1", "libgles2", "libgl1", "libvulkan1"):
         assert f" {pkg}" in text, pkg
     assert "/usr/share/glvnd/egl_vendor.d/10_nvidia.json" in text and "libEGL_nvidia.so.0" in text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import load_contract
+from ethereal.progress import valid_progress
 from ethereal.status import call_state, handle_status
 from modal.exception import FunctionTimeoutError, NotFoundError, OutputExpiredError
 
@@ -11,8 +12,8 @@ CONTRACT = load_contract("modal-status.json")
 STATUSES = {"running", "completed", "failed", "unknown"}
 
 
-def state(poll):
-    return call_state(poll, expired_error=OutputExpiredError, function_timeout_error=FunctionTimeoutError, not_found_error=NotFoundError)
+def state(poll, progress_of=lambda: None):
+    return call_state(poll, expired_error=OutputExpiredError, function_timeout_error=FunctionTimeoutError, not_found_error=NotFoundError, progress_of=progress_of)
 
 
 def raises(exc):
@@ -24,7 +25,9 @@ def raises(exc):
 
 def assert_contract_shape(body):
     assert body["status"] in STATUSES
-    assert set(body) <= {"status", "result", "error"}
+    assert set(body) <= {"status", "result", "error", "progress"}
+    if "progress" in body:
+        assert body["status"] == "running" and valid_progress(body["progress"]) == body["progress"]
     if body["status"] == "completed":
         assert set(body["result"]) >= {"videoKey", "format", "durationSeconds"}
     if body["status"] in ("failed",):
@@ -38,6 +41,26 @@ def test_fixture_bodies_have_the_contract_shape():
 
 def test_builtin_timeout_means_running():
     assert state(raises(TimeoutError())) == {"status": "running"}
+
+
+@pytest.mark.parametrize("name", ["starting", "rendering", "encoding", "uploading"])
+def test_a_running_call_carries_its_progress_as_the_fixture(name):
+    fixture = next(c["body"] for c in CONTRACT["valid"] if c["name"] == name)
+    assert state(raises(TimeoutError()), progress_of=lambda: fixture["progress"]) == fixture
+
+
+def test_an_unreadable_progress_store_still_answers_running():
+    def broken():
+        raise ConnectionError("dict unavailable")
+
+    assert state(raises(TimeoutError()), progress_of=broken) == {"status": "running"}
+
+
+def test_progress_is_only_asked_for_a_running_call():
+    asked = []
+    fixture = next(c["body"] for c in CONTRACT["valid"] if c["name"] == "completed")
+    state(lambda: {"status": "complete", "result": fixture["result"]}, progress_of=lambda: asked.append(1))
+    assert asked == []
 
 
 def test_expired_output_is_unknown():

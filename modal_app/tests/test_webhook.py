@@ -30,7 +30,8 @@ def receiver_factory():
 
 def test_bodies_equal_the_contract_fixtures():
     fixtures = {c["name"]: c["body"] for c in CONTRACT["valid"]}
-    assert complete_body("job_01", "renders/job_01/output.mp4", "preview-360p", 5.0) == fixtures["render complete"]
+    assert complete_body("job_01", "renders/job_01/output.mp4", "preview-360p", 5.0, "renders/job_01/thumbnail.jpg") == fixtures["render complete"]
+    assert complete_body("job_01", "renders/job_01/output.mp4", "preview-360p", 5.0) == fixtures["render complete without a thumbnail"]
     assert failed_body("job_01", "chromium crashed at frame 120") == fixtures["render failed"]
 
 

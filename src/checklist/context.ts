@@ -1,14 +1,19 @@
 // What a step gets: inputs, the vault and journal, provider clients and reporting hooks.
-import { EfsError } from "../errors";
-import { type CloudflareClient, createCloudflareClient } from "../providers/cloudflare";
+import { EfsError, throwIfInterrupted } from "../errors";
+import type { CloudflareClient } from "../providers/cloudflare";
 import type { Endpoints } from "../providers/endpoints";
-import { createGitHubClient, type GitHubClient } from "../providers/github";
+import {
+  type CredentialName,
+  createProviderClients,
+  type ProviderClients,
+} from "../providers/factory";
+import type { GitHubClient } from "../providers/github";
 import type { RetryInfo } from "../providers/http";
 import { createModalCli, type ModalCli } from "../providers/modal-cli";
-import { createRenderClient, type RenderClient } from "../providers/render";
-import { createTursoClient, type TursoClient } from "../providers/turso";
+import type { RenderClient } from "../providers/render";
+import type { TursoClient } from "../providers/turso";
 import { createTursoCli, type TursoCli } from "../providers/turso-cli";
-import { createVercelClient, type VercelClient } from "../providers/vercel";
+import type { VercelClient } from "../providers/vercel";
 import { createVercelCli, type VercelCli } from "../providers/vercel-cli";
 import type { Redactor } from "../redact";
 import type { Prompter } from "../ui/prompter";
@@ -16,13 +21,7 @@ import type { VaultState } from "../vault/state";
 import type { InitInputs } from "./inputs";
 import { type InitJournal, type Journal, readJournal } from "./journal";
 
-export type TokenName =
-  | "CLOUDFLARE_API_TOKEN"
-  | "CLOUDFLARE_ACCOUNT_ID"
-  | "TURSO_API_TOKEN"
-  | "VERCEL_TOKEN"
-  | "RENDER_API_KEY"
-  | "GITHUB_TOKEN";
+export type TokenName = CredentialName;
 
 // Where each credential is created, and with which scopes.
 export const TOKEN_HELP: Record<TokenName, string> = {
@@ -59,6 +58,8 @@ export interface StepContextInit {
   reporter: Reporter;
   planning: boolean;
   http?: { baseDelayMs?: number; sleep?: (ms: number) => Promise<void> };
+  // The run's cancel signal: every provider call and CLI run of every step carries it.
+  signal?: AbortSignal;
 }
 
 /** Built once per run; clients are created on first use with resolved credentials. */
@@ -70,9 +71,10 @@ export class StepContext {
   readonly prompter: Prompter;
   readonly journal: Journal;
   readonly planning: boolean;
+  readonly signal: AbortSignal | undefined;
   readonly #o: StepContextInit;
   readonly #tokens = new Map<TokenName, string>();
-  readonly #clients = new Map<string, unknown>();
+  #provider: ProviderClients | undefined;
 
   constructor(init: StepContextInit) {
     this.#o = init;
@@ -83,6 +85,12 @@ export class StepContext {
     this.prompter = init.prompter;
     this.journal = init.journal;
     this.planning = init.planning;
+    this.signal = init.signal;
+  }
+
+  // Throws the interruption once Ctrl-C / SIGTERM arrived: called before each change.
+  checkpoint(): void {
+    throwIfInterrupted(this.signal);
   }
 
   say(message: string): void {
@@ -156,80 +164,51 @@ export class StepContext {
     return value;
   }
 
-  #http() {
-    return {
-      ...this.#o.http,
-      onRetry: (r: RetryInfo) =>
-        this.say(`${r.operation}: ${r.reason}, retrying in ${Math.round(r.delayMs)} ms`),
-    };
-  }
-
-  #once<T>(key: string, make: () => Promise<T>): Promise<T> {
-    if (!this.#clients.has(key)) this.#clients.set(key, make());
-    return this.#clients.get(key) as Promise<T>;
-  }
+  #clients = (): ProviderClients => {
+    this.#provider ??= createProviderClients({
+      inputs: this.inputs,
+      endpoints: this.endpoints,
+      credential: (name) => this.token(name),
+      http: {
+        ...this.#o.http,
+        onRetry: (r: RetryInfo) =>
+          this.say(`${r.operation}: ${r.reason}, retrying in ${Math.round(r.delayMs)} ms`),
+      },
+      signal: this.signal,
+    });
+    return this.#provider;
+  };
 
   cloudflare(): Promise<CloudflareClient> {
-    return this.#once("cloudflare", async () =>
-      createCloudflareClient({
-        ...this.#http(),
-        token: await this.token("CLOUDFLARE_API_TOKEN"),
-        accountId: await this.token("CLOUDFLARE_ACCOUNT_ID"),
-        baseUrl: this.endpoints.cloudflare,
-      }),
-    );
+    return this.#clients().cloudflare();
   }
 
   turso(): Promise<TursoClient> {
-    return this.#once("turso", async () =>
-      createTursoClient({
-        ...this.#http(),
-        token: await this.token("TURSO_API_TOKEN"),
-        baseUrl: this.endpoints.turso,
-      }),
-    );
+    return this.#clients().turso();
   }
 
   tursoCli(): TursoCli {
-    return createTursoCli();
+    return createTursoCli(undefined, this.signal);
   }
 
   vercel(): Promise<VercelClient> {
-    return this.#once("vercel", async () =>
-      createVercelClient({
-        ...this.#http(),
-        token: await this.token("VERCEL_TOKEN"),
-        teamId: this.inputs.vercelTeam,
-        baseUrl: this.endpoints.vercel,
-      }),
-    );
+    return this.#clients().vercel();
   }
 
   async vercelCli(): Promise<VercelCli> {
-    return createVercelCli(await this.token("VERCEL_TOKEN"));
+    return createVercelCli(await this.token("VERCEL_TOKEN"), {}, this.signal);
   }
 
   render(): Promise<RenderClient> {
-    return this.#once("render", async () =>
-      createRenderClient({
-        ...this.#http(),
-        apiKey: await this.token("RENDER_API_KEY"),
-        baseUrl: this.endpoints.render,
-      }),
-    );
+    return this.#clients().render();
   }
 
   github(): Promise<GitHubClient> {
-    return this.#once("github", async () =>
-      createGitHubClient({
-        ...this.#http(),
-        token: await this.token("GITHUB_TOKEN"),
-        baseUrl: this.endpoints.github,
-      }),
-    );
+    return this.#clients().github();
   }
 
+  // The run's env (not necessarily process.env) reaches the CLI: MODAL_TOKEN_*, PATH.
   modalCli(): ModalCli {
-    return createModalCli();
+    return createModalCli({ ...this.env }, this.signal);
   }
 }

@@ -6,7 +6,8 @@ import type { StepContext } from "./context";
 import type { Step } from "./types";
 import { outOfSync, varsFor } from "./vars";
 
-async function repo(ctx: StepContext): Promise<RepoRef> {
+// The repository the deploy workflow runs in: --github-repo, else the `origin` remote.
+export async function repo(ctx: StepContext): Promise<RepoRef> {
   const given = ctx.inputs.githubRepo;
   const r = given ? parseRepoArg(given) : await repoFromGit(ctx.cwd);
   if (!r) {

@@ -1,7 +1,9 @@
 // Section 1: Cloudflare R2 — bucket, CORS for the app origin, bucket-scoped S3 credentials.
+import { DAY_MS, UPLOAD_PREFIX } from "@efs/core/storage/retention";
 import {
   type CloudflareClient,
   type CorsRule,
+  type LifecycleRule,
   R2_ITEM_WRITE,
   s3CredentialsFromToken,
   type TokenScope,
@@ -12,21 +14,21 @@ import type { PlanItem, Step } from "./types";
 
 const DEV_ORIGINS = ["http://localhost:3000"];
 
-// The CORS rule ARCHITECTURE.md requires: app origin (+ localhost), PUT/GET/HEAD.
+// The CORS rule ARCHITECTURE.md requires: app origin (+ localhost), PUT/GET/HEAD. The browser's
+// upload sends `If-None-Match: *` (signed, so an upload URL can store its file only once).
 export function corsRules(appUrl: string | undefined): CorsRule[] {
   const origins = appUrl ? [new URL(appUrl).origin, ...DEV_ORIGINS] : DEV_ORIGINS;
   return [
     {
-      allowed: { origins, methods: ["PUT", "GET", "HEAD"], headers: ["Content-Type"] },
+      allowed: {
+        origins,
+        methods: ["PUT", "GET", "HEAD"],
+        headers: ["Content-Type", "If-None-Match"],
+      },
       exposeHeaders: ["ETag", "Content-Length", "Content-Range"],
       maxAgeSeconds: 3600,
     },
   ];
-}
-
-// The name of the bucket-scoped token efs creates (looked up by name before creating).
-export function r2TokenName(bucket: string): string {
-  return `efs-r2-${bucket}`;
 }
 
 // Sets the bucket's CORS rule for `appUrl` (also called by the vercel step once the URL is known).
@@ -36,6 +38,37 @@ export async function applyCors(
   appUrl: string | undefined,
 ): Promise<void> {
   await cf.putCors(bucket, corsRules(appUrl));
+}
+
+/** The id of the lifecycle rule efs owns (other rules on the bucket are kept). */
+export const RETENTION_RULE_ID = "efs-uploads-retention";
+
+// The R2 lifecycle rule: objects under uploads/ are deleted `days` after they were written.
+export function uploadRetentionRule(days: number): LifecycleRule {
+  return {
+    id: RETENTION_RULE_ID,
+    enabled: true,
+    conditions: { prefix: UPLOAD_PREFIX },
+    deleteObjectsTransition: { condition: { type: "Age", maxAge: (days * DAY_MS) / 1000 } },
+  };
+}
+
+// The retention in days an efs rule on the bucket applies; null when there is none (or it is off).
+export function retentionDays(rules: readonly LifecycleRule[]): number | null {
+  const rule = rules.find((r) => r.id === RETENTION_RULE_ID);
+  const c = rule?.deleteObjectsTransition?.condition;
+  if (!rule?.enabled || rule.conditions.prefix !== UPLOAD_PREFIX || c?.type !== "Age") return null;
+  return c.maxAge / (DAY_MS / 1000);
+}
+
+// Sets efs's retention rule, keeping every other rule on the bucket (PUT replaces the set).
+export async function applyRetention(
+  cf: CloudflareClient,
+  bucket: string,
+  days: number,
+): Promise<void> {
+  const others = (await cf.getLifecycle(bucket)).filter((r) => r.id !== RETENTION_RULE_ID);
+  await cf.putLifecycle(bucket, [...others, uploadRetentionRule(days)]);
 }
 
 export const r2Step: Step = {
@@ -50,8 +83,8 @@ export const r2Step: Step = {
   },
 
   async plan(ctx) {
-    const bucket = ctx.inputs.bucket;
-    const tokenName = r2TokenName(bucket);
+    const { bucket, r2Token: tokenName } = ctx.inputs;
+    const days = ctx.inputs.uploadRetentionDays;
     if (!ctx.given("CLOUDFLARE_API_TOKEN") || !ctx.given("CLOUDFLARE_ACCOUNT_ID")) {
       return {
         blocked: "needs CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID",
@@ -60,6 +93,10 @@ export const r2Step: Step = {
           {
             action: "update",
             what: `CORS rule on ${bucket}: PUT/GET/HEAD from the app origin and localhost`,
+          },
+          {
+            action: "update",
+            what: `lifecycle rule on ${bucket}: delete ${UPLOAD_PREFIX} objects after ${days} days`,
           },
           {
             action: "create",
@@ -72,12 +109,25 @@ export const r2Step: Step = {
     const scope = (await cf.verifyToken()).scope;
     const state = await ctx.vault();
     const items: PlanItem[] = [];
+    const exists = await cf.getBucket(bucket);
     items.push(
-      (await cf.getBucket(bucket))
+      exists
         ? { action: "adopt", what: `R2 bucket ${bucket}` }
         : { action: "create", what: `R2 bucket ${bucket}` },
     );
     items.push({ action: "update", what: `CORS rule on ${bucket}` });
+    const current = exists ? retentionDays(await cf.getLifecycle(bucket)) : null;
+    items.push(
+      current === days
+        ? {
+            action: "skip",
+            what: `lifecycle rule: ${UPLOAD_PREFIX} objects expire after ${days} days`,
+          }
+        : {
+            action: "update",
+            what: `lifecycle rule on ${bucket}: delete ${UPLOAD_PREFIX} objects after ${days} days${current === null ? "" : ` (now ${current})`}`,
+          },
+    );
     const token = await cf.findTokenByName(tokenName, scope);
     if (!token) items.push({ action: "create", what: `API token ${tokenName}` });
     else if (state.get("R2_ACCESS_KEY_ID") === token.id && state.get("R2_SECRET_ACCESS_KEY"))
@@ -105,10 +155,23 @@ export const r2Step: Step = {
       create: async () => (await cf.createBucket(bucket, ctx.inputs.bucketLocation)).bucket,
       id: (b) => b.name,
       values: (b) => ({ R2_ACCOUNT_ID: accountId, R2_BUCKET_NAME: b.name }),
+      meta: { jurisdiction: ctx.inputs.bucketJurisdiction },
     });
+    const j = ctx.inputs.bucketJurisdiction;
+    if (j !== "default") {
+      // The S3 endpoint of a bucket outside the default jurisdiction carries it in its host.
+      ctx.next(
+        `The apps reach a bucket in the ${j} jurisdiction at https://${accountId}.${j}.r2.cloudflarestorage.com: set S3_ENDPOINT_URL to it on Vercel and Render`,
+        "r2-endpoint",
+      );
+    }
     const appUrl = (await ctx.vault()).get("NEXT_PUBLIC_APP_URL");
     await applyCors(cf, bucket, appUrl);
     ctx.say(`CORS set for ${appUrl ?? "localhost"}`);
+    const days = ctx.inputs.uploadRetentionDays;
+    await applyRetention(cf, bucket, days);
+    await ctx.journal.record("r2", "lifecycle", String(days));
+    ctx.say(`${UPLOAD_PREFIX} objects expire after ${days} days`);
     await ensureBucketToken(ctx, cf, bucket, scope);
   },
 
@@ -121,10 +184,15 @@ export const r2Step: Step = {
     const rules = await cf.getCors(bucket);
     if (!rules?.some((r) => r.allowed.methods.includes("PUT")))
       problems.push(`bucket ${bucket} has no CORS rule allowing PUT`);
+    const days = retentionDays(await cf.getLifecycle(bucket));
+    if (days !== ctx.inputs.uploadRetentionDays)
+      problems.push(
+        `bucket ${bucket} has no lifecycle rule deleting ${UPLOAD_PREFIX} objects after ${ctx.inputs.uploadRetentionDays} days`,
+      );
     const { scope } = await cf.verifyToken();
-    const token = await cf.findTokenByName(r2TokenName(bucket), scope);
+    const token = await cf.findTokenByName(ctx.inputs.r2Token, scope);
     if (!token || token.id !== state.get("R2_ACCESS_KEY_ID"))
-      problems.push(`R2_ACCESS_KEY_ID does not match the token ${r2TokenName(bucket)}`);
+      problems.push(`R2_ACCESS_KEY_ID does not match the token ${ctx.inputs.r2Token}`);
     return problems;
   },
 };
@@ -135,7 +203,7 @@ async function ensureBucketToken(
   bucket: string,
   scope: TokenScope,
 ): Promise<void> {
-  const name = r2TokenName(bucket);
+  const name = ctx.inputs.r2Token;
   const state = await ctx.vault();
   const existing = await cf.findTokenByName(name, scope);
   if (
@@ -151,7 +219,7 @@ async function ensureBucketToken(
     // machine): roll it to get a new value instead of minting a second token.
     await ctx.journal.intent("r2", "token-roll");
     const value = ctx.secret(await cf.rollToken(existing.id, scope), "cloudflare token");
-    await storeToken(ctx, existing.id, value);
+    await storeToken(ctx, existing.id, name, value);
     ctx.say(`rolled API token ${name}`);
     return;
   }
@@ -165,15 +233,23 @@ async function ensureBucketToken(
   });
   const value = token.value ?? (adopted ? await cf.rollToken(token.id, scope) : undefined);
   if (!value) throw new Error(`Cloudflare returned no value for token ${name}`);
-  await storeToken(ctx, token.id, ctx.secret(value, "cloudflare token"));
+  await storeToken(ctx, token.id, name, ctx.secret(value, "cloudflare token"));
   ctx.say(`created API token ${name}`);
 }
 
-async function storeToken(ctx: StepContext, id: string, value: string): Promise<void> {
+async function storeToken(
+  ctx: StepContext,
+  id: string,
+  name: string,
+  value: string,
+): Promise<void> {
   const creds = s3CredentialsFromToken({ id, value });
   ctx.secret(creds.secretAccessKey, "R2_SECRET_ACCESS_KEY");
-  await ctx.journal.record("r2", "token", id, {
-    R2_ACCESS_KEY_ID: creds.accessKeyId,
-    R2_SECRET_ACCESS_KEY: creds.secretAccessKey,
-  });
+  await ctx.journal.record(
+    "r2",
+    "token",
+    id,
+    { R2_ACCESS_KEY_ID: creds.accessKeyId, R2_SECRET_ACCESS_KEY: creds.secretAccessKey },
+    { name },
+  );
 }

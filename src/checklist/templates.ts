@@ -1,8 +1,24 @@
 // The repository files step: deploy workflow, render.yaml, .env.example (local only).
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { TEMPLATE_FILES, writeTemplate } from "../init/templates";
+import { TEMPLATE_FILES, type TemplateVars, writeTemplate } from "../init/templates";
+import type { StepContext } from "./context";
+import { workerRegion } from "./render";
 import type { Step } from "./types";
+
+// render.yaml names the worker and its region as the render step creates (or found) it.
+async function templateVars(ctx: StepContext): Promise<TemplateVars> {
+  const worker = ctx.inputs.names.renderService;
+  return {
+    renderService: worker.id ? undefined : worker.value,
+    renderRegion: await workerRegion(ctx),
+  };
+}
+
+// True when `efs init` writes this file in this run.
+function writes(ctx: StepContext, path: string): boolean {
+  return ctx.inputs.overwrite || !existsSync(join(ctx.cwd, path));
+}
 
 export const templatesStep: Step = {
   name: "templates",
@@ -23,16 +39,18 @@ export const templatesStep: Step = {
   },
 
   async apply(ctx) {
+    const vars = writes(ctx, "render.yaml") ? await templateVars(ctx) : {};
     for (const f of TEMPLATE_FILES) {
-      const outcome = writeTemplate(ctx.cwd, f, ctx.inputs.overwrite);
+      const outcome = writeTemplate(ctx.cwd, f, ctx.inputs.overwrite, vars);
       if (outcome === "unavailable") ctx.warn(`no template for ${f.path} in this efs build`);
       else ctx.say(`${f.path}: ${outcome}`);
     }
   },
 
   async verify(ctx) {
+    const vars = {};
     return TEMPLATE_FILES.filter(
-      (f) => f.content() !== undefined && !existsSync(join(ctx.cwd, f.path)),
+      (f) => f.content(vars) !== undefined && !existsSync(join(ctx.cwd, f.path)),
     ).map((f) => `${f.path} is missing`);
   },
 };

@@ -1,11 +1,14 @@
 // Section 2: Turso — organization, group, database, token (API first, `turso` CLI fallback).
 import { EfsError } from "../errors";
+import { ProviderError } from "../providers/errors";
 import { type TursoClient, tursoUrl } from "../providers/turso";
 import type { StepContext } from "./context";
 import { ensure } from "./ensure";
+import { pendingIntent } from "./journal";
 import type { Step } from "./types";
 
-async function pickOrg(ctx: StepContext, api: TursoClient): Promise<string> {
+// The Turso organization: --turso-org, the only one, or asked.
+export async function pickOrg(ctx: StepContext, api: TursoClient): Promise<string> {
   if (ctx.inputs.tursoOrg) return ctx.inputs.tursoOrg;
   const orgs = await api.listOrgs();
   if (orgs.length === 1) return orgs[0]!.slug;
@@ -18,6 +21,41 @@ async function pickOrg(ctx: StepContext, api: TursoClient): Promise<string> {
     flag: "--turso-org",
     options: orgs.map((o) => ({ value: o.slug, label: o.slug, hint: o.type })),
   });
+}
+
+// Mints the database token under a journal intent. Turso tokens cannot be listed or
+// revoked one by one, so a mint whose answer was lost (here or in an interrupted run, seen
+// as an intent without a record) may have left a full-access token nobody holds: say so,
+// and point at efs rotate turso-token, which invalidates every older token of the database.
+async function mintJournaled(ctx: StepContext, db: string, mint: () => Promise<string>) {
+  const lostBefore = pendingIntent((await ctx.journalState()).turso?.resources.token);
+  await ctx.journal.intent("turso", "token");
+  let jwt: string;
+  try {
+    jwt = ctx.secret(await mint(), "TURSO_AUTH_TOKEN");
+  } catch (err) {
+    if (err instanceof ProviderError && err.ambiguous) {
+      throw new EfsError(
+        `Turso: creating a token for ${db} got no answer (${err.providerMessage ?? "lost"}); a full-access token may now exist that efs never received`,
+        {
+          fix: `run efs init --from turso to mint one efs keeps, then efs rotate turso-token to invalidate the lost one`,
+          code: "TURSO_TOKEN_LOST",
+          cause: err,
+        },
+      );
+    }
+    throw err;
+  }
+  await ctx.journal.record("turso", "token", db, { TURSO_AUTH_TOKEN: jwt });
+  if (lostBefore) {
+    ctx.warn(
+      `An earlier run asked Turso for a token for ${db} and never got the answer: that full-access token may exist and stays valid until the database's tokens are invalidated`,
+    );
+    ctx.next(
+      `Invalidate the lost Turso token: efs rotate turso-token (invalidates every older token of ${db}, then pushes a new one and redeploys)`,
+      "turso-lost-token",
+    );
+  }
 }
 
 // Whether the token for this database was already minted and stored.
@@ -42,9 +80,7 @@ async function applyApi(ctx: StepContext): Promise<void> {
     values: (d) => ({ TURSO_DATABASE_URL: tursoUrl(d) }),
   });
   if (await tokenStored(ctx, made.value.Name)) return;
-  await ctx.journal.intent("turso", "token");
-  const jwt = ctx.secret(await api.mintToken(org, db), "TURSO_AUTH_TOKEN");
-  await ctx.journal.record("turso", "token", db, { TURSO_AUTH_TOKEN: jwt });
+  await mintJournaled(ctx, db, () => api.mintToken(org, db));
   ctx.say("database token created");
 }
 
@@ -70,9 +106,7 @@ async function applyCli(ctx: StepContext): Promise<void> {
     values: (d) => ({ TURSO_DATABASE_URL: d.url }),
   });
   if (await tokenStored(ctx, db)) return;
-  await ctx.journal.intent("turso", "token");
-  const jwt = ctx.secret(await cli.mintToken(db), "TURSO_AUTH_TOKEN");
-  await ctx.journal.record("turso", "token", db, { TURSO_AUTH_TOKEN: jwt });
+  await mintJournaled(ctx, db, () => cli.mintToken(db));
 }
 
 export const tursoStep: Step = {

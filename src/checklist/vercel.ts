@@ -10,8 +10,48 @@ import type { StepContext } from "./context";
 import { ensure } from "./ensure";
 import { pendingIntent } from "./journal";
 import { applyCors } from "./r2";
-import type { Step } from "./types";
+import type { PlanItem, Step } from "./types";
 import { outOfSync, varsFor } from "./vars";
+import { settingsDrift, VERCEL_PROJECT_SETTINGS } from "./vercel-project";
+
+const SETTINGS_TEXT = `Next.js, root ${VERCEL_PROJECT_SETTINGS.rootDirectory}, Node.js ${VERCEL_PROJECT_SETTINGS.nodeVersion}, files outside the root included`;
+
+// "Node.js 20.x → 24.x, rootDirectory null → services/web".
+function describeDrift(project: VercelProject, drift: ReturnType<typeof settingsDrift>): string {
+  const label = (k: string) => (k === "nodeVersion" ? "Node.js" : k);
+  return Object.entries(drift)
+    .map(([k, v]) => `${label(k)} ${String(project[k as keyof VercelProject] ?? "unset")} → ${v}`)
+    .join(", ");
+}
+
+// Brings an adopted project to the settings efs applies; true when something changed.
+async function applySettings(
+  ctx: StepContext,
+  api: VercelClient,
+  project: VercelProject,
+): Promise<boolean> {
+  const drift = settingsDrift(project);
+  if (Object.keys(drift).length === 0) return false;
+  await api.updateProject(project.id, drift);
+  ctx.say(`project settings: ${describeDrift(project, drift)}`);
+  return true;
+}
+
+// The project named in the inputs; a project the vault recorded by id must still exist.
+async function findProject(
+  ctx: StepContext,
+  api: VercelClient,
+): Promise<VercelProject | undefined> {
+  const n = ctx.inputs.names.vercelProject;
+  const project = await api.getProject(n.value);
+  if (!project && n.id) {
+    throw new EfsError(`Vercel project ${n.id} (VERCEL_PROJECT_ID in the vault) no longer exists`, {
+      fix: "pass --vercel-project NAME to create or adopt a project by name",
+      exitCode: 2,
+    });
+  }
+  return project;
+}
 
 async function pushEnv(
   ctx: StepContext,
@@ -75,7 +115,7 @@ export const vercelStep: Step = {
     const items = [
       {
         action: "create" as const,
-        what: `project ${name} (Next.js, root services/web; adopted if it exists), linked with vercel link`,
+        what: `project ${name} (${SETTINGS_TEXT}; adopted if it exists), linked with vercel link`,
       },
       {
         action: "update" as const,
@@ -88,15 +128,26 @@ export const vercelStep: Step = {
       { action: "update" as const, what: "R2 CORS rule for the app origin" },
     ];
     if (!ctx.given("VERCEL_TOKEN")) return { items, blocked: "needs VERCEL_TOKEN" };
-    const project = await (await ctx.vercel()).getProject(name);
+    const project = await findProject(ctx, await ctx.vercel());
+    const drift = project ? settingsDrift(project) : {};
+    const found: PlanItem[] = project
+      ? [
+          { action: "adopt", what: `project ${project.name} (${project.id})` },
+          ...(Object.keys(drift).length
+            ? [
+                {
+                  action: "update" as const,
+                  what: `project settings: ${describeDrift(project, drift)} (then a redeploy)`,
+                },
+              ]
+            : []),
+        ]
+      : [items[0]!];
     return {
       targets: [
         `Vercel ${ctx.inputs.vercelTeam ? `team ${ctx.inputs.vercelTeam}` : "personal account"}, project ${project?.id ?? name}`,
       ],
-      items: [
-        project ? { action: "adopt", what: `project ${name} (${project.id})` } : items[0]!,
-        ...items.slice(1),
-      ],
+      items: [...found, ...items.slice(1)],
     };
   },
 
@@ -107,15 +158,35 @@ export const vercelStep: Step = {
     const { value: created } = await ensure(ctx, {
       step: "vercel",
       resource: "project",
-      find: () => api.getProject(name),
-      create: async () =>
-        (await api.createProject({ name, framework: "nextjs", rootDirectory: "services/web" }))
-          .project,
+      find: () => findProject(ctx, api),
+      create: async () => {
+        // An id (from --vercel-project or its env twin) cannot name a new project.
+        if (name.startsWith("prj_")) {
+          throw new EfsError(`The Vercel project ${name} does not exist`, {
+            fix: "pass --vercel-project <name> to create a new project (or EFS_VERCEL_PROJECT)",
+            exitCode: 2,
+          });
+        }
+        return (
+          await api.createProject({
+            name,
+            framework: VERCEL_PROJECT_SETTINGS.framework,
+            rootDirectory: VERCEL_PROJECT_SETTINGS.rootDirectory,
+          })
+        ).project;
+      },
       id: (p) => p.id,
+      name: (p) => p.name,
       values: (p) => ({ VERCEL_PROJECT_ID: p.id, VERCEL_ORG_ID: p.accountId, VERCEL_TOKEN: token }),
     });
     let project = created;
-    await (await ctx.vercelCli()).link(ctx.cwd, name, ctx.inputs.vercelTeam);
+    // Node.js 24.x and the build settings, on a new project and on an adopted one alike. A
+    // change reaches production only with a new build: journal the redeploy before it.
+    if (Object.keys(settingsDrift(project)).length) {
+      if (productionUrl(project)) await ctx.journal.intent("vercel", "redeploy");
+      await applySettings(ctx, api, project);
+    }
+    await (await ctx.vercelCli()).link(ctx.cwd, project.name, ctx.inputs.vercelTeam);
     let appUrl = ctx.inputs.appUrl ?? productionUrl(project);
     if (!appUrl) {
       // No production URL before the first production deploy.
@@ -155,12 +226,17 @@ export const vercelStep: Step = {
   async verify(ctx) {
     const api = await ctx.vercel();
     const state = await ctx.vault();
-    const project = await api.getProject(ctx.inputs.vercelProject);
+    const project = await findProject(ctx, api);
     if (!project) return [`project ${ctx.inputs.vercelProject} does not exist`];
+    const problems: string[] = [];
+    const drift = settingsDrift(project);
+    if (Object.keys(drift).length)
+      problems.push(`project settings differ: ${describeDrift(project, drift)}`);
     const keys = new Set((await api.listEnv(project.id)).map((e) => e.key));
     const missing = varsFor(state, "vercel")
       .present.filter((v) => !keys.has(v.name))
       .map((v) => v.name);
-    return missing.length ? [`Vercel is missing ${missing.join(", ")}`] : [];
+    if (missing.length) problems.push(`Vercel is missing ${missing.join(", ")}`);
+    return problems;
   },
 };

@@ -1,6 +1,7 @@
 // `efs env …`: the env tracking table (ls, get, set, unset, import, export).
 import type { Command } from "commander";
 import type { CliContext } from "../context";
+import { addTargetOptions, targetFlags } from "./target-options";
 
 // Declares `efs env` and its subcommands.
 export function register(program: Command, ctx: CliContext): void {
@@ -67,12 +68,20 @@ export function register(program: Command, ctx: CliContext): void {
 
   env
     .command("import")
-    .description("import variables from a dotenv file (validated; all or nothing)")
-    .argument("<file>", "a .env file")
-    .action(async (file: string, _opts: unknown, cmd: Command) => {
+    .description("import variables from a dotenv or JSON file (validated; all or nothing)")
+    .argument("<file>", "a .env file, or a .json file as efs env export --format json writes it")
+    .option(
+      "--format <format>",
+      "dotenv or json (default: json for *.json or a file starting with {)",
+    )
+    .addHelpText(
+      "after",
+      "\nRefused (nothing is imported): a name set twice, a line that is not NAME=value, an\nunquoted # inside a value (quote it: KEY='abc#def'), text that is not UTF-8, and values\nefs env set refuses. Rules: docs/vault.md#import-rules",
+    )
+    .action(async (file: string, opts: { format?: string }, cmd: Command) => {
       await ctx.run(cmd, async (rt) => {
         const { envImport } = await import("../handlers/env-import");
-        return envImport(rt, { file });
+        return envImport(rt, { file, format: opts.format });
       });
     });
 
@@ -89,40 +98,48 @@ export function register(program: Command, ctx: CliContext): void {
       });
     });
 
-  env
-    .command("push")
-    .description("push variables to Vercel, Render, Modal secrets and GitHub secrets (plan first)")
-    .option("--target <target>", "vercel, render, modal, modal:<secret> or github (default: all)")
-    .option("--dry-run", "print the plan only; exit 2 when changes are pending")
-    .option("--prune", "also delete keys only the target has (never without this flag)")
-    .option("--redeploy", "redeploy each changed service once, without asking")
-    .action(
-      async (
-        opts: { target?: string; dryRun?: boolean; prune?: boolean; redeploy?: boolean },
-        cmd: Command,
-      ) => {
-        await ctx.run(cmd, async (rt) => {
-          const { envPush } = await import("../envsync/push");
-          return envPush(rt, {
-            target: opts.target,
-            dryRun: opts.dryRun === true,
-            prune: opts.prune === true,
-            redeploy: opts.redeploy === true,
-          });
-        });
-      },
-    );
-
-  env
-    .command("status")
-    .description(
-      "drift report: missing, differs, changed out of band, unverifiable (writes nothing)",
-    )
-    .option("--target <target>", "vercel, render, modal, modal:<secret> or github (default: all)")
-    .action(async (opts: { target?: string }, cmd: Command) => {
+  addTargetOptions(
+    env
+      .command("push")
+      .description(
+        "push variables to Vercel, Render, Modal secrets and GitHub secrets (plan first)",
+      )
+      .option("--target <target>", "vercel, render, modal, modal:<secret> or github (default: all)")
+      .option("--dry-run", "print the plan only; exit 2 when changes are pending")
+      .option("--prune", "also delete keys only the target has (never without this flag)")
+      .option("--redeploy", "redeploy each changed service once, without asking"),
+  ).action(
+    async (
+      opts: { target?: string; dryRun?: boolean; prune?: boolean; redeploy?: boolean },
+      cmd: Command,
+    ) => {
       await ctx.run(cmd, async (rt) => {
-        const { envStatus } = await import("../envsync/status");
-        return envStatus(rt, { target: opts.target });
+        const { envPush } = await import("../envsync/push");
+        return envPush(rt, {
+          target: opts.target,
+          dryRun: opts.dryRun === true,
+          prune: opts.prune === true,
+          redeploy: opts.redeploy === true,
+          flags: targetFlags(opts),
+        });
       });
+    },
+  );
+
+  addTargetOptions(
+    env
+      .command("status")
+      .description(
+        "drift report: missing, differs, changed out of band, unverifiable (writes nothing)",
+      )
+      .option(
+        "--target <target>",
+        "vercel, render, modal, modal:<secret> or github (default: all)",
+      ),
+  ).action(async (opts: { target?: string }, cmd: Command) => {
+    await ctx.run(cmd, async (rt) => {
+      const { envStatus } = await import("../envsync/status");
+      return envStatus(rt, { target: opts.target, flags: targetFlags(opts) });
     });
+  });
 }

@@ -1,5 +1,5 @@
 // `efs init`: the provisioning wizard (flags and help only; the handler is src/init/handler).
-import type { Command } from "commander";
+import { type Command, InvalidArgumentError } from "commander";
 import type { CliContext } from "../context";
 
 const SECTIONS = "templates, r2, turso, modal, webhook, vercel, render, github";
@@ -9,6 +9,12 @@ Sections, in order: ${SECTIONS}.
 Each one plans (create / adopt / skip), prints the targets, applies, verifies, and records
 every value in the encrypted vault (.efs/vault.json). Re-running is safe: finished sections
 are skipped and existing resources are adopted by name.
+
+Names: a flag wins, then its env twin, then the name the vault recorded, then the manual
+checklist's (bucket ethereal-flame-studio, R2 token ethereal-flame-studio-prod, database
+ethereal-flame-studio, worker ethereal-flame-worker), so resources made by hand are adopted.
+The worker goes to the Render region next to the Turso database; --plan shows each choice.
+The Vercel project runs Node.js 24.x.
 
 Credentials (environment variables; asked with a hidden prompt in a terminal):
   CLOUDFLARE_API_TOKEN   dash.cloudflare.com/profile/api-tokens — "Workers R2 Storage: Edit"
@@ -48,18 +54,45 @@ export function register(program: Command, ctx: CliContext): void {
     .option("--unlock", "remove a stale init lock and exit")
     .option("--overwrite", "replace existing deploy.yml / render.yaml / .env.example")
     .option("--cloudflare-account <id>", "Cloudflare account id (env CLOUDFLARE_ACCOUNT_ID)")
-    .option("--bucket <name>", "R2 bucket (default efs-media)")
+    .option("--bucket <name>", "R2 bucket (env EFS_BUCKET; default ethereal-flame-studio)")
+    .option(
+      "--r2-token <name>",
+      "R2 API token name (env EFS_R2_TOKEN_NAME; default ethereal-flame-studio-prod)",
+    )
     .option("--bucket-location <hint>", "R2 location hint: apac, eeur, enam, weur, wnam, oc")
+    .option(
+      "--upload-retention-days <n>",
+      "days before R2's lifecycle rule deletes uploads/ objects (default 7)",
+      (v: string) => {
+        const n = Number(v);
+        if (!(Number.isInteger(n) && n >= 1 && n <= 3650))
+          throw new InvalidArgumentError("--upload-retention-days must be a whole number, 1–3650");
+        return n;
+      },
+    )
+    .option(
+      "--bucket-jurisdiction <j>",
+      "R2 jurisdiction of the bucket: default, eu or fedramp (env EFS_BUCKET_JURISDICTION)",
+    )
     .option("--turso-org <slug>", "Turso organization (default: the only one)")
     .option("--turso-group <name>", "Turso group (default: default)")
     .option("--region <location>", "Turso group location (default aws-us-east-1)")
-    .option("--db <name>", "Turso database (default efs-jobs)")
-    .option("--vercel-project <name>", "Vercel project (default efs-web)")
+    .option("--db <name>", "Turso database (env EFS_DB; default ethereal-flame-studio)")
+    .option(
+      "--vercel-project <name>",
+      "Vercel project (env EFS_VERCEL_PROJECT; default ethereal-flame-studio)",
+    )
     .option("--vercel-team <id>", "Vercel team id team_… (env VERCEL_TEAM_ID)")
     .option("--app-url <url>", "production URL when it is a custom domain")
     .option("--render-owner <id>", "Render workspace id (default: the only one)")
-    .option("--render-service <name>", "Render background worker (default efs-worker)")
-    .option("--render-region <region>", "Render region for a new worker (default oregon)")
+    .option(
+      "--render-service <name>",
+      "Render background worker (env EFS_RENDER_SERVICE; default ethereal-flame-worker)",
+    )
+    .option(
+      "--render-region <region>",
+      "Render region for a new worker (default: next to the Turso database, e.g. aws-us-east-1 → virginia)",
+    )
     .option("--render-plan <plan>", "Render plan for a new worker (default starter)")
     .option(
       "--render-deploy-hook <url>",

@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import type { CliContext } from "../context";
 
-// Declares `efs vault status|key|hook install`.
+// Declares `efs vault status|key|rebind|hook install`.
 export function register(program: Command, ctx: CliContext): void {
   const vault = program
     .command("vault")
@@ -28,6 +28,18 @@ export function register(program: Command, ctx: CliContext): void {
       await ctx.run(cmd, async (rt) => {
         const { vaultKey } = await import("../handlers/vault");
         return vaultKey(rt, { reveal: opts.reveal === true });
+      });
+    });
+
+  vault
+    .command("rebind")
+    .description(
+      "bind the vault to this checkout's origin after the repository moved (asks first; --yes in CI)",
+    )
+    .action(async (_opts: unknown, cmd: Command) => {
+      await ctx.run(cmd, async (rt) => {
+        const { vaultRebind } = await import("../handlers/vault");
+        return vaultRebind(rt);
       });
     });
 

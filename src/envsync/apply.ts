@@ -90,15 +90,19 @@ async function writeVercel(ctx: VerifyContext, write: DesiredVar[], drop: string
   const api = await ctx.vercel();
   const project = ctx.vercelProject();
   if (write.length) {
-    await api.upsertEnv(
-      project,
-      write.map((d) => ({
-        key: d.key,
-        value: d.value,
-        type: d.secret ? "encrypted" : "plain",
-        target: ["production"],
-      })),
-    );
+    await api
+      .upsertEnv(
+        project,
+        write.map((d) => ({
+          key: d.key,
+          value: d.value,
+          type: d.secret ? "encrypted" : "plain",
+          target: ["production"],
+        })),
+      )
+      .catch((e: unknown) => {
+        throw ctx.vercelNotFound(e);
+      });
   }
   if (drop.length) {
     for (const e of await api.listEnv(project))

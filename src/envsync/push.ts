@@ -1,6 +1,14 @@
 // `efs env push`: plan per key, confirm, apply per key, read back, record, redeploy once.
 import type { Target } from "@efs/core/env-catalog";
-import { EfsError, EXIT, usageError } from "../errors";
+import type { InitFlags } from "../checklist/inputs";
+import {
+  EfsError,
+  EXIT,
+  interruption,
+  isInterruption,
+  throwIfInterrupted,
+  usageError,
+} from "../errors";
 import type { CommandResult, Runtime } from "../runtime";
 import { MissingCredential } from "../verify/context";
 import { applyTarget } from "./apply";
@@ -15,6 +23,8 @@ export interface PushArgs {
   dryRun: boolean;
   prune: boolean;
   redeploy: boolean;
+  // Resource flags (--vercel-project, --render-service, …).
+  flags?: InitFlags;
 }
 
 /** A target's plan, as printed and returned in --json. */
@@ -47,7 +57,10 @@ export async function planAll(
     });
   }
   const plans: TargetPlan[] = [];
+  const readTargets = () =>
+    interruption(rt.signal, "while reading the targets; nothing was changed");
   for (const t of targets) {
+    if (rt.signal.aborted) throw readTargets();
     const { vars, missing } = desiredFor(ctx.vault, t);
     try {
       const remote = await readRemote(ctx, t);
@@ -59,6 +72,7 @@ export async function planAll(
         desired: vars,
       });
     } catch (e) {
+      if (isInterruption(e, rt.signal)) throw readTargets();
       if (target || !(e instanceof MissingCredential || e instanceof EfsError)) {
         if (e instanceof MissingCredential)
           throw new EfsError(e.message, { fix: e.fix, code: "MISSING_TOKEN" });
@@ -93,23 +107,47 @@ export function printPlan(rt: Runtime, plans: readonly TargetPlan[]): void {
   if (rows.length) rt.out.table(["target", "key", "action", "why"], rows);
 }
 
+// The targets that could not be read (missing credential, missing project…): their state
+// is unknown, so no command may call them in sync.
+export function uncheckedTargets(plans: readonly TargetPlan[]): TargetPlan[] {
+  return plans.filter((p) => p.error);
+}
+
+// One warning naming the targets that could not be checked; returns whether there were any.
+export function warnUnchecked(rt: Runtime, plans: readonly TargetPlan[], what: string): boolean {
+  const unchecked = uncheckedTargets(plans);
+  if (unchecked.length === 0) return false;
+  rt.out.warn(
+    `could not check ${unchecked.length} of ${plans.length} target(s): ${unchecked.map((p) => p.target).join(", ")} — ${what} (exit 1); set the missing credentials above, or limit the command with --target`,
+  );
+  return true;
+}
+
 // Runs `efs env push`.
 export async function envPush(rt: Runtime, args: PushArgs): Promise<CommandResult> {
-  const { vault, ctx } = await openContext(rt);
+  const { vault, ctx } = await openContext(rt, args.flags);
   const plans = await planAll(rt, args.target, ctx);
   printPlan(rt, plans);
   const todo = plans.filter((p) => pending(p.items, args.prune));
+  const unchecked = uncheckedTargets(plans).map((p) => p.target);
   const data = (extra: Record<string, unknown>) => ({
     targets: plans.map(({ desired: _d, ...p }) => p),
+    unchecked,
     ...extra,
   });
   if (todo.length === 0) {
+    if (warnUnchecked(rt, plans, "their state is unknown"))
+      return { data: data({ applied: [], redeployed: [] }), exitCode: EXIT.error };
     rt.out.success("every target is in sync");
     return { data: data({ applied: [], redeployed: [] }) };
   }
   if (args.dryRun) {
     rt.out.info("dry run: nothing was changed (exit 2: changes pending)");
-    return { data: data({ applied: [], redeployed: [], dryRun: true }), exitCode: EXIT.pending };
+    const incomplete = warnUnchecked(rt, plans, "the plan does not cover them");
+    return {
+      data: data({ applied: [], redeployed: [], dryRun: true }),
+      exitCode: incomplete ? EXIT.error : EXIT.pending,
+    };
   }
   const ok = await rt.prompter.confirm({
     message: `Push these changes to ${todo.map((p) => p.where).join(", ")}?`,
@@ -119,7 +157,28 @@ export async function envPush(rt: Runtime, args: PushArgs): Promise<CommandResul
 
   const applied: { target: Target; written: string[]; pruned: string[] }[] = [];
   const failures: string[] = [];
+  const redeployed: string[] = [];
+  // After Ctrl-C / SIGTERM: which targets got their values and which did not.
+  const stopped = (during: string) =>
+    interruption(
+      rt.signal,
+      [
+        `pushed ${applied.map((a) => `${a.target} (${a.written.join(", ") || "nothing"})`).join(", ") || "nothing"}`,
+        `stopped ${during}`,
+        `not pushed: ${
+          todo
+            .filter((p) => !applied.some((a) => a.target === p.target))
+            .map((p) => p.target)
+            .join(", ") || "none"
+        }`,
+        redeployed.length ? `redeployed: ${redeployed.join("; ")}` : undefined,
+      ]
+        .filter(Boolean)
+        .join("; "),
+      "run efs env push again: pushes made so far are recorded in the vault, and a key written but not recorded reads back as unchanged or is written again",
+    );
   for (const p of todo) {
+    if (rt.signal.aborted) throw stopped("before the next target");
     try {
       const o = await applyTarget(ctx, vault, p.target, p.desired, p.items, args.prune);
       applied.push({ target: o.target, written: o.written, pruned: o.pruned });
@@ -127,15 +186,22 @@ export async function envPush(rt: Runtime, args: PushArgs): Promise<CommandResul
         `${p.where}: pushed ${o.written.join(", ") || "nothing"}${o.pruned.length ? `; deleted ${o.pruned.join(", ")}` : ""}`,
       );
     } catch (e) {
+      if (isInterruption(e, rt.signal)) throw stopped(`while pushing to ${p.target}`);
       failures.push(`${p.where}: ${(e as Error).message}`);
     }
   }
-  const redeployed = await maybeRedeploy(
-    rt,
-    ctx,
-    applied.map((a) => a.target),
-    args.redeploy,
-  );
+  try {
+    await maybeRedeploy(
+      rt,
+      ctx,
+      applied.map((a) => a.target),
+      args.redeploy,
+      redeployed,
+    );
+  } catch (e) {
+    if (isInterruption(e, rt.signal)) throw stopped("before redeploying");
+    throw e;
+  }
   if (failures.length) {
     throw new EfsError(
       `env push failed for ${failures.length} target(s):\n  ${failures.join("\n  ")}`,
@@ -145,7 +211,8 @@ export async function envPush(rt: Runtime, args: PushArgs): Promise<CommandResul
       },
     );
   }
-  return { data: data({ applied, redeployed }) };
+  const incomplete = warnUnchecked(rt, plans, "nothing was pushed to them");
+  return { data: data({ applied, redeployed }), exitCode: incomplete ? EXIT.error : EXIT.ok };
 }
 
 async function maybeRedeploy(
@@ -153,10 +220,11 @@ async function maybeRedeploy(
   ctx: Awaited<ReturnType<typeof openContext>>["ctx"],
   changed: Target[],
   asked: boolean,
-): Promise<string[]> {
+  done: string[],
+): Promise<void> {
   const services = servicesToRedeploy(changed);
-  const done: string[] = [];
   for (const s of services) {
+    throwIfInterrupted(rt.signal);
     const go =
       asked ||
       (rt.prompter.interactive &&
@@ -173,5 +241,4 @@ async function maybeRedeploy(
     done.push(await redeploy(ctx, s));
     rt.out.success(done[done.length - 1]!);
   }
-  return done;
 }

@@ -16,10 +16,11 @@ export async function redeploy(ctx: VerifyContext, service: Redeployable): Promi
   if (service === "render") {
     const s = await ctx.renderService();
     if (!s) return "no Render service";
-    const d = await (await ctx.render()).createDeploy(s.id, new Date(ctx.now()));
+    const api = await ctx.render();
+    const d = await api.createDeploy(s.id, await api.newestDeployId(s.id));
     return d ? `Render deploy ${d.id} (${d.status})` : "Render deploy queued";
   }
   const token = ctx.credential("VERCEL_TOKEN", "export VERCEL_TOKEN");
-  const url = await createVercelCli(token, { ...ctx.env }).deployProd(ctx.cwd);
+  const url = await createVercelCli(token, { ...ctx.env }, ctx.signal).deployProd(ctx.cwd);
   return `Vercel production deployment ${url}`;
 }

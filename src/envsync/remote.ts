@@ -42,7 +42,9 @@ export async function readRemote(ctx: VerifyContext, target: Target): Promise<Re
 async function readVercel(ctx: VerifyContext): Promise<RemoteSnapshot> {
   const api = await ctx.vercel();
   const project = ctx.vercelProject();
-  const envs = await api.listEnv(project);
+  const envs = await api.listEnv(project).catch((e: unknown) => {
+    throw ctx.vercelNotFound(e);
+  });
   const vars = new Map<string, RemoteVar>();
   const notProduction = new Map<string, string[]>();
   for (const e of envs) {
@@ -68,10 +70,9 @@ async function readVercel(ctx: VerifyContext): Promise<RemoteSnapshot> {
 async function readRender(ctx: VerifyContext): Promise<RemoteSnapshot> {
   const service = await ctx.renderService();
   if (!service) {
-    throw new EfsError(
-      `Render service ${ctx.env.EFS_RENDER_SERVICE || "efs-worker"} does not exist`,
-      { fix: "run efs init --only render (or set EFS_RENDER_SERVICE to the worker's name)" },
-    );
+    throw new EfsError(`Render service ${ctx.name("renderService").value} does not exist`, {
+      fix: "run efs init --only render (or pass --render-service / set EFS_RENDER_SERVICE to the worker's name)",
+    });
   }
   const list = await (await ctx.render()).listEnvVars(service.id);
   const vars = new Map<string, RemoteVar>();
@@ -92,7 +93,7 @@ async function readGitHub(ctx: VerifyContext): Promise<RemoteSnapshot> {
   const repo = await ctx.githubRepo();
   if (!repo) {
     throw new EfsError("No GitHub repository to check", {
-      fix: "set GITHUB_REPOSITORY=owner/name (or add a github.com `origin` remote)",
+      fix: "pass --github-repo owner/name or set GITHUB_REPOSITORY (or add a github.com `origin` remote)",
     });
   }
   const list = await (await ctx.github()).listSecrets(repo);

@@ -1,8 +1,10 @@
 // `efs env status`: the drift report (missing / differs / changed out of band /
 // unverifiable) per target and key; reads only, writes nothing.
+import type { InitFlags } from "../checklist/inputs";
+import { EXIT } from "../errors";
 import type { CommandResult, Runtime } from "../runtime";
 import { openContext } from "./context";
-import { planAll, printPlan } from "./push";
+import { planAll, printPlan, uncheckedTargets, warnUnchecked } from "./push";
 
 export type Drift =
   | "in-sync"
@@ -13,8 +15,11 @@ export type Drift =
   | "remote-only";
 
 // Runs `efs env status`.
-export async function envStatus(rt: Runtime, args: { target?: string }): Promise<CommandResult> {
-  const { ctx } = await openContext(rt);
+export async function envStatus(
+  rt: Runtime,
+  args: { target?: string; flags?: InitFlags },
+): Promise<CommandResult> {
+  const { ctx } = await openContext(rt, args.flags);
   const plans = await planAll(rt, args.target, ctx);
   printPlan(rt, plans);
   const rows = plans.flatMap((p) =>
@@ -26,10 +31,13 @@ export async function envStatus(rt: Runtime, args: { target?: string }): Promise
     })),
   );
   const drifted = rows.filter((r) => r.drift !== "in-sync" && r.drift !== "remote-only");
-  if (drifted.length === 0) rt.out.success("no drift");
-  else rt.out.info(`${drifted.length} key(s) drifted: run efs env push to fix`);
+  const incomplete = warnUnchecked(rt, plans, "their drift is unknown");
+  if (drifted.length > 0) rt.out.info(`${drifted.length} key(s) drifted: run efs env push to fix`);
+  else if (!incomplete) rt.out.success("no drift");
   return {
+    exitCode: incomplete ? EXIT.error : EXIT.ok,
     data: {
+      unchecked: uncheckedTargets(plans).map((p) => p.target),
       targets: plans.map((p) => ({
         target: p.target,
         where: p.where,

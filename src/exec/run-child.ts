@@ -131,7 +131,8 @@ function materialiseFiles(
   const names = new Set<string>();
   for (const a of args) for (const m of a.matchAll(FILE_REF)) names.add(m[1] ?? "");
   if (names.size === 0) return { argv: [...args], cleanup: () => {} };
-  const dir = mkdtempSync(join(tmpdir(), "efs-secret-"));
+  // Named with our pid, so a later efs can tell a live dir from one a killed efs left.
+  const dir = mkdtempSync(join(tmpdir(), `efs-secret-${process.pid}-`));
   const paths = new Map<string, string>();
   for (const name of names) {
     const content = files[name];

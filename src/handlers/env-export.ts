@@ -1,29 +1,18 @@
-// `efs env export --format dotenv|json (--out FILE | --reveal)`.
+// `efs env export --format dotenv|json (--out FILE | --reveal)`: efs env import reads
+// either file back with every value unchanged.
 import { resolve } from "node:path";
 import { EfsError, EXIT, usageError } from "../errors";
 import type { CommandResult, Runtime } from "../runtime";
 import { writeFileAtomic } from "../vault/atomic";
+import { ENV_FILE_FORMATS, formatEnvFile } from "../vault/env-file";
 import { projectVault } from "../vault/open";
-
-const FORMATS = ["dotenv", "json"] as const;
-
-// One dotenv line whose value dotenv.parse reads back unchanged.
-export function dotenvLine(name: string, value: string): string {
-  if (/^[A-Za-z0-9_\-.:/@+=,]*$/.test(value)) return `${name}=${value}`;
-  if (!value.includes("'")) return `${name}='${value}'`;
-  if (!value.includes('"')) return `${name}="${value}"`;
-  throw new EfsError(`${name} contains both ' and " and cannot be written as dotenv`, {
-    fix: "use --format json",
-    code: "UNEXPORTABLE",
-  });
-}
 
 // Writes every value to a 0600 file, or prints them when explicitly revealed.
 export async function envExport(
   rt: Runtime,
   args: { format: string; out?: string; reveal: boolean },
 ): Promise<CommandResult> {
-  const format = FORMATS.find((f) => f === args.format);
+  const format = ENV_FILE_FORMATS.find((f) => f === args.format);
   if (!format)
     throw usageError(
       `--format ${args.format} is not supported`,
@@ -41,10 +30,7 @@ export async function envExport(
   }
   const entries = (await projectVault(rt).read()).entries();
   const values = Object.fromEntries(entries.map((e) => [e.name, e.value]));
-  const body =
-    format === "json"
-      ? `${JSON.stringify(values, null, 2)}\n`
-      : entries.map((e) => dotenvLine(e.name, e.value)).join("\n") + (entries.length ? "\n" : "");
+  const body = formatEnvFile(format, entries);
   if (args.out) {
     const path = resolve(rt.cwd, args.out);
     writeFileAtomic(path, body, 0o600);

@@ -20,7 +20,7 @@ async function obtainValue(
       `--value puts ${name}'s value in your shell history and the process list; prefer stdin or the prompt`,
     );
     rt.redactor.add(flagValue, name);
-    return flagValue;
+    return refuseReplaced(name, flagValue);
   }
   if (!rt.stdin.isTTY) {
     const piped = await readPipedValue(rt.stdin, FLAG_HINT);
@@ -44,7 +44,21 @@ async function obtainValue(
     validate: (v) => validateVar(name, v) ?? undefined,
   });
   rt.redactor.add(value, name);
-  return value;
+  return refuseReplaced(name, value);
+}
+
+// Arguments and terminal input reach efs already decoded, with bytes that were not UTF-8
+// replaced by U+FFFD: such a value is refused rather than stored altered.
+function refuseReplaced(name: string, value: string): string {
+  if (!value.includes("\uFFFD")) return value;
+  throw new EfsError(
+    `Refusing to store ${name}: it contains U+FFFD, the character that replaces bytes that are not UTF-8`,
+    {
+      fix: `pipe the exact value on stdin instead (printf %s "$VALUE" | efs env set ${name}); efs refuses input that is not UTF-8`,
+      exitCode: EXIT.usage,
+      code: "INVALID_VALUE",
+    },
+  );
 }
 
 // Validates and stores one value; replacing a different value asks first (--yes).

@@ -5,6 +5,7 @@ import type { CommandResult, Runtime } from "../runtime";
 import { hookInstalled, installHook } from "../vault/hook";
 import { keyFilePath } from "../vault/key";
 import { projectVault } from "../vault/open";
+import { boundOrigin, projectOrigin } from "../vault/project";
 
 // Reports the vault path, mode, key source and guard state.
 export async function vaultStatus(rt: Runtime): Promise<CommandResult> {
@@ -24,9 +25,14 @@ export async function vaultStatus(rt: Runtime): Promise<CommandResult> {
   rt.out.print(
     `key:     ${key?.source} (key id ${header.keyId}, ${header.kdf === "scrypt" ? "passphrase/scrypt" : "random 32-byte key"})`,
   );
+  const origin = boundOrigin(state.journal);
+  rt.out.print(
+    `bound:   ${origin ?? "to no repository yet (recorded on the next write in a git checkout)"}`,
+  );
   rt.out.print(`guard:   ${hook ? "installed" : "not installed (efs vault hook install)"}`);
   return {
     data: {
+      origin,
       path: vault.path,
       exists: true,
       mode,
@@ -69,6 +75,40 @@ export async function vaultKey(rt: Runtime, args: { reveal: boolean }): Promise<
     },
     reveal: args.reveal,
   };
+}
+
+// Binds the vault to this checkout's origin (after a repository move or rename): the check
+// that refuses a vault from another project then accepts it here.
+export async function vaultRebind(rt: Runtime): Promise<CommandResult> {
+  const vault = projectVault(rt, { rebind: true });
+  const state = await vault.read();
+  if (state.projectId === null) {
+    throw new EfsError("There is no vault in this project to bind", {
+      fix: "store a value first: efs env set NAME (or efs init)",
+      code: "NO_VAULT",
+    });
+  }
+  const here = await projectOrigin(rt.cwd);
+  if (!here) {
+    throw new EfsError(`${rt.cwd} has no git origin remote to bind the vault to`, {
+      fix: "add the repository's remote first: git remote add origin <url>",
+      code: "NO_ORIGIN",
+    });
+  }
+  const before = boundOrigin(state.journal);
+  if (before === here) {
+    rt.out.success(`the vault is already bound to ${here}`);
+    return { data: { origin: here, previous: before, changed: false } };
+  }
+  const ok = await rt.prompter.confirm({
+    message: `Bind ${vault.path} (now bound to ${before ?? "no repository"}) to ${here}? Its values will then be used for this project`,
+    flag: "--yes",
+  });
+  if (!ok)
+    throw new EfsError("Kept the vault's binding: rebinding was declined", { code: "DECLINED" });
+  await vault.update(() => undefined);
+  rt.out.success(`the vault is now bound to ${here}`);
+  return { data: { origin: here, previous: before, changed: true } };
 }
 
 // Installs the git pre-commit guard.

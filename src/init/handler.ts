@@ -1,20 +1,21 @@
 // `efs init`: plans every checklist section, prints the targets, then applies the pending
 // ones in order under a lock, journaling each remote create so a re-run converges.
 
-import { appendFileSync } from "node:fs";
 import { StepContext } from "../checklist/context";
 import { type InitFlags, resolveInputs } from "../checklist/inputs";
-import { Journal, type JournalHooks, readJournal } from "../checklist/journal";
+import { Journal, journalHooksFromEnv, readJournal } from "../checklist/journal";
+import { chooseRegion } from "../checklist/render";
 import { STEP_NAMES, selectSteps } from "../checklist/steps";
 import { hasChanges, type Step, type StepName, type StepPlan } from "../checklist/types";
 import { outOfSync, varsFor } from "../checklist/vars";
-import { EfsError, usageError } from "../errors";
+import { EfsError, interruption, usageError } from "../errors";
 import { endpointsFromEnv } from "../providers/endpoints";
 import { ProviderError } from "../providers/errors";
 import type { CommandResult, Runtime } from "../runtime";
 import { projectVault } from "../vault/open";
 import type { VaultState } from "../vault/state";
 import { lockInit, unlockInit } from "./lock";
+import { describeNames, renderNames } from "./names-view";
 import { type PlannedStep, renderPlan } from "./plan-view";
 
 export interface InitArgs {
@@ -64,15 +65,6 @@ function asEfsError(err: unknown, step: StepName): unknown {
   return err;
 }
 
-// EFS_TEST_CRASH_AT / EFS_TEST_JOURNAL_LOG: kill -9 at a named journal write, list the writes.
-function testHooks(env: Readonly<NodeJS.ProcessEnv>): JournalHooks {
-  const log = env.EFS_TEST_JOURNAL_LOG;
-  return {
-    crashAt: env.EFS_TEST_CRASH_AT || undefined,
-    onPoint: log ? (p) => appendFileSync(log, `${p}\n`) : undefined,
-  };
-}
-
 // Runs `efs init` with parsed arguments.
 export async function init(rt: Runtime, args: InitArgs): Promise<CommandResult> {
   if (args.unlock) {
@@ -87,12 +79,14 @@ export async function init(rt: Runtime, args: InitArgs): Promise<CommandResult> 
   const steps = selectSteps(only, from);
 
   const vault = projectVault(rt);
-  const journal = new Journal(vault, testHooks(rt.env));
+  const journal = new Journal(vault, { ...journalHooksFromEnv(rt.env), signal: rt.signal });
+  // Names the vault recorded are kept (flags still win).
+  const inputs = resolveInputs(args.flags, rt.env, await vault.read());
   const next = new Map<string, string>();
   let spin = rt.prompter.spinner();
   const ctx = new StepContext({
     cwd: rt.cwd,
-    inputs: resolveInputs(args.flags, rt.env),
+    inputs,
     env: rt.env,
     endpoints: endpointsFromEnv(rt.env),
     prompter: rt.prompter,
@@ -110,15 +104,36 @@ export async function init(rt: Runtime, args: InitArgs): Promise<CommandResult> 
     http: rt.env.EFS_HTTP_BASE_DELAY_MS
       ? { baseDelayMs: Number(rt.env.EFS_HTTP_BASE_DELAY_MS) }
       : undefined,
+    signal: rt.signal,
   });
+  // What this run did, for the message after Ctrl-C / SIGTERM.
+  const applied: StepName[] = [];
+  let current: StepName | undefined;
+  let remaining: StepName[] = [];
 
-  const release = args.plan ? () => {} : await lockInit(rt.cwd);
+  const release = args.plan ? () => {} : await lockInit(rt.cwd, "efs init");
   try {
+    return await run();
+  } catch (err) {
+    if (rt.signal.aborted) throw interrupted(rt.signal, applied, current, remaining, args.plan);
+    throw err;
+  } finally {
+    release();
+  }
+
+  async function run(): Promise<CommandResult> {
     rt.out.info(`efs init — ${steps.map((s) => s.name).join(" → ")}`);
     const planned: PlannedStep[] = [];
     const plans = new Map<StepName, StepPlan>();
     const state = await vault.read();
+    // The worker's region, looked up from Turso only when this run places the worker.
+    const placesWorker = steps.some((s) => s.name === "render" || s.name === "templates");
+    const region = await chooseRegion(ctx, placesWorker).catch((e) => {
+      throw asEfsError(e, "render");
+    });
+    const names = describeNames(inputs, region);
     for (const step of steps) {
+      ctx.checkpoint();
       const needs = [...step.needs.tokens, ...step.needs.vars];
       if (isDone(step, state) && !forced.has(step.name)) {
         planned.push({ name: step.name, title: step.title, status: "done", items: [], needs });
@@ -140,7 +155,7 @@ export async function init(rt: Runtime, args: InitArgs): Promise<CommandResult> 
       });
     }
     const pending = planned.filter((p) => p.status !== "done" && hasChanges(plans.get(p.name)!));
-    const text = renderPlan(planned);
+    const text = `${renderNames(names)}\n${renderPlan(planned)}`;
     if (args.plan) {
       rt.out.print(text);
       rt.out.info(
@@ -148,7 +163,7 @@ export async function init(rt: Runtime, args: InitArgs): Promise<CommandResult> 
           ? `${pending.length} section(s) with changes pending; run efs init to apply.`
           : "Nothing to do.",
       );
-      return { data: { plan: planned }, exitCode: pending.length ? 2 : 0 };
+      return { data: { names, plan: planned }, exitCode: pending.length ? 2 : 0 };
     }
     rt.out.info(text);
     // A step interrupted after its last change has nothing left to do: close its journal.
@@ -168,9 +183,12 @@ export async function init(rt: Runtime, args: InitArgs): Promise<CommandResult> 
     });
     if (!ok) return { data: { plan: planned, applied: [] }, exitCode: 2 };
 
-    const applied: StepName[] = [];
+    remaining = pending.map((p) => p.name);
     for (const p of pending) {
       const step = steps.find((s) => s.name === p.name)!;
+      ctx.checkpoint();
+      current = step.name;
+      remaining = remaining.filter((n) => n !== step.name);
       spin = rt.prompter.spinner();
       spin.start(step.title);
       try {
@@ -185,11 +203,13 @@ export async function init(rt: Runtime, args: InitArgs): Promise<CommandResult> 
         await journal.mark(step.name, "done");
         spin.stop(`${step.title}: done`);
         applied.push(step.name);
+        current = undefined;
       } catch (err) {
-        spin.error(`${step.title}: failed`);
+        spin.error(`${step.title}: ${rt.signal.aborted ? "interrupted" : "failed"}`);
         throw asEfsError(err, step.name);
       }
     }
+    ctx.checkpoint();
     const lines = [
       ...next,
       "Check everything end to end: efs verify",
@@ -198,7 +218,32 @@ export async function init(rt: Runtime, args: InitArgs): Promise<CommandResult> 
     rt.out.success(`Provisioned ${applied.join(", ")}.`);
     rt.out.info(`Next steps:\n${lines.map((l) => `  • ${l}`).join("\n")}`);
     return { data: { plan: planned, applied, next: lines } };
-  } finally {
-    release();
   }
+}
+
+// The message after Ctrl-C / SIGTERM: what this run finished, what it was doing (its
+// journal lets a re-run adopt whatever that section created) and what it did not start.
+function interrupted(
+  signal: AbortSignal,
+  applied: readonly StepName[],
+  current: StepName | undefined,
+  remaining: readonly StepName[],
+  planning: boolean,
+): EfsError {
+  if (planning || (!current && applied.length === 0 && remaining.length === 0))
+    return interruption(signal, "while planning; nothing was changed");
+  const parts = [
+    `finished ${applied.length ? applied.join(", ") : "no section"} in this run`,
+    current
+      ? `stopped inside ${current} before its next provider call (what it created is journaled and is adopted on the next run)`
+      : undefined,
+    remaining.length ? `not started: ${remaining.join(", ")}` : undefined,
+  ].filter(Boolean);
+  return interruption(
+    signal,
+    parts.join("; "),
+    current || remaining.length
+      ? `run efs init again to resume${current ? ` at ${current}` : ""} (finished sections are skipped)`
+      : undefined,
+  );
 }

@@ -1,4 +1,5 @@
-// One `efs init` at a time per project: a lock file next to the vault, stolen when stale.
+// One `efs init` or `efs destroy` at a time per project: a lock file next to the vault,
+// naming the command that holds it, stolen when stale.
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { EfsError } from "../errors";
@@ -9,15 +10,41 @@ export function initLockPath(root: string): string {
   return join(root, ".efs", "init.lock");
 }
 
-// Takes the init lock; a holder whose pid is dead (Ctrl-C, kill -9) is stale and replaced.
-export async function lockInit(root: string): Promise<() => void> {
+/** The commands that take the init lock. */
+export type LockingCommand = "efs init" | "efs destroy";
+
+// The lock file's holder: pid, host, start time and (when recorded) the command.
+function readInitLock(path: string): {
+  pid: number;
+  hostname: string;
+  createdAt: number;
+  command?: string;
+} | null {
+  try {
+    return JSON.parse(readFileSync(path, "utf8"));
+  } catch {
+    return null;
+  }
+}
+
+// Takes the init lock for `command` (efs init and efs destroy never run at once); a holder
+// whose pid is dead (Ctrl-C, kill -9) is stale and replaced.
+export async function lockInit(
+  root: string,
+  command: LockingCommand = "efs init",
+): Promise<() => void> {
   mkdirSync(join(root, ".efs"), { recursive: true, mode: 0o700 });
   try {
-    return await acquireLock(initLockPath(root), { timeoutMs: 1500, staleMs: 12 * 3600_000 });
+    return await acquireLock(initLockPath(root), {
+      timeoutMs: 1500,
+      staleMs: 12 * 3600_000,
+      command,
+    });
   } catch (err) {
     if (err instanceof EfsError && err.code === "VAULT_LOCKED") {
+      const holder = readInitLock(initLockPath(root))?.command ?? "efs init or efs destroy";
       throw new EfsError(
-        `Another efs init is running in this project (${err.message.replace(/^The vault is locked by /, "")})`,
+        `Another ${holder} is running in this project (${err.message.replace(/^The vault is locked by /, "")})`,
         {
           fix: "wait for it to finish; if that process is gone (another machine, container), run efs init --unlock",
           code: "INIT_LOCKED",
@@ -32,17 +59,11 @@ export async function lockInit(root: string): Promise<() => void> {
 export function unlockInit(root: string): string | null {
   const path = initLockPath(root);
   if (!existsSync(path)) return null;
-  let who = "an unknown process";
-  try {
-    const h = JSON.parse(readFileSync(path, "utf8")) as {
-      pid: number;
-      hostname: string;
-      createdAt: number;
-    };
-    who = `pid ${h.pid} on ${h.hostname} since ${new Date(h.createdAt).toISOString()}`;
-  } catch {
-    // unreadable lock: remove it anyway
-  }
+  const h = readInitLock(path);
+  // An unreadable lock is removed anyway.
+  const who = h
+    ? `${h.command ? `${h.command}, ` : ""}pid ${h.pid} on ${h.hostname} since ${new Date(h.createdAt).toISOString()}`
+    : "an unknown process";
   rmSync(path, { force: true });
   return who;
 }

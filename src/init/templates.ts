@@ -5,9 +5,17 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ENV_CATALOG } from "@efs/core/env-catalog";
 
+/** What a template is filled with: the worker's name and region (render.yaml). */
+export interface TemplateVars {
+  // Undefined when unknown (a vault recording the worker by id only): the template's own stays.
+  readonly renderService?: string;
+  // Undefined when no region could be chosen: the template's own stays.
+  readonly renderRegion?: string;
+}
+
 export interface TemplateFile {
   readonly path: string;
-  readonly content: () => string | undefined;
+  readonly content: (vars: TemplateVars) => string | undefined;
 }
 
 // The templates/ folder shipped with efs (found upward from this module, source or dist).
@@ -42,20 +50,39 @@ export function envExample(): string {
   return `${lines.join("\n")}\n`;
 }
 
+// render.yaml with the worker's name and region (the first `name:` and `region:` keys).
+export function renderYaml(text: string, vars: TemplateVars): string {
+  let out = text;
+  if (vars.renderService) out = out.replace(/^(\s+name:[ \t]*)\S.*$/m, `$1${vars.renderService}`);
+  if (vars.renderRegion) out = out.replace(/^(\s+region:[ \t]*)\S.*$/m, `$1${vars.renderRegion}`);
+  return out;
+}
+
 export const TEMPLATE_FILES: readonly TemplateFile[] = [
   { path: ".github/workflows/deploy.yml", content: () => template("deploy.yml") },
-  { path: "render.yaml", content: () => template("render.yaml") },
+  {
+    path: "render.yaml",
+    content: (vars) => {
+      const text = template("render.yaml");
+      return text === undefined ? undefined : renderYaml(text, vars);
+    },
+  },
   { path: ".env.example", content: envExample },
 ];
 
 export type WriteOutcome = "written" | "overwritten" | "kept" | "unavailable";
 
 // Writes one template into `root`; existing files are kept unless `overwrite`.
-export function writeTemplate(root: string, file: TemplateFile, overwrite: boolean): WriteOutcome {
+export function writeTemplate(
+  root: string,
+  file: TemplateFile,
+  overwrite: boolean,
+  vars: TemplateVars,
+): WriteOutcome {
   const target = join(root, file.path);
   const exists = existsSync(target);
   if (exists && !overwrite) return "kept";
-  const content = file.content();
+  const content = file.content(vars);
   if (content === undefined) return "unavailable";
   if (exists && readFileSync(target, "utf8") === content) return "kept";
   mkdirSync(dirname(target), { recursive: true });

@@ -1,8 +1,10 @@
-// Runs a provider CLI: secrets travel by env, stdin or 0600 files — never argv.
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+// Runs a provider CLI: secrets travel by env, stdin or a deleted file's descriptor — never
+// argv, and never a file that outlives the process.
+import { mkdtempSync, openSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { execa } from "execa";
+import { execa, type Options } from "execa";
+import { throwIfInterrupted } from "../errors";
 import { ProviderError, type ProviderName } from "./errors";
 import { redactorFor } from "./redact";
 
@@ -16,8 +18,13 @@ export interface CliRunOptions {
   cwd?: string;
   env?: Record<string, string | undefined>;
   input?: string;
+  // A descriptor to give the child as stdin (see secretStdin); closed after the run.
+  stdinFd?: number;
   secrets?: readonly string[];
   timeoutMs?: number;
+  // Cancels the child (SIGTERM) and makes runCli throw the interruption; an aborted signal
+  // means the child is never started.
+  signal?: AbortSignal;
 }
 
 // Runs `command args` and returns its output; a missing executable is a ProviderError.
@@ -27,14 +34,22 @@ export async function runCli(
   args: readonly string[],
   opts: CliRunOptions = {},
 ): Promise<CliResult> {
+  throwIfInterrupted(opts.signal);
+  // execa's types list only descriptors 3-9; any open descriptor works, as with spawn.
+  const stdin =
+    opts.stdinFd === undefined
+      ? { input: opts.input ?? "" }
+      : ({ stdin: opts.stdinFd } as unknown as Options);
   const res = await execa(command, args, {
     cwd: opts.cwd,
     env: opts.env,
-    input: opts.input ?? "",
+    ...stdin,
     reject: false,
     timeout: opts.timeoutMs ?? 10 * 60_000,
     stripFinalNewline: false,
+    cancelSignal: opts.signal,
   });
+  throwIfInterrupted(opts.signal);
   if (res.failed && res.exitCode === undefined) {
     const redact = redactorFor(opts.secrets ?? []);
     const missing = (res as { code?: string }).code === "ENOENT";
@@ -79,16 +94,57 @@ function installHint(command: string): string {
   }
 }
 
-// Writes KEY='value' lines to a 0600 file in a private temp dir; returns it and a cleanup.
-export async function privateDotenv(
-  vars: Record<string, string>,
-): Promise<{ path: string; cleanup: () => Promise<void> }> {
-  const dir = await mkdtemp(join(tmpdir(), "efs-secret-"));
-  const path = join(dir, "secret.env");
-  const lines = Object.entries(vars).map(([k, v]) => {
-    if (/['\r\n]/.test(v)) throw new Error(`${k} contains a quote or newline`);
-    return `${k}='${v}'`;
-  });
-  await writeFile(path, `${lines.join("\n")}\n`, { mode: 0o600 });
-  return { path, cleanup: () => rm(dir, { recursive: true, force: true }) };
+const SECRET_DIR_PREFIX = "efs-secret-";
+// A secret dir of an efs that no longer runs: created by a dead pid, or (from efs versions
+// that did not record the pid) older than this.
+const LEGACY_SECRET_DIR_AGE_MS = 10 * 60_000;
+
+// Opens `content` as a read-only descriptor of a file that is already deleted: the child
+// reads it as /dev/stdin (a regular file, as `modal secret create --from-json` requires,
+// unlike a pipe), and nothing is left on disk once the descriptors close — kill -9 included.
+export function secretStdin(content: string): number {
+  sweepSecretDirs();
+  const dir = mkdtempSync(join(tmpdir(), `${SECRET_DIR_PREFIX}${process.pid}-`));
+  try {
+    const path = join(dir, "secret");
+    writeFileSync(path, content, { mode: 0o600, flag: "wx" });
+    return openSync(path, "r");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// Removes secret dirs that an efs killed before it could clean up left in $TMPDIR.
+function sweepSecretDirs(now = Date.now()): string[] {
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(tmpdir()).filter((n) => n.startsWith(SECRET_DIR_PREFIX));
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    const path = join(tmpdir(), name);
+    try {
+      const st = statSync(path);
+      if (!st.isDirectory() || st.uid !== process.getuid?.()) continue;
+      const pid = Number(/^efs-secret-(\d+)-/.exec(name)?.[1]);
+      const dead = pid > 0 ? !alive(pid) : now - st.mtimeMs > LEGACY_SECRET_DIR_AGE_MS;
+      if (!dead) continue;
+      rmSync(path, { recursive: true, force: true });
+      removed.push(path);
+    } catch {
+      // gone already, or not ours
+    }
+  }
+  return removed;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
 }

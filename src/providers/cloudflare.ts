@@ -6,6 +6,7 @@ import { createHttp, type Http, type HttpConfig, type ParsedError } from "./http
 export interface R2Bucket {
   name: string;
   creation_date?: string;
+  jurisdiction?: Jurisdiction;
   location?: string;
   storage_class?: string;
 }
@@ -15,6 +16,21 @@ export interface CorsRule {
   exposeHeaders?: string[];
   maxAgeSeconds?: number;
 }
+
+/** One R2 object lifecycle rule (Cloudflare's shape; `maxAge` in seconds). */
+export interface LifecycleRule {
+  id: string;
+  enabled: boolean;
+  conditions: { prefix: string };
+  deleteObjectsTransition?: {
+    condition?: { type: "Age"; maxAge: number } | { type: "Date"; date: string };
+  };
+  abortMultipartUploadsTransition?: { condition?: { type: "Age"; maxAge: number } };
+  storageClassTransitions?: unknown[];
+}
+
+/** What a delete found: it removed the resource, or the resource was already gone. */
+export type DeleteOutcome = "deleted" | "gone";
 
 export interface ApiToken {
   id: string;
@@ -32,6 +48,10 @@ export interface PermissionGroup {
 // Which token endpoints the bootstrap token works with.
 export type TokenScope = "user" | "account";
 
+// Where a bucket's data lives; a bucket is addressed in its jurisdiction only.
+export const JURISDICTIONS = ["default", "eu", "fedramp"] as const;
+export type Jurisdiction = (typeof JURISDICTIONS)[number];
+
 export interface CloudflareClient {
   verifyToken(): Promise<{ id: string; status: string; scope: TokenScope }>;
   getBucket(name: string): Promise<R2Bucket | undefined>;
@@ -44,8 +64,16 @@ export interface CloudflareClient {
   getCors(bucket: string): Promise<CorsRule[] | undefined>;
   findPermissionGroup(name: string, scope: TokenScope): Promise<PermissionGroup>;
   findTokenByName(name: string, scope: TokenScope): Promise<ApiToken | undefined>;
+  listTokens(scope: TokenScope): Promise<ApiToken[]>;
   createBucketToken(args: BucketTokenArgs): Promise<{ token: ApiToken; adopted: boolean }>;
   rollToken(id: string, scope: TokenScope): Promise<string>;
+  // The bucket's lifecycle rules ([] when it has none).
+  getLifecycle(bucket: string): Promise<LifecycleRule[]>;
+  // Replaces the bucket's lifecycle rules (callers merge with getLifecycle first).
+  putLifecycle(bucket: string, rules: LifecycleRule[]): Promise<void>;
+  // Deletes an empty bucket; a bucket that still holds objects is a ProviderError (409).
+  deleteBucket(name: string): Promise<DeleteOutcome>;
+  deleteToken(id: string, scope: TokenScope): Promise<DeleteOutcome>;
 }
 
 export interface BucketTokenArgs {
@@ -62,7 +90,7 @@ interface Envelope<T> {
   success: boolean;
   errors?: { code: number; message: string }[];
   result: T;
-  result_info?: { cursor?: string; page?: number; total_pages?: number; per_page?: number };
+  result_info?: { cursor?: string; page?: number; per_page?: number; total_count?: number };
 }
 
 // S3 credentials for a Cloudflare API token: id as access key, sha256(value) hex as secret.
@@ -102,6 +130,8 @@ export interface CloudflareOptions extends Partial<HttpConfig> {
   token: string;
   accountId: string;
   baseUrl: string;
+  // The jurisdiction of the bucket calls (header cf-r2-jurisdiction); default "default".
+  jurisdiction?: Jurisdiction;
 }
 
 // Creates the Cloudflare client for one account and bootstrap token.
@@ -116,12 +146,16 @@ export function createCloudflareClient(opts: CloudflareOptions): CloudflareClien
     hint,
   });
   const acct = `/accounts/${encodeURIComponent(opts.accountId)}`;
+  const jurisdiction = opts.jurisdiction ?? "default";
+  const inJurisdiction = (j: Jurisdiction = jurisdiction): Record<string, string> =>
+    j === "default" ? {} : { "cf-r2-jurisdiction": j };
   const tokensBase = (scope: TokenScope) => (scope === "user" ? "/user/tokens" : `${acct}/tokens`);
 
-  async function getBucket(name: string): Promise<R2Bucket | undefined> {
+  async function getBucket(name: string, j: Jurisdiction = jurisdiction) {
     const res = await http.request<Envelope<R2Bucket>>("GET", `${acct}/r2/buckets/${name}`, {
       operation: `get R2 bucket ${name}`,
       accept: [404],
+      headers: inJurisdiction(j),
     });
     return res.status === 404 ? undefined : res.data.result;
   }
@@ -134,8 +168,9 @@ export function createCloudflareClient(opts: CloudflareOptions): CloudflareClien
         query: { page, per_page: 50 },
       });
       all.push(...res.data.result);
-      const info = res.data.result_info;
-      if (!info?.total_pages || page >= info.total_pages) break;
+      // Published result_info has count/total_count (no total_pages): stop on a short page.
+      const total = res.data.result_info?.total_count;
+      if (res.data.result.length < 50 || (total !== undefined && all.length >= total)) break;
     }
     return all;
   }
@@ -161,7 +196,7 @@ export function createCloudflareClient(opts: CloudflareOptions): CloudflareClien
       return { ...account.data.result, scope: "account" };
     },
 
-    getBucket,
+    getBucket: (name) => getBucket(name),
 
     async listBuckets(nameContains) {
       const all: R2Bucket[] = [];
@@ -173,6 +208,7 @@ export function createCloudflareClient(opts: CloudflareOptions): CloudflareClien
           {
             operation: "list R2 buckets",
             query: { per_page: 100, cursor, name_contains: nameContains },
+            headers: inJurisdiction(),
           },
         );
         all.push(...res.data.result.buckets);
@@ -187,19 +223,30 @@ export function createCloudflareClient(opts: CloudflareOptions): CloudflareClien
         operation: `create R2 bucket ${name}`,
         body: locationHint ? { name, locationHint } : { name },
         accept: [409],
+        headers: inJurisdiction(),
       });
       if (res.status === 409) {
         const existing = await getBucket(name);
-        if (!existing) {
-          throw new ProviderError({
-            provider: "cloudflare",
-            operation: `create R2 bucket ${name}`,
-            status: 409,
-            providerMessage: "the name is taken by another account",
-            hint: "choose another name with --bucket",
-          });
+        if (existing) return { bucket: existing, existed: true };
+        // Names are unique per account: the bucket is this account's, in another jurisdiction.
+        for (const other of JURISDICTIONS.filter((j) => j !== jurisdiction)) {
+          if (await getBucket(name, other)) {
+            throw new ProviderError({
+              provider: "cloudflare",
+              operation: `create R2 bucket ${name}`,
+              status: 409,
+              providerMessage: `this account already has a bucket ${name} in the ${other} jurisdiction, not in ${jurisdiction}`,
+              hint: `pass --bucket-jurisdiction ${other} to use it, or choose another name with --bucket`,
+            });
+          }
         }
-        return { bucket: existing, existed: true };
+        throw new ProviderError({
+          provider: "cloudflare",
+          operation: `create R2 bucket ${name}`,
+          status: 409,
+          providerMessage: `Cloudflare says this account already has a bucket ${name}, but CLOUDFLARE_API_TOKEN cannot see it in any jurisdiction`,
+          hint: "check the bucket in the Cloudflare dashboard (R2), or choose another name with --bucket",
+        });
       }
       return { bucket: res.data.result, existed: false };
     },
@@ -208,6 +255,7 @@ export function createCloudflareClient(opts: CloudflareOptions): CloudflareClien
       await http.request("PUT", `${acct}/r2/buckets/${bucket}/cors`, {
         operation: `set CORS on R2 bucket ${bucket}`,
         body: { rules },
+        headers: inJurisdiction(),
       });
     },
 
@@ -215,7 +263,7 @@ export function createCloudflareClient(opts: CloudflareOptions): CloudflareClien
       const res = await http.request<Envelope<{ rules: CorsRule[] }>>(
         "GET",
         `${acct}/r2/buckets/${bucket}/cors`,
-        { operation: `get CORS of R2 bucket ${bucket}`, accept: [404] },
+        { operation: `get CORS of R2 bucket ${bucket}`, accept: [404], headers: inJurisdiction() },
       );
       return res.status === 404 ? undefined : res.data.result.rules;
     },
@@ -239,9 +287,10 @@ export function createCloudflareClient(opts: CloudflareOptions): CloudflareClien
     },
 
     findTokenByName,
+    listTokens,
 
     async createBucketToken(args) {
-      const resource = `com.cloudflare.edge.r2.bucket.${opts.accountId}_default_${args.bucket}`;
+      const resource = `com.cloudflare.edge.r2.bucket.${opts.accountId}_${jurisdiction}_${args.bucket}`;
       const res = await http.request<Envelope<ApiToken>>("POST", tokensBase(args.scope), {
         operation: `create API token ${args.name}`,
         body: {
@@ -270,6 +319,50 @@ export function createCloudflareClient(opts: CloudflareOptions): CloudflareClien
         body: {},
       });
       return res.data.result;
+    },
+
+    async getLifecycle(bucket) {
+      const res = await http.request<Envelope<{ rules?: LifecycleRule[] }>>(
+        "GET",
+        `${acct}/r2/buckets/${bucket}/lifecycle`,
+        { operation: `get the lifecycle rules of R2 bucket ${bucket}`, headers: inJurisdiction() },
+      );
+      return res.data.result?.rules ?? [];
+    },
+
+    async putLifecycle(bucket, rules) {
+      await http.request("PUT", `${acct}/r2/buckets/${bucket}/lifecycle`, {
+        operation: `set the lifecycle rules of R2 bucket ${bucket}`,
+        body: { rules },
+        headers: inJurisdiction(),
+      });
+    },
+
+    async deleteBucket(name) {
+      const res = await http.request<Envelope<unknown>>("DELETE", `${acct}/r2/buckets/${name}`, {
+        operation: `delete R2 bucket ${name}`,
+        accept: [404, 409],
+        headers: inJurisdiction(),
+      });
+      if (res.status === 409) {
+        throw new ProviderError({
+          provider: "cloudflare",
+          operation: `delete R2 bucket ${name}`,
+          status: 409,
+          code: parseError(res.data).code,
+          providerMessage: parseError(res.data).message ?? "the bucket is not empty",
+          hint: "objects were written after it was emptied (is the app still running?); run efs destroy --only r2 again",
+        });
+      }
+      return res.status === 404 ? "gone" : "deleted";
+    },
+
+    async deleteToken(id, scope) {
+      const res = await http.request("DELETE", `${tokensBase(scope)}/${id}`, {
+        operation: "delete API token",
+        accept: [404],
+      });
+      return res.status === 404 ? "gone" : "deleted";
     },
   };
 }

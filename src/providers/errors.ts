@@ -10,6 +10,8 @@ export interface ProviderErrorInit {
   providerMessage?: string;
   hint?: string;
   cause?: unknown;
+  // A create whose answer was lost (network error, 502, 504): it may have happened.
+  ambiguous?: boolean;
 }
 
 // An error from a provider call; `message` is one line safe to print (already redacted).
@@ -20,6 +22,7 @@ export class ProviderError extends Error {
   readonly code: string | undefined;
   readonly providerMessage: string | undefined;
   readonly hint: string | undefined;
+  readonly ambiguous: boolean;
 
   constructor(init: ProviderErrorInit) {
     const status = init.status === undefined ? "" : ` (HTTP ${init.status})`;
@@ -35,6 +38,7 @@ export class ProviderError extends Error {
     this.code = init.code;
     this.providerMessage = init.providerMessage;
     this.hint = init.hint;
+    this.ambiguous = init.ambiguous === true;
   }
 }
 

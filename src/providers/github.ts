@@ -12,6 +12,8 @@ export interface GitHubClient {
   getPublicKey(repo: RepoRef): Promise<{ key_id: string; key: string }>;
   listSecrets(repo: RepoRef): Promise<{ name: string; updated_at: string }[]>;
   putSecret(repo: RepoRef, name: string, value: string): Promise<"created" | "updated">;
+  // Deletes an Actions secret; "gone" when it did not exist.
+  deleteSecret(repo: RepoRef, name: string): Promise<"deleted" | "gone">;
 }
 
 export const GITHUB_TOKEN_HELP =
@@ -96,6 +98,14 @@ export function createGitHubClient(opts: GitHubOptions): GitHubClient {
         secrets: [value],
       });
       return res.status === 201 ? "created" : "updated";
+    },
+
+    async deleteSecret(repo, name) {
+      const res = await http.request("DELETE", `${base(repo)}/${encodeURIComponent(name)}`, {
+        operation: `delete secret ${name}`,
+        accept: [404],
+      });
+      return res.status === 404 ? "gone" : "deleted";
     },
   };
 }

@@ -37,18 +37,38 @@ export interface CreateServiceArgs {
   plan: string;
   dockerfilePath: string;
   dockerContext: string;
+  // The worker's environment, sent in the create: the create starts the first deploy at
+  // once, and that deploy runs with what the create carried.
+  envVars: { key: string; value: string }[];
 }
 
 export interface RenderClient {
   listOwners(): Promise<RenderOwner[]>;
   findService(name: string, ownerId: string): Promise<RenderService | undefined>;
-  createWorker(args: CreateServiceArgs): Promise<{ service: RenderService; adopted: boolean }>;
+  // One service by id (GET /services/{id}); undefined when it no longer exists.
+  getService(id: string): Promise<RenderService | undefined>;
+  // Creates the worker with its env; `deployId` is the first deploy the create started
+  // (absent when an ambiguous create was adopted by name).
+  createWorker(
+    args: CreateServiceArgs,
+  ): Promise<{ service: RenderService; adopted: boolean; deployId?: string }>;
   listEnvVars(serviceId: string): Promise<{ key: string; value: string }[]>;
   setEnvVar(serviceId: string, key: string, value: string): Promise<void>;
   // Deletes one variable (DELETE /env-vars/{key}); a missing key is not an error.
   deleteEnvVar(serviceId: string, key: string): Promise<void>;
   listDeploys(serviceId: string, limit?: number): Promise<RenderDeploy[]>;
-  createDeploy(serviceId: string, since: Date): Promise<RenderDeploy | undefined>;
+  // The id of the service's newest deploy (the marker createDeploy takes), if any.
+  newestDeployId(serviceId: string): Promise<string | undefined>;
+  // A deploy newer than the deploy `after` (newest first in Render's list, so no clock is
+  // compared): an active one is reused, else one is triggered.
+  createDeploy(serviceId: string, after: string | undefined): Promise<RenderDeploy | undefined>;
+  // Deletes a service (DELETE /services/{id}); "gone" when it did not exist.
+  deleteService(serviceId: string): Promise<"deleted" | "gone">;
+}
+
+// True for a Render service id (srv-…) rather than a name.
+export function isServiceId(nameOrId: string): boolean {
+  return /^srv-[a-z0-9]+$/.test(nameOrId);
 }
 
 export const RENDER_KEY_HELP =
@@ -107,9 +127,20 @@ export function createRenderClient(opts: RenderOptions): RenderClient {
     return out;
   }
 
-  async function findService(name: string, ownerId: string) {
-    const found = await list<RenderService>("/services", "service", { name, ownerId });
-    return found.find((s) => s.name === name);
+  // One service by id; undefined when it no longer exists.
+  async function getService(id: string) {
+    const res = await http.request<RenderService>("GET", `/services/${encodeURIComponent(id)}`, {
+      operation: `get service ${id}`,
+      accept: [404],
+    });
+    return res.status === 404 ? undefined : res.data;
+  }
+
+  // A service by name in a workspace, or by id (srv-…, what efs init records).
+  async function findService(nameOrId: string, ownerId: string) {
+    if (isServiceId(nameOrId)) return getService(nameOrId);
+    const found = await list<RenderService>("/services", "service", { name: nameOrId, ownerId });
+    return found.find((s) => s.name === nameOrId);
   }
 
   async function listDeploys(serviceId: string, limit = 20) {
@@ -124,36 +155,47 @@ export function createRenderClient(opts: RenderOptions): RenderClient {
   return {
     listOwners: () => list<RenderOwner>("/owners", "owner"),
     findService,
+    getService,
 
     async createWorker(a) {
-      // Request shape per Render's public API (unconfirmed beyond PROVIDERS.md).
-      const res = await http.request<{ service: RenderService }>("POST", "/services", {
-        operation: `create background worker ${a.name}`,
-        body: {
-          type: "background_worker",
-          name: a.name,
-          ownerId: a.ownerId,
-          repo: a.repo,
-          branch: a.branch,
-          autoDeploy: "no",
-          serviceDetails: {
-            runtime: "docker",
-            plan: a.plan,
-            region: a.region,
-            envSpecificDetails: {
-              dockerfilePath: a.dockerfilePath,
-              dockerContext: a.dockerContext,
+      // ServicePOST as render-oss/cli's generated client describes it.
+      const res = await http.request<{ service: RenderService; deployId?: string }>(
+        "POST",
+        "/services",
+        {
+          operation: `create background worker ${a.name}`,
+          body: {
+            type: "background_worker",
+            name: a.name,
+            ownerId: a.ownerId,
+            repo: a.repo,
+            branch: a.branch,
+            autoDeploy: "no",
+            envVars: a.envVars,
+            serviceDetails: {
+              runtime: "docker",
+              plan: a.plan,
+              region: a.region,
+              envSpecificDetails: {
+                dockerfilePath: a.dockerfilePath,
+                dockerContext: a.dockerContext,
+              },
+            },
+          },
+          secrets: a.envVars.map((v) => v.value),
+          create: {
+            lookup: async () => {
+              const s = await findService(a.name, a.ownerId);
+              return s ? { service: s } : undefined;
             },
           },
         },
-        create: {
-          lookup: async () => {
-            const s = await findService(a.name, a.ownerId);
-            return s ? { service: s } : undefined;
-          },
-        },
-      });
-      return { service: res.data.service, adopted: res.adopted === true };
+      );
+      return {
+        service: res.data.service,
+        adopted: res.adopted === true,
+        deployId: res.data.deployId,
+      };
     },
 
     async listEnvVars(serviceId) {
@@ -178,12 +220,19 @@ export function createRenderClient(opts: RenderOptions): RenderClient {
 
     listDeploys,
 
-    async createDeploy(serviceId, since) {
-      // A deploy created after `since` and still active is the one we want.
-      const lookup = async () =>
-        (await listDeploys(serviceId, 5)).find(
-          (d) => DEPLOY_ACTIVE.has(d.status) && Date.parse(d.createdAt) >= since.getTime(),
-        );
+    async newestDeployId(serviceId) {
+      return (await listDeploys(serviceId, 1))[0]?.id;
+    },
+
+    async createDeploy(serviceId, after) {
+      const lookup = async () => {
+        const newer: RenderDeploy[] = [];
+        for (const d of await listDeploys(serviceId, 20)) {
+          if (d.id === after) break;
+          newer.push(d);
+        }
+        return newer.find((d) => DEPLOY_ACTIVE.has(d.status));
+      };
       const existing = await lookup();
       if (existing) return existing;
       const res = await http.request<RenderDeploy | undefined>(
@@ -193,6 +242,14 @@ export function createRenderClient(opts: RenderOptions): RenderClient {
       );
       // 202 has no body: the deploy is queued; find it when listed.
       return res.data ?? (await lookup());
+    },
+
+    async deleteService(serviceId) {
+      const res = await http.request("DELETE", `/services/${encodeURIComponent(serviceId)}`, {
+        operation: `delete service ${serviceId}`,
+        accept: [404],
+      });
+      return res.status === 404 ? "gone" : "deleted";
     },
   };
 }

@@ -13,9 +13,12 @@ export interface TursoCli {
 const NOT_LOGGED_IN = /You are not logged in/i;
 
 // Wraps the turso CLI; every call checks stdout for the exit-0 "not logged in" trap.
-export function createTursoCli(env?: Record<string, string | undefined>): TursoCli {
+export function createTursoCli(
+  env?: Record<string, string | undefined>,
+  signal?: AbortSignal,
+): TursoCli {
   async function turso(args: string[]): Promise<CliResult> {
-    const res = await runCli("turso", "turso", args, { env });
+    const res = await runCli("turso", "turso", args, { env, signal });
     if (NOT_LOGGED_IN.test(res.stdout) || NOT_LOGGED_IN.test(res.stderr)) {
       throw new ProviderError({
         provider: "turso",

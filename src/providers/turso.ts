@@ -35,6 +35,10 @@ export interface TursoClient {
     group: string,
   ): Promise<{ db: TursoDatabase; existed: boolean }>;
   mintToken(org: string, db: string): Promise<string>;
+  // Invalidates every token of the database (POST …/auth/rotate): Turso cannot revoke one.
+  invalidateTokens(org: string, db: string): Promise<void>;
+  // Deletes a database (its tokens die with it); "gone" when it did not exist.
+  deleteDatabase(org: string, name: string): Promise<"deleted" | "gone">;
 }
 
 export const TURSO_TOKEN_HELP =
@@ -160,6 +164,25 @@ export function createTursoClient(opts: TursoOptions): TursoClient {
         },
       );
       return res.data.jwt;
+    },
+
+    async invalidateTokens(org, db) {
+      await http.request(
+        "POST",
+        `${orgPath(org)}/databases/${encodeURIComponent(db)}/auth/rotate`,
+        {
+          operation: `invalidate the tokens of database ${db}`,
+        },
+      );
+    },
+
+    async deleteDatabase(org, name) {
+      const res = await http.request(
+        "DELETE",
+        `${orgPath(org)}/databases/${encodeURIComponent(name)}`,
+        { operation: `delete database ${name}`, accept: [404] },
+      );
+      return res.status === 404 ? "gone" : "deleted";
     },
   };
 }

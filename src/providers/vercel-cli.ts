@@ -6,16 +6,22 @@ export interface VercelCli {
   deployProd(cwd: string): Promise<string>;
 }
 
-// Wraps the vercel CLI with the token and team in the child's env.
+// Wraps the vercel CLI with the token and team in the child's env; `signal` cancels it.
 export function createVercelCli(
   token: string,
   env: Record<string, string | undefined> = {},
+  signal?: AbortSignal,
 ): VercelCli {
   const childEnv = { ...env, VERCEL_TOKEN: token };
   return {
     async link(cwd, project, team) {
       const args = ["link", "--yes", "--project", project, ...(team ? ["--scope", team] : [])];
-      const res = await runCli("vercel", "vercel", args, { cwd, env: childEnv, secrets: [token] });
+      const res = await runCli("vercel", "vercel", args, {
+        cwd,
+        env: childEnv,
+        secrets: [token],
+        signal,
+      });
       if (res.exitCode !== 0) throw cliFailure("vercel", "vercel link", res, [token]);
     },
 
@@ -24,6 +30,7 @@ export function createVercelCli(
         cwd,
         env: childEnv,
         secrets: [token],
+        signal,
       });
       // Only the deployment URL goes to stdout; progress goes to stderr.
       const url = res.stdout.trim().split("\n").pop()?.trim() ?? "";

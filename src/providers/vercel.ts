@@ -7,6 +7,13 @@ export interface VercelProject {
   name: string;
   accountId: string;
   framework?: string | null;
+  rootDirectory?: string | null;
+  nodeVersion?: string;
+  installCommand?: string | null;
+  buildCommand?: string | null;
+  devCommand?: string | null;
+  outputDirectory?: string | null;
+  sourceFilesOutsideRootDirectory?: boolean;
   targets?: { production?: { alias?: string[]; url?: string; readyState?: string } };
 }
 
@@ -44,13 +51,20 @@ export interface VercelClient {
     framework?: string;
     rootDirectory?: string;
   }): Promise<{ project: VercelProject; existed: boolean }>;
+  // Changes project settings (PATCH /v9/projects/{idOrName}): Node.js version, root directory, …
+  updateProject(idOrName: string, settings: Record<string, unknown>): Promise<VercelProject>;
   listEnv(project: string): Promise<VercelEnv[]>;
+  // Sets each variable for exactly its targets without ever leaving two variables of one
+  // key on a target or a secret typed weaker than asked (see setEnvPlan).
   upsertEnv(project: string, vars: VercelEnvInput[]): Promise<VercelEnv[]>;
-  // One variable decrypted (GET /v1/projects/{p}/env/{id}); undefined for sensitive ones.
+  // One variable's value (GET /v1/projects/{p}/env/{id}); undefined when it cannot be read
+  // (type sensitive, or the answer says decrypted: false).
   readEnv(project: string, id: string): Promise<string | undefined>;
   // Deletes one variable by id (DELETE /v9/projects/{p}/env/{id}).
   deleteEnv(project: string, id: string): Promise<void>;
   listProductionDeployments(projectId: string): Promise<VercelDeployment[]>;
+  // Deletes a project with its deployments and env (DELETE /v9/projects/{p}).
+  deleteProject(idOrName: string): Promise<"deleted" | "gone">;
 }
 
 export const VERCEL_TOKEN_HELP =
@@ -104,6 +118,75 @@ export function createVercelClient(opts: VercelOptions): VercelClient {
     return res.status === 404 ? undefined : res.data;
   }
 
+  // Every variable, following `pagination.next` only while it advances (the endpoint
+  // documents no paging query; Vercel's own Terraform provider guards the cursor alike).
+  async function listEnv(project: string): Promise<VercelEnv[]> {
+    const byId = new Map<string, VercelEnv>();
+    let until: number | undefined;
+    for (let page = 0; page < MAX_ENV_PAGES; page++) {
+      const res = await http.request<{ envs: VercelEnv[]; pagination?: { next?: number | null } }>(
+        "GET",
+        `/v10/projects/${p(project)}/env`,
+        { operation: "list environment variables", query: q(until === undefined ? {} : { until }) },
+      );
+      for (const e of res.data.envs) byId.set(e.id, e);
+      const next = res.data.pagination?.next;
+      if (typeof next !== "number" || (until !== undefined && next >= until)) break;
+      until = next;
+    }
+    return [...byId.values()];
+  }
+
+  async function deleteEnv(project: string, id: string): Promise<void> {
+    await http.request("DELETE", `/v9/projects/${p(project)}/env/${encodeURIComponent(id)}`, {
+      operation: "delete an environment variable",
+      query: q(),
+      accept: [404],
+    });
+  }
+
+  async function patchEnv(project: string, id: string, body: Partial<VercelEnvInput>) {
+    const res = await http.request<VercelEnv>(
+      "PATCH",
+      `/v9/projects/${p(project)}/env/${encodeURIComponent(id)}`,
+      {
+        operation: "edit an environment variable",
+        query: q(),
+        body,
+        secrets: body.value ? [body.value] : [],
+      },
+    );
+    return res.data;
+  }
+
+  async function createEnv(project: string, vars: VercelEnvInput[]): Promise<VercelEnv[]> {
+    const res = await http.request<{
+      created: VercelEnv | VercelEnv[];
+      failed?: { error: { code?: string; message?: string; key?: string } }[];
+    }>("POST", `/v10/projects/${p(project)}/env`, {
+      operation: "set environment variables",
+      query: q({ upsert: "true" }),
+      body: vars,
+      secrets: vars.map((v) => v.value),
+    });
+    const failed = res.data.failed ?? [];
+    if (failed.length > 0) {
+      const what = failed
+        .map((f) => `${f.error.key ?? "?"}: ${f.error.message ?? f.error.code ?? "failed"}`)
+        .join("; ");
+      throw new ProviderError({
+        provider: "vercel",
+        operation: "set environment variables",
+        status: res.status,
+        code: failed[0]?.error.code,
+        providerMessage: `${failed.length} of ${vars.length} not saved (${what})`,
+        hint: "fix the variables named above, then run the command again",
+      });
+    }
+    const created = res.data.created;
+    return Array.isArray(created) ? created : [created];
+  }
+
   return {
     getProject,
 
@@ -128,52 +211,29 @@ export function createVercelClient(opts: VercelOptions): VercelClient {
       return { project: existing, existed: true };
     },
 
-    async listEnv(project) {
-      const all: VercelEnv[] = [];
-      let until: number | undefined;
-      for (let i = 0; i < 100; i++) {
-        const res = await http.request<{
-          envs: VercelEnv[];
-          pagination?: { next: number | null };
-        }>("GET", `/v10/projects/${p(project)}/env`, {
-          operation: "list environment variables",
-          query: q({ until, limit: 100 }),
-        });
-        all.push(...res.data.envs);
-        const next = res.data.pagination?.next;
-        if (!next) break;
-        until = next;
-      }
-      return all;
+    async updateProject(idOrName, settings) {
+      const res = await http.request<VercelProject>("PATCH", `/v9/projects/${p(idOrName)}`, {
+        operation: `update project ${idOrName}`,
+        query: q(),
+        body: settings,
+      });
+      return res.data;
     },
+
+    listEnv,
 
     async upsertEnv(project, vars) {
       for (const v of vars) assertCleanValue(v.key, v.value);
-      const res = await http.request<{
-        created: VercelEnv | VercelEnv[];
-        failed?: { error: { code?: string; message?: string; key?: string } }[];
-      }>("POST", `/v10/projects/${p(project)}/env`, {
-        operation: "set environment variables",
-        query: q({ upsert: "true" }),
-        body: vars,
-        secrets: vars.map((v) => v.value),
-      });
-      const failed = res.data.failed ?? [];
-      if (failed.length > 0) {
-        const what = failed
-          .map((f) => `${f.error.key ?? "?"}: ${f.error.message ?? f.error.code ?? "failed"}`)
-          .join("; ");
-        throw new ProviderError({
-          provider: "vercel",
-          operation: "set environment variables",
-          status: res.status,
-          code: failed[0]?.error.code,
-          providerMessage: `${failed.length} of ${vars.length} not saved (${what})`,
-          hint: "fix the variables named above, then run the command again",
-        });
+      const steps = setEnvPlan(await listEnv(project), vars);
+      const out: VercelEnv[] = [];
+      for (const step of steps) {
+        if (step.kind === "patch") out.push(await patchEnv(project, step.id, step.body));
+        else if (step.kind === "narrow") await patchEnv(project, step.id, { target: step.target });
+        else if (step.kind === "delete") await deleteEnv(project, step.id);
       }
-      const created = res.data.created;
-      return Array.isArray(created) ? created : [created];
+      const create = steps.flatMap((s) => (s.kind === "create" ? [s.input] : []));
+      if (create.length) out.push(...(await createEnv(project, create)));
+      return out;
     },
 
     async readEnv(project, id) {
@@ -182,23 +242,16 @@ export function createVercelClient(opts: VercelOptions): VercelClient {
         `/v1/projects/${p(project)}/env/${encodeURIComponent(id)}`,
         { operation: "read an environment variable", query: q() },
       );
-      return res.data.type === "sensitive" || res.data.decrypted !== true
-        ? undefined
-        : res.data.value;
+      const { type, decrypted, value } = res.data;
+      return type === "sensitive" || decrypted === false ? undefined : value;
     },
 
-    async deleteEnv(project, id) {
-      await http.request("DELETE", `/v9/projects/${p(project)}/env/${encodeURIComponent(id)}`, {
-        operation: "delete an environment variable",
-        query: q(),
-        accept: [404],
-      });
-    },
+    deleteEnv,
 
     async listProductionDeployments(projectId) {
       const res = await http.request<{ deployments: VercelDeployment[] }>(
         "GET",
-        "/v6/deployments",
+        "/v7/deployments",
         {
           operation: "list deployments",
           query: q({ projectId, target: "production", state: "READY", limit: 20 }),
@@ -206,7 +259,68 @@ export function createVercelClient(opts: VercelOptions): VercelClient {
       );
       return res.data.deployments;
     },
+
+    async deleteProject(idOrName) {
+      const res = await http.request("DELETE", `/v9/projects/${p(idOrName)}`, {
+        operation: `delete project ${idOrName}`,
+        query: q(),
+        accept: [404],
+      });
+      return res.status === 404 ? "gone" : "deleted";
+    },
   };
+}
+
+const MAX_ENV_PAGES = 50;
+
+const STRENGTH: Record<string, number> = { plain: 0, encrypted: 1, secret: 1, sensitive: 2 };
+
+/** One write that sets a variable as asked. */
+export type SetEnvStep =
+  | { kind: "create"; input: VercelEnvInput }
+  | { kind: "patch"; id: string; body: Partial<VercelEnvInput> }
+  // Removes the asked targets from an existing variable that also serves other targets.
+  | { kind: "narrow"; id: string; target: string[] }
+  // Removes a second variable of the key inside the asked targets (merged into the first).
+  | { kind: "delete"; id: string };
+
+const targetsOf = (e: VercelEnv) => (Array.isArray(e.target) ? e.target : [e.target]);
+
+// How to set `vars` given the project's variables. Upsert only updates a variable whose
+// targets are exactly the same set (an overlapping set answers ENV_CONFLICT) and keeps its
+// type, so: same targets → PATCH the value (and the type, never to a weaker one, so a
+// secret is never left plain and a sensitive one stays sensitive); a variable that also
+// serves other targets keeps them with its value, loses ours, and ours is created beside
+// it; a variable whose targets lie inside ours is widened by the same PATCH.
+export function setEnvPlan(existing: readonly VercelEnv[], vars: readonly VercelEnvInput[]) {
+  const steps: SetEnvStep[] = [];
+  for (const v of vars) {
+    const overlapping = existing.filter(
+      (e) => e.key === v.key && targetsOf(e).some((t) => v.target.includes(t)),
+    );
+    const inside = overlapping.filter((e) => targetsOf(e).every((t) => v.target.includes(t)));
+    const wider = overlapping.filter((e) => !inside.includes(e));
+    for (const e of wider)
+      steps.push({
+        kind: "narrow",
+        id: e.id,
+        target: targetsOf(e).filter((t) => !v.target.includes(t)),
+      });
+    const [keep, ...extra] = inside;
+    // Two variables inside our targets (e.g. one for production, one for preview) become one.
+    for (const e of extra) steps.push({ kind: "delete", id: e.id });
+    if (!keep) {
+      steps.push({ kind: "create", input: v });
+      continue;
+    }
+    const type = (STRENGTH[keep.type] ?? 1) > STRENGTH[v.type]! ? keep.type : v.type;
+    steps.push({
+      kind: "patch",
+      id: keep.id,
+      body: { value: v.value, type: type as VercelEnvInput["type"], target: v.target },
+    });
+  }
+  return steps;
 }
 
 // Refuses values Vercel would store wrongly (trailing newline, empty; PROVIDERS.md §8.1).

@@ -2,7 +2,7 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { EfsError, usageError } from "../errors";
+import { EfsError, interruption, usageError } from "../errors";
 import type { CommandResult, Runtime } from "../runtime";
 import { parseRenderArgs } from "./args";
 import { progressBar } from "./progress-bar";
@@ -44,6 +44,7 @@ export async function render(rt: Runtime, raw: Record<string, unknown>): Promise
     }
   }
   const bar = progressBar(process.stderr, "rendering", !rt.out.json);
+  let progress = { done: 0, total: 0 };
   try {
     const r = await renderVideo({
       audioPath: audio,
@@ -59,7 +60,10 @@ export async function render(rt: Runtime, raw: Record<string, unknown>): Promise
       capture: a.capture,
       out,
       signal: rt.signal,
-      onProgress: (p) => bar.update(p),
+      onProgress: (p) => {
+        progress = { done: p.framesDone, total: p.framesTotal };
+        if (p.stage === "rendering") bar.update(p);
+      },
       log: (l) => rt.out.debug(l),
     });
     bar.done();
@@ -78,7 +82,13 @@ export async function render(rt: Runtime, raw: Record<string, unknown>): Promise
     };
   } catch (e) {
     bar.done();
-    if (rt.signal.aborted) throw e;
+    if (rt.signal.aborted) {
+      throw interruption(
+        rt.signal,
+        `${progress.total ? `${progress.done} of ${progress.total} frames rendered` : "no frame rendered yet"}; ${existsSync(out) ? `a partial ${out} was left` : `nothing was written to ${out}`}`,
+        "run the same efs render command again (it starts over; --from/--to render a frame range)",
+      );
+    }
     const msg = e instanceof Error ? e.message : String(e);
     if (/unknown preset|invalid visual config|--to|--from|--duration/.test(msg))
       throw usageError(msg, "see efs render --help and docs/rendering.md");

@@ -11,7 +11,7 @@ export function progressBar(
   sink: ProgressSink,
   label: string,
   enabled: boolean,
-): { update(p: RenderProgress): void; done(): void } {
+): { update(p: Omit<RenderProgress, "stage">): void; done(): void } {
   let lastLine = 0;
   let drawn = false;
   return {

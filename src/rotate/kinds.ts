@@ -2,8 +2,7 @@
 // how the old one is retired.
 import { createHash, randomBytes } from "node:crypto";
 import { EfsError } from "../errors";
-import { createCloudflareClient, R2_ITEM_WRITE } from "../providers/cloudflare";
-import { createTursoClient } from "../providers/turso";
+import { R2_ITEM_WRITE } from "../providers/cloudflare";
 import type { VerifyContext } from "../verify/context";
 import type { Service } from "../verify/types";
 
@@ -19,6 +18,8 @@ export interface RotationKind {
   readonly verify: readonly Service[];
   // During the switch the web app also accepts the old value through this variable.
   readonly previousVar?: string;
+  // Said before asking to go ahead (what the rotation costs).
+  readonly warning?: string;
   create(ctx: VerifyContext): Promise<Record<string, string>>;
   // Retires the old value; returns what was done (or what the user must do by hand).
   retire(ctx: VerifyContext, old: Record<string, string>): Promise<string>;
@@ -53,19 +54,21 @@ const tursoToken: RotationKind = {
   name: "turso-token",
   vars: ["TURSO_AUTH_TOKEN"],
   verify: ["turso"],
+  warning:
+    "Turso cannot revoke a single token: every token of the database is invalidated first (also any lost or leaked one), so the apps fail database calls until the new token is pushed and they are redeployed (usually a minute or two).",
   async create(ctx) {
-    const token = ctx.credential(
-      "TURSO_API_TOKEN",
-      "export TURSO_API_TOKEN (turso auth api-tokens mint efs)",
-    );
-    const api = createTursoClient({ token, baseUrl: ctx.endpoints.turso });
-    const org = ctx.env.TURSO_ORG || (await api.listOrgs())[0]?.slug;
-    if (!org) throw new EfsError("No Turso organization", { fix: "set TURSO_ORG" });
-    return { TURSO_AUTH_TOKEN: await api.mintToken(org, ctx.env.EFS_DB || "efs-jobs") };
+    ctx.credential("TURSO_API_TOKEN");
+    const api = await ctx.turso();
+    const org = ctx.inputs.tursoOrg ?? (await api.listOrgs())[0]?.slug;
+    if (!org)
+      throw new EfsError("No Turso organization", { fix: "pass --turso-org or set TURSO_ORG" });
+    const db = ctx.inputs.db;
+    // Invalidate first, then mint: re-running after a lost answer invalidates that token too.
+    await api.invalidateTokens(org, db);
+    return { TURSO_AUTH_TOKEN: await api.mintToken(org, db) };
   },
   async retire() {
-    // Turso cannot revoke one token: `auth/rotate` invalidates every token of the database.
-    return "Turso cannot revoke a single token: the old one stays valid until you run `turso db tokens invalidate <db>` (which also needs a fresh token: efs rotate turso-token again right after)";
+    return "every older token of the database was invalidated when the new one was made";
   },
 };
 
@@ -74,15 +77,11 @@ const accessKey: RotationKind = {
   vars: ["R2_ACCESS_KEY_ID", "R2_SECRET_ACCESS_KEY"],
   verify: ["r2"],
   async create(ctx) {
-    const token = ctx.credential(
-      "CLOUDFLARE_API_TOKEN",
-      "export CLOUDFLARE_API_TOKEN (API Tokens: Edit)",
-    );
-    const bucket = ctx.get("R2_BUCKET_NAME");
-    const accountId = ctx.get("R2_ACCOUNT_ID");
-    if (!bucket || !accountId)
+    ctx.credential("CLOUDFLARE_API_TOKEN");
+    if (!ctx.get("R2_BUCKET_NAME") || !ctx.get("R2_ACCOUNT_ID"))
       throw new EfsError("R2 is not set up", { fix: "run efs init --only r2" });
-    const cf = createCloudflareClient({ token, accountId, baseUrl: ctx.endpoints.cloudflare });
+    const bucket = ctx.inputs.bucket;
+    const cf = await ctx.cloudflare();
     const scope = (await cf.verifyToken()).scope;
     const group = await cf.findPermissionGroup(R2_ITEM_WRITE, scope);
     const { token: t } = await cf.createBucketToken({

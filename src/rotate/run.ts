@@ -1,13 +1,14 @@
 // `efs rotate <what>`: new value → push to every target that uses it → redeploy → verify →
 // retire the old one. Each step is journaled; running the command again resumes.
 import type { Target } from "@efs/core/env-catalog";
+import type { InitFlags } from "../checklist/inputs";
 import { applyTarget } from "../envsync/apply";
 import { contextFor } from "../envsync/context";
 import { desiredFor } from "../envsync/desired";
 import { planTarget } from "../envsync/plan";
 import { redeploy } from "../envsync/redeploy";
 import { readRemote } from "../envsync/remote";
-import { EfsError, usageError } from "../errors";
+import { EfsError, interruption, isInterruption, usageError } from "../errors";
 import type { CommandResult, Runtime } from "../runtime";
 import { projectVault } from "../vault/open";
 import type { Vault } from "../vault/vault";
@@ -18,7 +19,10 @@ import { KINDS, ROTATIONS, type RotationKind, type RotationName } from "./kinds"
 import { stepsFor } from "./steps";
 
 // Runs or resumes a rotation.
-export async function rotate(rt: Runtime, args: { what: string }): Promise<CommandResult> {
+export async function rotate(
+  rt: Runtime,
+  args: { what: string; flags?: InitFlags },
+): Promise<CommandResult> {
   if (!(ROTATIONS as readonly string[]).includes(args.what))
     throw usageError(`"${args.what}" cannot be rotated`, `pass one of ${ROTATIONS.join(", ")}`);
   const kind = KINDS[args.what as RotationName];
@@ -44,6 +48,7 @@ export async function rotate(rt: Runtime, args: { what: string }): Promise<Comma
       throw new EfsError(`${missing.join(", ")} not in the vault: nothing to rotate`, {
         fix: "run efs init",
       });
+    if (kind.warning) rt.out.warn(kind.warning);
     const ok = await rt.prompter.confirm({
       message: `Rotate ${kind.vars.join(" + ")}? New value → every target → redeploy → verify → retire the old one`,
       flag: "--yes",
@@ -51,10 +56,25 @@ export async function rotate(rt: Runtime, args: { what: string }): Promise<Comma
     if (!ok) return { exitCode: 2 };
   }
   const steps = stepsFor(kind);
+  // After Ctrl-C / SIGTERM: the steps done (journaled) and those left for the resume.
+  const stopped = (step: string) => {
+    const done = rec?.done ?? [];
+    return interruption(
+      rt.signal,
+      `rotation of ${kind.name} stopped at ${step}; done: ${done.join(", ") || "nothing"}; not done: ${steps.filter((s) => !done.includes(s)).join(", ")}${done.includes("retire") || !rec ? "" : " — the old value still works"}`,
+      `run efs rotate ${kind.name} again to resume at ${step}`,
+    );
+  };
   for (const step of steps) {
     if (rec?.done.includes(step)) continue;
-    const ctx = await contextFor(rt, vault);
-    rec = await runStep(rt, ctx, vault, kind, step, rec);
+    if (rt.signal.aborted) throw stopped(step);
+    const ctx = await contextFor(rt, vault, args.flags);
+    try {
+      rec = await runStep(rt, ctx, vault, kind, step, rec);
+    } catch (e) {
+      if (isInterruption(e, rt.signal)) throw stopped(step);
+      throw e;
+    }
     rec = { ...rec, done: [...rec.done, step] };
     await saveRotation(vault, rec);
     rt.out.success(`${kind.name}: ${step}`);
@@ -129,9 +149,13 @@ async function pushRotated(
   if (target === "vercel" && kind.previousVar) {
     const api = await ctx.vercel();
     const old = rec.old[kind.vars[0]!]!;
-    await api.upsertEnv(ctx.vercelProject(), [
-      { key: kind.previousVar, value: old, type: "encrypted", target: ["production"] },
-    ]);
+    await api
+      .upsertEnv(ctx.vercelProject(), [
+        { key: kind.previousVar, value: old, type: "encrypted", target: ["production"] },
+      ])
+      .catch((e: unknown) => {
+        throw ctx.vercelNotFound(e);
+      });
   }
   const remote = await readRemote(ctx, target);
   const items = planTarget(ctx.vault, desired, remote).filter((i) => i.action !== "remote-only");
@@ -141,5 +165,8 @@ async function pushRotated(
 async function dropPrevious(ctx: VerifyContext, key: string): Promise<void> {
   const api = await ctx.vercel();
   const project = ctx.vercelProject();
-  for (const e of await api.listEnv(project)) if (e.key === key) await api.deleteEnv(project, e.id);
+  const envs = await api.listEnv(project).catch((e: unknown) => {
+    throw ctx.vercelNotFound(e);
+  });
+  for (const e of envs) if (e.key === key) await api.deleteEnv(project, e.id);
 }

@@ -23,6 +23,13 @@ export class StudioClient {
     this.#signal = signal;
   }
 
+  // The same session under another signal: clean-up still runs after the run was interrupted.
+  withSignal(signal: AbortSignal): StudioClient {
+    const other = new StudioClient(this.origin, signal);
+    other.#cookie = this.#cookie;
+    return other;
+  }
+
   // Unlocks the studio with the access key; keeps the session cookie.
   async unlock(key: string): Promise<void> {
     const res = await this.#fetch("/api/session", { method: "POST", body: { key } });

@@ -1,6 +1,8 @@
 // Runs the smoke stages against one studio: health → session → upload (signed PUT + confirm)
 // → ingest → playback (Range → 206) → render (preview-360p) → download + ffprobe → cleanup.
-// Stops at the first failing stage; cleanup runs whatever happened (unless `keep`).
+// Stops at the first failing stage; cleanup runs whatever happened (unless `keep`), even after
+// Ctrl-C: it deletes the test's jobs through the API (their objects go with them, and they leave
+// the library) and an upload that was never confirmed.
 import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -31,6 +33,9 @@ export interface SmokeReport {
   readonly stages: StageResult[];
   readonly totalSeconds: number;
   readonly jobs: { ingest: string | null; render: string | null };
+  // Test jobs (or an unconfirmed upload's id) still in the studio after the run: kept with
+  // --keep, or not deleted because cleanup failed or ran out of time.
+  readonly left: string[];
 }
 
 interface JobView {
@@ -50,6 +55,8 @@ export async function runSmoke(o: SmokeOptions): Promise<SmokeReport> {
   const client = new StudioClient(o.url, o.signal);
   const stages: StageResult[] = [];
   const jobs: { ingest: string | null; render: string | null } = { ingest: null, render: null };
+  let uploadId: string | null = null;
+  let left: string[] = [];
   const dir = await mkdtemp(join(tmpdir(), "efs-smoke-"));
   let failed: StageId | null = null;
   let ingestJob: JobView | null = null;
@@ -71,7 +78,7 @@ export async function runSmoke(o: SmokeOptions): Promise<SmokeReport> {
         id,
         status: "fail",
         seconds: secs(t0),
-        detail: o.signal.aborted ? "interrupted" : msg,
+        detail: o.signal.aborted && id !== "cleanup" ? "interrupted" : msg,
       });
     }
   };
@@ -110,6 +117,8 @@ export async function runSmoke(o: SmokeOptions): Promise<SmokeReport> {
         method: "POST",
         body: { filename: "efs-smoke.wav", contentType: "audio/wav", size: body.length },
       });
+      // The upload's id is the id its ingest job will get (uploads/<id>/<name>).
+      uploadId = created.key.split("/")[1] ?? null;
       const put = await fetch(created.upload.url, {
         method: "PUT",
         headers: created.upload.headers ?? { "content-type": "audio/wav" },
@@ -198,6 +207,7 @@ export async function runSmoke(o: SmokeOptions): Promise<SmokeReport> {
     const keepFailed = failed;
     failed = null; // cleanup always runs
     if (o.keep) {
+      left = [jobs.render, jobs.ingest].filter((x): x is string => x !== null);
       stages.push({
         id: "cleanup",
         status: "skip",
@@ -206,16 +216,32 @@ export async function runSmoke(o: SmokeOptions): Promise<SmokeReport> {
       });
     } else {
       await stage("cleanup", async () => {
+        // After Ctrl-C the CLI leaves within 3 s (src/cli.ts): clean up inside that.
+        const cleaner = client.withSignal(
+          AbortSignal.timeout(o.signal.aborted ? INTERRUPTED_CLEANUP_MS : 120_000),
+        );
         let objects = 0;
-        const ids = [jobs.render, jobs.ingest].filter((x): x is string => x !== null);
+        let deleted = 0;
+        // Deleting the track takes its render with it; the render goes first in case the
+        // track was never created. An unconfirmed upload is deleted by its id.
+        const ids = [jobs.render, jobs.ingest ?? uploadId].filter((x): x is string => x !== null);
+        left = [...ids];
         for (const id of ids) {
-          const r = await client.json<{ deleted?: { objects?: number } }>(`/api/jobs/${id}`, {
-            method: "DELETE",
-          });
-          objects += r.deleted?.objects ?? 0;
+          try {
+            const r = await cleaner.json<{ deleted?: { jobs?: string[]; objects?: number } }>(
+              `/api/jobs/${id}`,
+              { method: "DELETE" },
+            );
+            objects += r.deleted?.objects ?? 0;
+            deleted += r.deleted?.jobs?.length ?? 0;
+          } catch (e) {
+            // Already gone (deleted with its track, or nothing was uploaded): nothing left.
+            if (!(e instanceof ApiCallError && e.status === 404)) throw e;
+          }
+          left = left.filter((x) => x !== id);
         }
         return ids.length
-          ? `${ids.length} jobs cancelled/closed, ${objects} objects deleted`
+          ? `${deleted} test jobs deleted (running ones cancelled), ${objects} objects removed`
           : "nothing to clean";
       });
       if (failed === "cleanup" && keepFailed) failed = keepFailed;
@@ -232,8 +258,12 @@ export async function runSmoke(o: SmokeOptions): Promise<SmokeReport> {
     stages,
     totalSeconds: secs(started),
     jobs,
+    left,
   };
 }
+
+// How long cleanup may take after Ctrl-C / SIGTERM (the CLI exits 3 s after the signal).
+const INTERRUPTED_CLEANUP_MS = 2500;
 
 // Polls GET /api/jobs/:id until the job is terminal; throws unless it completed.
 async function follow(

@@ -1,6 +1,6 @@
 // `efs smoke`: the end-to-end check of a running studio (local `efs up` or production), as
 // a table of stages with timings; the first failing stage decides the exit code.
-import { EfsError, usageError } from "../errors";
+import { EfsError, interruption, usageError } from "../errors";
 import type { CommandResult, Runtime } from "../runtime";
 import { upPaths } from "../up/paths";
 import { readState } from "../up/state";
@@ -37,6 +37,7 @@ export async function smoke(rt: Runtime, args: SmokeArgs): Promise<CommandResult
     signal: rt.signal,
     onStage: (id) => rt.out.info(`… ${STAGE_INFO[id].title}`),
   });
+  if (rt.signal.aborted) throw stoppedSmoke(rt.signal, report);
   printReport(rt, report, args.target);
   const failed = report.failedStage;
   return {
@@ -54,6 +55,29 @@ export async function smoke(rt: Runtime, args: SmokeArgs): Promise<CommandResult
     },
     exitCode: failed ? STAGE_INFO[failed].exitCode : 0,
   };
+}
+
+// The message after Ctrl-C / SIGTERM: stages passed, the one cut short, those not run, and
+// the test jobs cleanup could not remove in time (it runs after the signal too).
+function stoppedSmoke(signal: AbortSignal, r: SmokeReport): EfsError {
+  const passed = r.stages.filter((s) => s.status === "pass" && s.id !== "cleanup").map((s) => s.id);
+  const cut = r.stages.find((s) => s.status === "fail")?.id;
+  const notRun = r.stages.filter((s) => s.status === "skip").map((s) => s.id);
+  const left = r.left;
+  return interruption(
+    signal,
+    [
+      `passed ${passed.join(", ") || "no stage"}`,
+      cut ? `stopped during ${cut}` : undefined,
+      notRun.length ? `not run: ${notRun.join(", ")}` : undefined,
+      left.length ? `test jobs left in the studio: ${left.join(", ")}` : undefined,
+    ]
+      .filter(Boolean)
+      .join("; "),
+    left.length
+      ? "delete the test jobs in the studio's library, or run efs smoke again (it cleans up after itself)"
+      : undefined,
+  );
 }
 
 function printReport(rt: Runtime, r: SmokeReport, target: Target): void {

@@ -1,8 +1,12 @@
 // `efs down`: stops a studio started with `efs up` (detached or in another terminal): SIGTERM
-// to the supervisor and every service group, SIGKILL to what is left after the grace period.
+// to the supervisor and every service group, SIGKILL to what is left after the grace period,
+// then removes the studio's scratch folder. A recorded pid is signalled only while it is still
+// the process efs started (start time and executable match, see proc-identity.ts).
+import { rmSync } from "node:fs";
 import type { CommandResult, Runtime } from "../runtime";
 import { upPaths } from "./paths";
-import { groupAlive, pidAlive, readState, removeState, signalGroup } from "./state";
+import { isSameProcess } from "./proc-identity";
+import { groupAlive, ownedGroup, readState, removeState, signalOwnedGroup } from "./state";
 
 /** Parsed `efs down` flags. */
 export interface DownArgs {
@@ -18,16 +22,34 @@ export async function down(rt: Runtime, args: DownArgs): Promise<CommandResult> 
     rt.out.print(`efs up is not running for ${paths.dataDir} (no state file)`);
     return { data: { running: false, stopped: [] } };
   }
-  const pids = [state.supervisorPid, ...state.services.map((s) => s.pid)].filter(
-    (p): p is number => typeof p === "number" && p > 0,
-  );
-  if (pidAlive(state.supervisorPid)) process.kill(state.supervisorPid, "SIGTERM");
-  for (const s of state.services) signalGroup(s.pid, "SIGTERM");
+  const supervisor = { pid: state.supervisorPid, identity: state.supervisorIdentity };
+  const supervisorOurs = isSameProcess(supervisor.pid, supervisor.identity);
+  const strangers: string[] = [];
+  if (!supervisorOurs && ownedGroup(supervisor.pid, supervisor.identity) === "stranger") {
+    strangers.push(`supervisor (pid ${supervisor.pid})`);
+  }
+  const groups = state.services.filter((s) => {
+    const owned = ownedGroup(s.pid, s.identity);
+    if (owned === "stranger") strangers.push(`${s.name} (pid ${s.pid})`);
+    return owned === "ours" || owned === "leftovers";
+  });
+  const pids = [...(supervisorOurs ? [supervisor.pid] : []), ...groups.map((s) => s.pid as number)];
+
+  if (supervisorOurs) process.kill(supervisor.pid, "SIGTERM");
+  for (const s of groups) signalOwnedGroup(s.pid, s.identity, "SIGTERM");
+  const alive = () => [
+    ...(supervisorOurs && isSameProcess(supervisor.pid, supervisor.identity)
+      ? [supervisor.pid]
+      : []),
+    ...groups.filter((s) => groupAlive(s.pid)).map((s) => s.pid as number),
+  ];
   const deadline = Date.now() + args.timeoutSec * 1000;
-  const alive = () => pids.filter((p) => groupAlive(p) || pidAlive(p));
   while (alive().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
   const forced = alive();
-  for (const p of forced) signalGroup(p, "SIGKILL");
+  if (supervisorOurs && isSameProcess(supervisor.pid, supervisor.identity)) {
+    process.kill(supervisor.pid, "SIGKILL");
+  }
+  for (const s of groups) signalOwnedGroup(s.pid, s.identity, "SIGKILL");
   const killDeadline = Date.now() + 5000;
   while (alive().length > 0 && Date.now() < killDeadline) {
     await new Promise((r) => setTimeout(r, 100));
@@ -35,6 +57,14 @@ export async function down(rt: Runtime, args: DownArgs): Promise<CommandResult> 
   removeState(paths.stateFile);
   const left = alive();
   if (left.length > 0) rt.out.warn(`processes still running after SIGKILL: ${left.join(", ")}`);
+  // Scratch of the workers and the renderer (Chromium profiles, partial files): nothing of the
+  // studio runs any more, so none of it is in use.
+  if (left.length === 0) rmSync(paths.tmpDir, { recursive: true, force: true });
+  if (strangers.length > 0) {
+    rt.out.warn(
+      `left alone: ${strangers.join(", ")} — the recorded pid now belongs to another program (the studio's process exited earlier)`,
+    );
+  }
   rt.out.print(
     `Stopped the studio at ${state.url} (${state.services.map((s) => s.name).join(", ")})${forced.length ? `; ${forced.length} needed SIGKILL` : ""}`,
   );
@@ -46,6 +76,7 @@ export async function down(rt: Runtime, args: DownArgs): Promise<CommandResult> 
       pids,
       forced,
       left,
+      strangers,
     },
   };
 }

@@ -10,6 +10,8 @@ export interface UpPaths {
   readonly secretsFile: string;
   readonly logsDir: string;
   readonly dbFile: string;
+  /** Scratch of the workers and the renderer; removed whenever the studio stops. */
+  readonly tmpDir: string;
 }
 
 // Resolves `dataDir` (relative to `cwd`) and the files under it.
@@ -21,7 +23,13 @@ export function upPaths(cwd: string, dataDir: string = DEFAULT_UP_DATA_DIR): UpP
     secretsFile: join(dir, "secrets.json"),
     logsDir: join(dir, "logs"),
     dbFile: join(dir, "efs.db"),
+    tmpDir: scratchDir(dir),
   });
+}
+
+// `<data dir>/tmp`: per-job worker folders and the renderer's (Chromium profile, audio, video).
+export function scratchDir(dataDir: string): string {
+  return join(dataDir, "tmp");
 }
 
 // The log file of one service (`web`, `worker-1`, `renderer`) or of the supervisor (`up`).

@@ -1,10 +1,11 @@
 // Runs a local studio in this process: starts every service under the Supervisor, records the
 // state file, waits for readiness, then (foreground) streams prefixed logs until the command
 // is cancelled (Ctrl-C / SIGTERM from `efs down`) and stops everything.
-import { createWriteStream, mkdirSync } from "node:fs";
+import { createWriteStream, mkdirSync, rmSync } from "node:fs";
 import { EfsError } from "../errors";
 import type { Runtime } from "../runtime";
 import { logFile, type UpPaths } from "./paths";
+import { processIdentity } from "./proc-identity";
 import { rendererReady, webReady, workersSeen } from "./ready";
 import {
   type ServiceSpec,
@@ -67,10 +68,12 @@ export async function runStack(rt: Runtime, o: RunStackOptions): Promise<UpState
   const onExit = () => sup.killAll();
   process.once("exit", onExit);
 
+  const supervisorIdentity = processIdentity(process.pid);
   // What .efs/up.json holds while the stack runs (and what the foreground run returns).
   const stateNow = (services: ServiceState[]): UpState => ({
     version: 1,
     supervisorPid: process.pid,
+    supervisorIdentity,
     detached: !o.foreground,
     url,
     port: settings.port,
@@ -84,12 +87,14 @@ export async function runStack(rt: Runtime, o: RunStackOptions): Promise<UpState
   });
   const save = () => {
     const pids = sup.pids();
+    const identities = sup.identities();
     writeState(
       paths.stateFile,
       stateNow(
         specs.map((s) => ({
           name: s.name,
           pid: pids[s.name] ?? null,
+          identity: identities[s.name] ?? null,
           ready: ready.has(s.name),
           restarts: sup.restarts(s.name),
         })),
@@ -107,6 +112,7 @@ export async function runStack(rt: Runtime, o: RunStackOptions): Promise<UpState
     error = (e as Error).message;
     save();
     await sup.stop();
+    rmSync(paths.tmpDir, { recursive: true, force: true });
     process.off("exit", onExit);
     upLog.end();
     throw e;
@@ -125,6 +131,7 @@ export async function runStack(rt: Runtime, o: RunStackOptions): Promise<UpState
   note("stopping");
   await sup.stop();
   removeState(paths.stateFile);
+  rmSync(paths.tmpDir, { recursive: true, force: true });
   note("stopped");
   process.off("exit", onExit);
   await new Promise<void>((r) => upLog.end(() => r()));

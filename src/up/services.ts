@@ -1,6 +1,7 @@
 // What `efs up` runs: the web app (`next start`), N workers and the local renderer, each as
 // one command with its environment. Secrets travel in env, never in argv.
 import { join } from "node:path";
+import { scratchDir } from "./paths";
 import type { LocalSecrets } from "./secrets";
 
 /** An S3-compatible server used instead of local files (`--s3`). */
@@ -54,6 +55,9 @@ export function stackEnv(s: StackSettings): NodeJS.ProcessEnv {
     INTERNAL_WEBHOOK_SECRET: s.secrets.INTERNAL_WEBHOOK_SECRET,
     LOCAL_STORAGE_SECRET: s.secrets.LOCAL_STORAGE_SECRET,
     RENDERER_AUTH_TOKEN: s.secrets.RENDERER_AUTH_TOKEN,
+    // Scratch inside the data dir, so `efs down` can remove whatever a crash left there.
+    WORKER_TMP_DIR: scratchDir(s.dataDir),
+    EFS_RENDERER_TMP_DIR: join(scratchDir(s.dataDir), "renderer"),
     // The worker sends the renderer the Modal token (config.modal) even for the local target.
     MODAL_ENDPOINT_URL: `${renderer}/submit`,
     MODAL_STATUS_URL: `${renderer}/status`,

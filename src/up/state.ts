@@ -1,11 +1,14 @@
 // The running studio's state file (`<data>/up-state.json`): who supervises, which pids, which
 // ports, how far readiness got. Written atomically by the supervisor; read by up/down/logs.
 import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { isSameProcess, type ProcIdentity } from "./proc-identity";
 
-/** One supervised process. */
+/** One supervised process (the leader of its own process group). */
 export interface ServiceState {
   readonly name: string;
   readonly pid: number | null;
+  /** Start time and executable of `pid`, taken when it started (absent in older files). */
+  readonly identity?: ProcIdentity | null;
   readonly ready: boolean;
   readonly restarts: number;
 }
@@ -14,6 +17,8 @@ export interface ServiceState {
 export interface UpState {
   readonly version: 1;
   readonly supervisorPid: number;
+  /** Start time and executable of the supervisor (absent in older files). */
+  readonly supervisorIdentity?: ProcIdentity | null;
   readonly detached: boolean;
   readonly url: string;
   readonly port: number;
@@ -60,27 +65,56 @@ export function pidAlive(pid: number | null | undefined): boolean {
   }
 }
 
-// Sends `signal` to the process group led by `pid` (falls back to the pid alone).
+// Sends `signal` to the process group led by `pid`. Only the group: never a bare pid, which
+// may by now belong to another program (callers check with ownedGroup first).
 export function signalGroup(pid: number | null | undefined, signal: NodeJS.Signals): void {
   if (!pid) return;
   try {
     process.kill(-pid, signal);
   } catch {
-    try {
-      process.kill(pid, signal);
-    } catch {
-      // already gone
-    }
+    // no such group (any more)
   }
 }
 
-// True when the group led by `pid` still has a member.
+// True while the process group `pid` led still has a member.
 export function groupAlive(pid: number | null | undefined): boolean {
   if (!pid) return false;
   try {
     process.kill(-pid, 0);
     return true;
   } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM" || pidAlive(pid);
+    return (e as NodeJS.ErrnoException).code === "EPERM";
   }
+}
+
+/**
+ * Whether a recorded group leader may be signalled:
+ * - `ours`: the leader runs and is the process that was recorded (same start time, executable);
+ * - `leftovers`: the leader is gone but its group still has members. A group id stays taken
+ *   while any member lives, so no other program can hold it: these are the service's children;
+ * - `stranger`: the pid now belongs to another program (or its identity was never recorded);
+ * - `gone`: nothing left.
+ */
+export type GroupOwnership = "ours" | "leftovers" | "stranger" | "gone";
+
+// Decides what `pid` (recorded with `identity`) is now; see GroupOwnership.
+export function ownedGroup(
+  pid: number | null | undefined,
+  identity: ProcIdentity | null | undefined,
+): GroupOwnership {
+  if (!pid) return "gone";
+  if (pidAlive(pid)) return isSameProcess(pid, identity) ? "ours" : "stranger";
+  return groupAlive(pid) ? "leftovers" : "gone";
+}
+
+// Signals the group of `pid` if it is still ours (re-checked right before the signal).
+export function signalOwnedGroup(
+  pid: number | null | undefined,
+  identity: ProcIdentity | null | undefined,
+  signal: NodeJS.Signals,
+): boolean {
+  const owned = ownedGroup(pid, identity);
+  if (owned !== "ours" && owned !== "leftovers") return false;
+  signalGroup(pid, signal);
+  return true;
 }

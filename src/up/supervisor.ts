@@ -3,6 +3,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createWriteStream, type WriteStream } from "node:fs";
 import { createInterface } from "node:readline";
+import { type ProcIdentity, processIdentity } from "./proc-identity";
 import type { ServiceSpec } from "./services";
 import { groupAlive, signalGroup } from "./state";
 
@@ -19,6 +20,7 @@ export interface SupervisorEvents {
 interface Running {
   readonly spec: ServiceSpec;
   child: ChildProcess | null;
+  identity: ProcIdentity | null;
   restarts: number;
   total: number;
   timer: NodeJS.Timeout | null;
@@ -43,7 +45,16 @@ export class Supervisor {
   // Starts `spec` (and keeps it running until stop()).
   start(spec: ServiceSpec): void {
     const log = createWriteStream(this.#logPath(spec.name), { flags: "a", mode: 0o600 });
-    const r: Running = { spec, child: null, restarts: 0, total: 0, timer: null, log, lastStart: 0 };
+    const r: Running = {
+      spec,
+      child: null,
+      identity: null,
+      restarts: 0,
+      total: 0,
+      timer: null,
+      log,
+      lastStart: 0,
+    };
     this.#procs.set(spec.name, r);
     this.#spawn(r);
   }
@@ -52,6 +63,13 @@ export class Supervisor {
   pids(): Record<string, number | null> {
     const out: Record<string, number | null> = {};
     for (const [name, r] of this.#procs) out[name] = r.child?.pid ?? null;
+    return out;
+  }
+
+  // Start time and executable of each service's current process (recorded in the state file).
+  identities(): Record<string, ProcIdentity | null> {
+    const out: Record<string, ProcIdentity | null> = {};
+    for (const [name, r] of this.#procs) out[name] = r.child ? r.identity : null;
     return out;
   }
 
@@ -84,6 +102,7 @@ export class Supervisor {
     this.#stopping = true;
     for (const r of this.#procs.values()) {
       if (r.timer) clearTimeout(r.timer);
+      // The group of a child we spawned: its id stays reserved while any member lives.
       const pid = r.child?.pid;
       if (pid && groupAlive(pid)) signalGroup(pid, "SIGKILL");
     }
@@ -100,6 +119,8 @@ export class Supervisor {
       detached: true,
     });
     r.child = child;
+    // spawn() returns once the child has exec'd, so this is the service's own identity.
+    r.identity = child.pid ? processIdentity(child.pid) : null;
     const name = r.spec.name;
     for (const stream of [child.stdout, child.stderr]) {
       if (!stream) continue;

@@ -10,11 +10,19 @@ import { buildWeb, webBuildReason } from "./build";
 import { logFile, upPaths } from "./paths";
 import { freePort, portInUse } from "./port";
 import { ensurePrerequisites } from "./prereqs";
+import { isSameProcess } from "./proc-identity";
 import { repoRoot } from "./repo";
 import { runStack } from "./run-stack";
 import { loadOrCreateSecrets } from "./secrets";
 import type { S3Settings, StackSettings } from "./services";
-import { groupAlive, pidAlive, readState, removeState, signalGroup, type UpState } from "./state";
+import {
+  pidAlive,
+  readState,
+  removeState,
+  signalGroup,
+  signalOwnedGroup,
+  type UpState,
+} from "./state";
 import { tailFile } from "./tail";
 
 /** Parsed `efs up` flags. */
@@ -87,17 +95,22 @@ function summary(state: UpState, logsDir: string) {
     logsDir,
     storage: state.storage,
     supervisorPid: state.supervisorPid,
-    services: state.services,
+    services: state.services.map(({ name, pid, ready, restarts }) => ({
+      name,
+      pid,
+      ready,
+      restarts,
+    })),
     readySeconds: state.readyAt ? (state.readyAt - state.startedAt) / 1000 : null,
   };
 }
 
-// A live supervisor means a studio already runs on this data dir; a dead one left a stale
-// state file whose process groups are cleaned up here.
+// A live supervisor means a studio already runs on this data dir; a dead one (or a pid that now
+// belongs to another program) left a stale state file whose process groups are cleaned up here.
 function refuseIfRunning(stateFile: string, dataDir: string): void {
   const state = readState(stateFile);
   if (!state) return;
-  if (pidAlive(state.supervisorPid)) {
+  if (isSameProcess(state.supervisorPid, state.supervisorIdentity)) {
     throw new EfsError(
       `efs up is already running for ${dataDir} (pid ${state.supervisorPid}, ${state.url})`,
       {
@@ -106,7 +119,8 @@ function refuseIfRunning(stateFile: string, dataDir: string): void {
       },
     );
   }
-  for (const s of state.services) if (groupAlive(s.pid)) signalGroup(s.pid, "SIGKILL");
+  // Only what is still ours: a recorded pid may belong to another program by now.
+  for (const s of state.services) signalOwnedGroup(s.pid, s.identity, "SIGKILL");
   removeState(stateFile);
 }
 

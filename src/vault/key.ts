@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { EfsError } from "../errors";
+import { EfsError, systemError } from "../errors";
 import { deriveKeys, KEY_BYTES, newScryptParams, scryptKey, type VaultKeys } from "./crypto";
 import type { KdfRecord } from "./format";
 
@@ -142,8 +142,17 @@ export async function keyForNew(
   const existing = readKeyFile(path);
   const key = existing ?? randomBytes(KEY_BYTES);
   if (!existing) {
-    mkdirSync(join(configDir(src.env), "keys"), { recursive: true, mode: 0o700 });
-    writeFileSync(path, `${key.toString("base64")}\n`, { mode: 0o600, flag: "wx" });
+    try {
+      mkdirSync(join(configDir(src.env), "keys"), { recursive: true, mode: 0o700 });
+      writeFileSync(path, `${key.toString("base64")}\n`, { mode: 0o600, flag: "wx" });
+    } catch (e) {
+      throw (
+        systemError(
+          e,
+          "or set XDG_CONFIG_HOME to a folder you own, or EFS_VAULT_KEY (then no key file is written)",
+        ) ?? e
+      );
+    }
   }
   return { keys: deriveKeys(key), source: `the key file ${path}`, kdf: { type: "raw" } };
 }

@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import { linkSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
-import { EfsError } from "../errors";
+import { EfsError, interruption } from "../errors";
 import { onCleanup } from "../process-cleanup";
 
 export interface LockHolder {
@@ -13,6 +13,8 @@ export interface LockHolder {
   readonly hostname: string;
   readonly createdAt: number;
   readonly token: string;
+  // The command holding the lock ("efs destroy"), when the caller named it.
+  readonly command?: string;
 }
 
 export interface LockOptions {
@@ -21,6 +23,8 @@ export interface LockOptions {
   // A lock older than this is stale even if its pid looks alive (default 2 min).
   readonly staleMs?: number;
   readonly signal?: AbortSignal;
+  // Recorded in the lock file, so a command that finds it locked can say who holds it.
+  readonly command?: string;
 }
 
 // True when `pid` is a running process on this host.
@@ -89,6 +93,7 @@ export async function acquireLock(path: string, options: LockOptions = {}): Prom
     hostname: hostname(),
     createdAt: Date.now(),
     token: randomBytes(12).toString("hex"),
+    ...(options.command ? { command: options.command } : {}),
   };
   const deadline = Date.now() + timeoutMs;
   for (let attempt = 0; ; attempt++) {
@@ -116,7 +121,7 @@ export async function acquireLock(path: string, options: LockOptions = {}): Prom
       });
     }
     if (options.signal?.aborted)
-      throw new EfsError("Interrupted", { exitCode: 130, code: "INTERRUPTED" });
+      throw interruption(options.signal, `while waiting for the lock ${path}; nothing was written`);
     await sleep(10 + Math.min(attempt, 10) * 5 + Math.floor(Math.random() * 15));
   }
   const release = () => {

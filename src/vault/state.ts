@@ -23,11 +23,26 @@ export interface StoredEntry extends VaultEntry {
 // Names must be UPPER_SNAKE_CASE, like env vars everywhere they are pushed.
 export const NAME_PATTERN = /^[A-Z][A-Z0-9_]*$/;
 
-// Throws a usage error when `name` is not a valid variable name.
+// The largest value the vault stores (UTF-8 bytes); docs/vault.md states it.
+export const MAX_VALUE_BYTES = 1024 * 1024;
+
+// How an invalid name is shown in an error. Something pasted in the NAME position may be a
+// secret, so it is echoed only when it is a catalog name in the wrong case; otherwise only
+// its length is shown.
+export function describeBadName(name: string): string {
+  const upper = name.trim().toUpperCase().replace(/-/g, "_");
+  if (catalogEntry(upper)) return `"${name}" is not a valid variable name: did you mean ${upper}?`;
+  const pasted = name.includes("=")
+    ? ' (it contains "=": pass only the name; the value goes on stdin)'
+    : "";
+  return `The name given (${name.length} characters, not shown in case it is a secret) is not a valid variable name${pasted}`;
+}
+
+// Throws a usage error when `name` is not a valid variable name (without echoing it).
 export function assertName(name: string): void {
   if (!NAME_PATTERN.test(name)) {
     throw new EfsError(
-      `"${name}" is not a valid variable name (use UPPER_SNAKE_CASE, e.g. TURSO_AUTH_TOKEN)`,
+      `${describeBadName(name)}; names are UPPER_SNAKE_CASE, e.g. TURSO_AUTH_TOKEN`,
       {
         fix: "rename the variable: letters A-Z, digits and _ only, starting with a letter",
         exitCode: EXIT.usage,
@@ -37,18 +52,34 @@ export function assertName(name: string): void {
   }
 }
 
+// What is wrong with storing `value` under `name` (a valid name), or null.
+export function valueProblem(name: string, value: string): string | null {
+  const bytes = Buffer.byteLength(value, "utf8");
+  if (bytes > MAX_VALUE_BYTES)
+    return `${name} is ${bytes} bytes: the vault stores values up to 1 MiB (${MAX_VALUE_BYTES} bytes)`;
+  return validateVar(name, value);
+}
+
 // Throws a usage error naming the variable when `name`/`value` may not be stored.
 export function assertStorable(name: string, value: string): void {
   assertName(name);
-  const problem = validateVar(name, value);
+  const problem = valueProblem(name, value);
   if (problem) {
     const e = catalogEntry(name);
     throw new EfsError(`Refusing to store ${problem}${e ? ` (${e.description})` : ""}`, {
-      fix: `pass the exact value without surrounding whitespace or newline, e.g. printf %s "$VALUE" | efs env set ${name}`,
+      fix: fixFor(name, problem),
       exitCode: EXIT.usage,
       code: "INVALID_VALUE",
     });
   }
+}
+
+function fixFor(name: string, problem: string): string {
+  if (/zero-width|control character|NUL|Unicode/.test(problem))
+    return `retype ${name} or copy it again from its source: the character is invisible when printed`;
+  if (/bytes: the vault stores/.test(problem))
+    return "store a reference to the data (a URL or a file path) instead of the data itself";
+  return `pass the exact value without surrounding whitespace or newline, e.g. printf %s "$VALUE" | efs env set ${name}`;
 }
 
 /** A read-only view of the vault. */

@@ -23,6 +23,7 @@ import {
 } from "./format";
 import { type KeySources, keyForExisting, keyForNew, type ResolvedKey } from "./key";
 import { acquireLock, type LockOptions, pidAlive } from "./lock";
+import { boundOrigin, PROJECT_JOURNAL_KEY } from "./project";
 import { type StoredEntry, VaultDraft, VaultState } from "./state";
 
 export const VAULT_DIR = ".efs";
@@ -36,6 +37,10 @@ export interface VaultOptions {
   readonly redactor?: Redactor;
   readonly now?: () => Date;
   readonly lock?: LockOptions;
+  // The origin of the project directory (see ./project); a vault bound to another origin
+  // is refused unless `rebind` is set (efs vault rebind), which re-records it on write.
+  readonly project?: () => Promise<string | null>;
+  readonly rebind?: boolean;
 }
 
 interface Loaded {
@@ -53,6 +58,7 @@ export class Vault {
   readonly lockPath: string;
   readonly #o: VaultOptions;
   readonly #keyCache = new Map<string, ResolvedKey>();
+  #originMemo: Promise<string | null> | undefined;
 
   constructor(options: VaultOptions) {
     this.#o = options;
@@ -126,6 +132,9 @@ export class Vault {
         );
       }
       const result = await fn(draft);
+      const origin = await this.#origin();
+      if (origin && boundOrigin(draft.journal) !== origin)
+        draft.setJournal(PROJECT_JOURNAL_KEY, { origin });
       if (draft.changed || previous === null) {
         const file = this.#serialize(projectId, kdf, key.keys, draft, previous);
         writeFileAtomic(this.path, `${JSON.stringify(file, null, 2)}\n`, 0o600);
@@ -182,8 +191,25 @@ export class Vault {
       if (j === null) throw this.#tampered("the journal failed authentication");
       journal = JSON.parse(j) as Record<string, unknown>;
     }
+    const bound = boundOrigin(journal);
+    const here = bound && !this.#o.rebind ? await this.#origin() : null;
+    if (bound && here && bound !== here) {
+      throw new EfsError(
+        `The vault ${this.path} belongs to another project (${bound}); this checkout is ${here}. Nothing was read from it`,
+        {
+          fix: `restore this project's own vault (see docs/vault.md); if the repository itself moved to ${here}, run efs vault rebind --yes`,
+          code: "VAULT_OTHER_PROJECT",
+        },
+      );
+    }
     this.#register(entries);
     return { file, key, entries, journal };
+  }
+
+  // The project's origin, resolved once per Vault.
+  #origin(): Promise<string | null> {
+    this.#originMemo ??= this.#o.project?.() ?? Promise.resolve(null);
+    return this.#originMemo;
   }
 
   #tampered(why: string): EfsError {

@@ -1,4 +1,6 @@
-// Runs one check body; a missing credential becomes a WARN naming it, any other error a FAIL.
+// Runs one check body; a missing credential becomes a WARN naming it, any other error a FAIL
+// — except Ctrl-C / SIGTERM, which stops the whole run.
+import { isInterruption } from "../errors";
 import { ProviderError } from "../providers/errors";
 import { MissingCredential } from "./context";
 import { type CheckResult, result } from "./types";
@@ -16,6 +18,7 @@ export async function guard(
     const r = await body();
     return Array.isArray(r) ? r : [r];
   } catch (e) {
+    if (isInterruption(e)) throw e;
     if (e instanceof MissingCredential)
       return [result(service, id, title, "warn", e.message, e.fix)];
     if (e instanceof ProviderError) {

@@ -1,9 +1,10 @@
 // `efs verify [service]`: runs the checks of one service (or all, plus the cross-service
 // ones), prints OK/WARN/FAIL with cause and fix, and exits 1 when anything FAILs.
 import type { Target } from "@efs/core/env-catalog";
+import type { InitFlags } from "../checklist/inputs";
 import { openContext } from "../envsync/context";
 import { type RemoteSnapshot, readRemote } from "../envsync/remote";
-import { EfsError, usageError } from "../errors";
+import { EfsError, interruption, usageError } from "../errors";
 import type { CommandResult, Runtime } from "../runtime";
 import { checkCross } from "./checks/cross";
 import { checkGitHub } from "./checks/github";
@@ -33,23 +34,52 @@ export async function runChecks(ctx: VerifyContext, service?: Service): Promise<
     github: () => checkGitHub(ctx, snap("github")),
   };
   const out: CheckResult[] = [];
-  for (const s of service ? [service] : SERVICES) out.push(...(await table[s]()));
-  if (!service || service === "vercel" || service === "render")
+  const services = service ? [service] : SERVICES;
+  const cross = !service || service === "vercel" || service === "render";
+  const done: string[] = [];
+  // Ctrl-C stops between services; a check cut short is not reported as a failure.
+  const stop = () => {
+    if (ctx.signal?.aborted) {
+      const left = [...services.filter((s) => !done.includes(s)), ...(cross ? ["cross"] : [])];
+      throw interruption(
+        ctx.signal,
+        `checked ${done.join(", ") || "nothing"}; not checked: ${left.join(", ")}. verify changes nothing (an R2 probe object cut short may remain under efs-verify/)`,
+        "run efs verify again",
+      );
+    }
+  };
+  for (const s of services) {
+    stop();
+    const results = await table[s]().catch((e: unknown) => {
+      stop();
+      throw e;
+    });
+    stop();
+    out.push(...results);
+    done.push(s);
+  }
+  if (cross) {
+    stop();
     out.push(...(await checkCross(ctx, snap("vercel"), snap("render"))));
+    stop();
+  }
   return out;
 }
 
 const MARK = { ok: "OK  ", warn: "WARN", fail: "FAIL" } as const;
 
 // Runs `efs verify`.
-export async function verify(rt: Runtime, args: { service?: string }): Promise<CommandResult> {
+export async function verify(
+  rt: Runtime,
+  args: { service?: string; flags?: InitFlags },
+): Promise<CommandResult> {
   if (args.service && !(SERVICES as readonly string[]).includes(args.service)) {
     throw usageError(
       `"${args.service}" is not a service`,
       `pass one of ${SERVICES.join(", ")} (or nothing for all)`,
     );
   }
-  const { ctx } = await openContext(rt);
+  const { ctx } = await openContext(rt, args.flags);
   if (ctx.vault.projectId === null) {
     throw new EfsError(`No vault in ${rt.cwd}: nothing to verify`, { fix: "run efs init first" });
   }

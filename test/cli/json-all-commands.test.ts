@@ -135,7 +135,7 @@ describe("Ctrl-C", () => {
     try {
       const child = spawn(
         process.execPath,
-        [...efsCommand(), "--cwd", box.project, "env", "set", "R2_ACCOUNT_ID", "--yes"],
+        [...efsCommand(), "--cwd", box.project, "--debug", "env", "set", "R2_ACCOUNT_ID", "--yes"],
         {
           env: box.env,
           stdio: ["pipe", "pipe", "pipe"],
@@ -144,12 +144,19 @@ describe("Ctrl-C", () => {
       child.stdin.end("0123456789abcdef0123456789abcdef");
       let stderr = "";
       child.stderr.on("data", (d) => (stderr += d));
-      await new Promise((r) => setTimeout(r, 2500));
+      // The command runs (its signal handlers are installed) once it logs its debug line;
+      // then it reads stdin and waits for the lock.
+      const deadline = Date.now() + 30_000;
+      while (!stderr.includes("debug: command: env set") && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 1000));
       child.kill("SIGINT");
       const code = await new Promise<number | null>((r) => child.on("close", (c) => r(c)));
       recordOutput("efs env set (SIGINT) [stderr]", stderr);
       expect(code).toBe(130);
-      expect(stderr.trim().split("\n").at(-1)).toBe("Interrupted");
+      expect(stderr.trim().split("\n").at(-1)).toBe(
+        `Interrupted (SIGINT): while waiting for the lock ${join(box.project, ".efs/vault.json.lock")}; nothing was written`,
+      );
     } finally {
       release();
     }

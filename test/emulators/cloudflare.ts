@@ -1,12 +1,48 @@
-// Stateful Cloudflare emulation: R2 buckets (+CORS), API tokens, permission groups.
+// Stateful Cloudflare emulation: R2 buckets (+CORS, lifecycle rules, delete), API tokens
+// (create, roll, delete), permission groups.
 import { HttpResponse } from "msw";
 import { bearer, type Ctx, fail, route } from "./route";
-import { type CfToken, type EmulatorState, newId } from "./state";
+import { type CfBucket, type CfToken, type EmulatorState, newId } from "./state";
 
 const ok = (result: unknown, extra: Record<string, unknown> = {}, status = 200) =>
   HttpResponse.json({ success: true, errors: [], messages: [], result, ...extra }, { status });
 
 const BUCKET_NAME = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
+const JURISDICTIONS = ["default", "eu", "fedramp"] as const;
+
+// The jurisdiction a bucket call addresses (header cf-r2-jurisdiction, default "default").
+function jurisdictionOf(ctx: Ctx): CfBucket["jurisdiction"] {
+  const j = ctx.request.headers.get("cf-r2-jurisdiction") ?? "default";
+  return (JURISDICTIONS as readonly string[]).includes(j)
+    ? (j as CfBucket["jurisdiction"])
+    : "default";
+}
+
+// A bucket as the API shows it (CORS and lifecycle rules are their own resources).
+const showBucket = ({ cors: _c, lifecycle: _l, ...b }: CfBucket) => b;
+
+// The rule R2 gives every new bucket (developers.cloudflare.com/r2/buckets/object-lifecycles:
+// "Buckets have a default lifecycle policy to expire multipart uploads seven days after
+// initiation").
+export const DEFAULT_R2_RULE = Object.freeze({
+  id: "Default Multipart Abort Rule",
+  enabled: true,
+  conditions: { prefix: "" },
+  abortMultipartUploadsTransition: { condition: { maxAge: 604_800, type: "Age" } },
+});
+
+// Sets an emulated bucket's lifecycle rules (as if set in the dashboard).
+export function setBucketLifecycle(state: EmulatorState, name: string, rules: unknown[]): void {
+  const b = state.cloudflare.buckets.find((x) => x.name === name);
+  if (!b) throw new Error(`no emulated bucket ${name}`);
+  b.lifecycle = rules;
+}
+
+// The lifecycle rules of an emulated bucket (undefined when there is no such bucket).
+export function bucketLifecycle(state: EmulatorState, name: string): unknown[] | undefined {
+  const b = state.cloudflare.buckets.find((x) => x.name === name);
+  return b ? (b.lifecycle ?? [DEFAULT_R2_RULE]) : undefined;
+}
 
 // msw handlers for the Cloudflare API under `base` (…/client/v4).
 export function cloudflareHandlers(state: EmulatorState, base: string) {
@@ -16,7 +52,7 @@ export function cloudflareHandlers(state: EmulatorState, base: string) {
     p: string,
     h: (c: Ctx, t: CfToken) => Response | Promise<Response>,
   ) =>
-    route(state, "cloudflare", m, base + p, (ctx) => {
+    route(state, "cloudflare", m, base, p, (ctx) => {
       const token = cf.tokens.find((t) => t.value === bearer(ctx.request));
       if (!token) return fail("cloudflare", 400, "Invalid request headers", 6003);
       return h(ctx, token);
@@ -29,6 +65,9 @@ export function cloudflareHandlers(state: EmulatorState, base: string) {
       return fail("cloudflare", 403, "Please enable R2 through the Cloudflare Dashboard.", 10042);
     return undefined;
   };
+  // The bucket named in the path, in the jurisdiction the call addresses.
+  const bucketOf = (ctx: Ctx) =>
+    cf.buckets.find((x) => x.name === ctx.params.name && x.jurisdiction === jurisdictionOf(ctx));
   const mintOk = (t: CfToken, scope: "user" | "account") => {
     if (!t.canMintTokens)
       return fail("cloudflare", 403, "Unauthorized to access requested resource", 9109);
@@ -63,7 +102,6 @@ export function cloudflareHandlers(state: EmulatorState, base: string) {
             per_page: perPage,
             count: slice.length,
             total_count: list.length,
-            total_pages: Math.max(1, Math.ceil(list.length / perPage)),
           },
         },
       );
@@ -80,12 +118,14 @@ export function cloudflareHandlers(state: EmulatorState, base: string) {
       const group = policy?.permission_groups?.[0]?.id;
       if (
         !body.name ||
-        !/^com\.cloudflare\.edge\.r2\.bucket\.[0-9a-f]{32}_default_[a-z0-9-]+$/.test(resource)
+        !/^com\.cloudflare\.edge\.r2\.bucket\.[0-9a-f]{32}_(default|eu|fedramp)_[a-z0-9-]+$/.test(
+          resource,
+        )
       ) {
-        return fail("cloudflare", 400, "Invalid policy resources", 400);
+        return fail("cloudflare", 400, "Invalid policy resources", 1001);
       }
       if (!cf.permissionGroups.some((g) => g.id === group))
-        return fail("cloudflare", 400, "Invalid permission group", 400);
+        return fail("cloudflare", 400, "Invalid permission group", 1001);
       const token: CfToken = {
         id: newId("", 16),
         name: body.name,
@@ -98,6 +138,16 @@ export function cloudflareHandlers(state: EmulatorState, base: string) {
       };
       cf.tokens.push(token);
       return ok({ id: token.id, name: token.name, status: token.status, value: token.value });
+    }),
+    r("delete", `${prefix}/tokens/:id`, (ctx, t) => {
+      if (scope === "account" && ctx.params.acct !== cf.accountId)
+        return fail("cloudflare", 403, "Authentication error", 10000);
+      const denied = mintOk(t, scope);
+      if (denied) return denied;
+      const i = cf.tokens.findIndex((x) => x.id === ctx.params.id && x.scope === scope);
+      if (i < 0) return fail("cloudflare", 404, "Token not found", 1003);
+      const [gone] = cf.tokens.splice(i, 1);
+      return ok({ id: gone!.id });
     }),
     r("put", `${prefix}/tokens/:id/value`, (ctx, t) => {
       const denied = mintOk(t, scope);
@@ -118,13 +168,14 @@ export function cloudflareHandlers(state: EmulatorState, base: string) {
       const q = ctx.url.searchParams;
       const perPage = Math.min(Number(q.get("per_page") ?? cf.listPageSize), cf.listPageSize);
       const contains = q.get("name_contains") ?? "";
+      const jurisdiction = jurisdictionOf(ctx);
       const sorted = cf.buckets
-        .filter((b) => b.name.includes(contains))
+        .filter((b) => b.name.includes(contains) && b.jurisdiction === jurisdiction)
         .sort((a, b) => a.name.localeCompare(b.name));
       const start = q.get("cursor") ? sorted.findIndex((b) => b.name > String(q.get("cursor"))) : 0;
       const page = start < 0 ? [] : sorted.slice(start, start + perPage);
       const more = start >= 0 && start + perPage < sorted.length;
-      const buckets = page.map(({ cors: _c, ...b }) => b);
+      const buckets = page.map(showBucket);
       return ok(
         { buckets },
         {
@@ -142,6 +193,7 @@ export function cloudflareHandlers(state: EmulatorState, base: string) {
       const name = body.name ?? "";
       if (!BUCKET_NAME.test(name))
         return fail("cloudflare", 400, "The specified bucket name is not valid.", 10005);
+      // Names are unique per account, across jurisdictions.
       if (cf.buckets.some((b) => b.name === name)) {
         return fail(
           "cloudflare",
@@ -150,41 +202,68 @@ export function cloudflareHandlers(state: EmulatorState, base: string) {
           10073,
         );
       }
-      const bucket = {
+      const bucket: CfBucket = {
         name,
+        jurisdiction: jurisdictionOf(ctx),
         creation_date: new Date().toISOString(),
-        location: (body.locationHint ?? "enam").toUpperCase(),
+        location: body.locationHint ?? "enam",
         storage_class: "Standard",
       };
       cf.buckets.push(bucket);
-      return ok(bucket);
+      return ok(showBucket(bucket));
     }),
     r("get", "/accounts/:acct/r2/buckets/:name", (ctx, t) => {
       const denied = acctOk(ctx, t);
       if (denied) return denied;
-      const b = cf.buckets.find((x) => x.name === ctx.params.name);
+      const b = bucketOf(ctx);
       if (!b) return fail("cloudflare", 404, "The specified bucket does not exist.", 10006);
-      const { cors: _c, ...bucket } = b;
-      return ok(bucket);
+      return ok(showBucket(b));
     }),
     r("put", "/accounts/:acct/r2/buckets/:name/cors", async (ctx, t) => {
       const denied = acctOk(ctx, t);
       if (denied) return denied;
-      const b = cf.buckets.find((x) => x.name === ctx.params.name);
+      const b = bucketOf(ctx);
       if (!b) return fail("cloudflare", 404, "The specified bucket does not exist.", 10006);
       const body = (await ctx.json()) as { rules?: unknown[] };
       if (!Array.isArray(body.rules))
         return fail("cloudflare", 400, "rules must be an array", 10040);
       b.cors = body.rules;
-      return ok(null);
+      return ok({});
     }),
     r("get", "/accounts/:acct/r2/buckets/:name/cors", (ctx, t) => {
       const denied = acctOk(ctx, t);
       if (denied) return denied;
-      const b = cf.buckets.find((x) => x.name === ctx.params.name);
+      const b = bucketOf(ctx);
       if (!b) return fail("cloudflare", 404, "The specified bucket does not exist.", 10006);
       if (!b.cors) return fail("cloudflare", 404, "The CORS configuration does not exist.", 10059);
       return ok({ rules: b.cors });
+    }),
+    r("get", "/accounts/:acct/r2/buckets/:name/lifecycle", (ctx, t) => {
+      const denied = acctOk(ctx, t);
+      if (denied) return denied;
+      const b = bucketOf(ctx);
+      if (!b) return fail("cloudflare", 404, "The specified bucket does not exist.", 10006);
+      return ok({ rules: b.lifecycle ?? [DEFAULT_R2_RULE] });
+    }),
+    // Replaces every rule of the bucket (its default rule too, unless the body keeps it).
+    r("put", "/accounts/:acct/r2/buckets/:name/lifecycle", async (ctx, t) => {
+      const denied = acctOk(ctx, t);
+      if (denied) return denied;
+      const b = bucketOf(ctx);
+      if (!b) return fail("cloudflare", 404, "The specified bucket does not exist.", 10006);
+      const body = (await ctx.json()) as { rules?: unknown[] };
+      b.lifecycle = body.rules ?? [];
+      return ok({});
+    }),
+    r("delete", "/accounts/:acct/r2/buckets/:name", async (ctx, t) => {
+      const denied = acctOk(ctx, t);
+      if (denied) return denied;
+      const b = bucketOf(ctx);
+      if (!b) return fail("cloudflare", 404, "The specified bucket does not exist.", 10006);
+      if (((await cf.objectCount?.(b.name)) ?? 0) > 0)
+        return fail("cloudflare", 409, "The bucket you tried to delete is not empty.", 10008);
+      cf.buckets.splice(cf.buckets.indexOf(b), 1);
+      return ok({});
     }),
   ];
 }

@@ -1,4 +1,5 @@
-// Stateful GitHub Actions secrets emulation (sealed boxes kept so tests can open them).
+// Stateful GitHub Actions secrets emulation (sealed boxes kept so tests can open them):
+// public key, list, create/update, delete.
 
 import sodium from "libsodium-wrappers";
 import { HttpResponse } from "msw";
@@ -13,7 +14,7 @@ export function githubHandlers(state: EmulatorState, base: string) {
     p: string,
     h: (c: Ctx, repo: NonNullable<ReturnType<typeof gh.repos.get>>) => Response | Promise<Response>,
   ) =>
-    route(state, "github", m, base + p, (ctx) => {
+    route(state, "github", m, base, p, (ctx) => {
       const tok = gh.tokens.get(bearer(ctx.request) ?? "");
       if (!tok) return fail("github", 401, "Bad credentials");
       const repo = gh.repos.get(`${ctx.params.owner}/${ctx.params.repo}`);
@@ -44,8 +45,15 @@ export function githubHandlers(state: EmulatorState, base: string) {
         sealed: body.encrypted_value,
         updated_at: new Date().toISOString(),
       });
-      return new HttpResponse(null, { status: existed ? 204 : 201 });
+      return existed
+        ? new HttpResponse(null, { status: 204 })
+        : HttpResponse.json({}, { status: 201 });
     }),
+    r("delete", "/repos/:owner/:repo/actions/secrets/:name", (ctx, repo) =>
+      repo.secrets.delete(String(ctx.params.name))
+        ? new HttpResponse(null, { status: 204 })
+        : fail("github", 404, "Not Found"),
+    ),
   ];
 }
 

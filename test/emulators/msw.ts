@@ -1,11 +1,12 @@
 // In-process use: an msw server over a fresh world per test, failing on unhandled requests.
-import { setupServer } from "msw/node";
-import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
+import { type SetupServer, setupServer } from "msw/node";
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from "vitest";
 import type { EmulatorState } from "./state";
 import { createWorld, emulatorHandlers } from "./world";
 
-// Installs msw for the current test file; `world()` returns the current test's state.
-export function useEmulators(): { world: () => EmulatorState } {
+// Installs msw for the current test file; `world()` returns the current test's state;
+// `server` lets a test add handlers of its own for one test (they go before the emulations).
+export function useEmulators(): { world: () => EmulatorState; server: SetupServer } {
   const server = setupServer();
   let state: EmulatorState | undefined;
   beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
@@ -13,9 +14,16 @@ export function useEmulators(): { world: () => EmulatorState } {
     state = await createWorld();
     server.resetHandlers(...emulatorHandlers(state));
   });
-  afterEach(() => server.resetHandlers());
+  afterEach(() => {
+    server.resetHandlers();
+    expect(
+      state?.violations ?? [],
+      "emulated calls outside the published API descriptions",
+    ).toEqual([]);
+  });
   afterAll(() => server.close());
   return {
+    server,
     world: () => {
       if (!state) throw new Error("useEmulators: no world outside a test");
       return state;

@@ -1,4 +1,5 @@
-// Stateful Render API emulation: owners, services, env vars (per-key and replace-all), deploys, hooks.
+// Stateful Render API emulation: owners, services (create, delete), env vars (per-key and
+// replace-all), deploys, hooks.
 import { HttpResponse } from "msw";
 import { bearer, type Ctx, fail, route } from "./route";
 import { type EmulatorState, newId, type RenderServiceState } from "./state";
@@ -24,14 +25,27 @@ export function renderHandlers(state: EmulatorState, base: string, hookBase: str
     p: string,
     h: (c: Ctx) => Response | Promise<Response>,
   ) =>
-    route(state, "render", m, base + p, (ctx) =>
+    route(state, "render", m, base, p, (ctx) =>
       rd.keys.has(bearer(ctx.request) ?? "") ? h(ctx) : fail("render", 401, "Unauthorized"),
     );
   const svc = (ctx: Ctx) => rd.services.find((s) => s.id === ctx.params.id);
-  const show = ({ env: _e, deploys: _d, hookKey: _h, ...s }: RenderServiceState) => ({
-    ...s,
+  const show = (s: RenderServiceState) => ({
+    id: s.id,
+    name: s.name,
+    type: s.type,
+    ownerId: s.ownerId,
+    ...(s.repo ? { repo: s.repo } : {}),
+    ...(s.branch ? { branch: s.branch } : {}),
     autoDeploy: "no",
+    createdAt: s.createdAt,
+    updatedAt: s.createdAt,
+    dashboardUrl: `https://dashboard.render.com/worker/${s.id}`,
+    notifyOnFail: "default",
+    rootDir: "",
+    slug: s.name,
     suspended: "not_suspended",
+    suspenders: [],
+    serviceDetails: workerDetails(s.serviceDetails),
   });
   const notFound = () => fail("render", 404, "Not Found");
   const addDeploy = (s: RenderServiceState, trigger: string) => {
@@ -42,6 +56,9 @@ export function renderHandlers(state: EmulatorState, base: string, hookBase: str
       createdAt: new Date().toISOString(),
     };
     s.deploys.unshift(d);
+    // A deploy runs with the env the service holds when it starts.
+    s.deployEnv ??= new Map();
+    s.deployEnv.set(d.id, new Map(s.env));
     return d;
   };
 
@@ -64,6 +81,7 @@ export function renderHandlers(state: EmulatorState, base: string, hookBase: str
         ownerId?: string;
         repo?: string;
         branch?: string;
+        envVars?: { key: string; value?: string; generateValue?: boolean }[];
         serviceDetails?: Record<string, unknown>;
       };
       if (!body.name || !body.ownerId || !rd.owners.some((o) => o.id === body.ownerId))
@@ -76,18 +94,28 @@ export function renderHandlers(state: EmulatorState, base: string, hookBase: str
         ownerId: body.ownerId,
         repo: body.repo,
         branch: body.branch,
+        createdAt: new Date().toISOString(),
         serviceDetails: body.serviceDetails ?? {},
-        env: new Map(),
+        env: new Map(
+          (body.envVars ?? []).map((e) => [e.key, e.value ?? newId("", 16)] as [string, string]),
+        ),
         deploys: [],
         hookKey: newId("", 12),
       };
       rd.services.push(s);
-      const d = addDeploy(s, "new_service");
+      // The create starts the first deploy at once, with the env vars sent in the create.
+      const d = addDeploy(s, "api");
       return HttpResponse.json({ service: show(s), deployId: d.id }, { status: 201 });
     }),
     r("get", "/services/:id", (ctx) => {
       const s = svc(ctx);
       return s ? HttpResponse.json(show(s)) : notFound();
+    }),
+    r("delete", "/services/:id", (ctx) => {
+      const s = svc(ctx);
+      if (!s) return notFound();
+      rd.services.splice(rd.services.indexOf(s), 1);
+      return new HttpResponse(null, { status: 204 });
     }),
     r("get", "/services/:id/env-vars", (ctx) => {
       const s = svc(ctx);
@@ -107,7 +135,12 @@ export function renderHandlers(state: EmulatorState, base: string, hookBase: str
       rd.replaceAllPuts++;
       const body = (await ctx.json()) as { key: string; value: string }[];
       s.env = new Map(body.map((e) => [e.key, e.value]));
-      return HttpResponse.json(wrap("envVar", body));
+      return HttpResponse.json(
+        wrap(
+          "envVar",
+          [...s.env].map(([key, value]) => ({ key, value })),
+        ),
+      );
     }),
     r("get", "/services/:id/env-vars/:key", (ctx) => {
       const s = svc(ctx);
@@ -141,14 +174,40 @@ export function renderHandlers(state: EmulatorState, base: string, hookBase: str
         ? new HttpResponse(null, { status: 202 })
         : HttpResponse.json(d, { status: 201 });
     }),
-    route(state, "render", "post", `${hookBase}/deploy/:id`, (ctx) => {
-      const s = svc(ctx);
-      if (!s || ctx.url.searchParams.get("key") !== s.hookKey)
-        return fail("render", 404, "Not Found");
-      addDeploy(s, "deploy_hook");
-      return HttpResponse.json({ deploy: { id: s.deploys[0]!.id } }, { status: 200 });
-    }),
+    route(
+      state,
+      "render",
+      "post",
+      hookBase,
+      "/deploy/:id",
+      (ctx) => {
+        const s = svc(ctx);
+        if (!s || ctx.url.searchParams.get("key") !== s.hookKey)
+          return fail("render", 404, "Not Found");
+        addDeploy(s, "deploy_hook");
+        return HttpResponse.json({ deploy: { id: s.deploys[0]!.id } }, { status: 200 });
+      },
+      { undocumented: "a deploy hook is a secret URL outside Render's REST API description" },
+    ),
   ];
+}
+
+// The background-worker details Render answers for what a create asked for.
+function workerDetails(post: Record<string, unknown>) {
+  const docker = (post.envSpecificDetails ?? {}) as Record<string, string | undefined>;
+  return {
+    buildPlan: "starter",
+    env: "docker",
+    envSpecificDetails: {
+      dockerCommand: docker.dockerCommand ?? "",
+      dockerContext: docker.dockerContext ?? ".",
+      dockerfilePath: docker.dockerfilePath ?? "./Dockerfile",
+    },
+    numInstances: 1,
+    plan: (post.plan as string | undefined) ?? "starter",
+    region: (post.region as string | undefined) ?? "oregon",
+    runtime: (post.runtime as string | undefined) ?? "docker",
+  };
 }
 
 // Adds an existing worker service (as if created from render.yaml) and returns it with its hook URL.
@@ -158,6 +217,7 @@ export function seedRenderService(state: EmulatorState, name: string, hookBase: 
     name,
     type: "background_worker",
     ownerId: state.render.owners[0]!.id,
+    createdAt: new Date().toISOString(),
     serviceDetails: { runtime: "docker" },
     env: new Map([["KEEP_ME", "1"]]),
     deploys: [],

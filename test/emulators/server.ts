@@ -12,6 +12,7 @@ export interface EmulatorServer {
   env: Record<string, string>;
   // Requests no handler matched (tests assert this stays empty).
   unhandled: string[];
+  // Stops the server; rejects when an emulated call fell outside the published descriptions.
   close(): Promise<void>;
 }
 
@@ -70,10 +71,16 @@ export async function startEmulatorServer(state: EmulatorState): Promise<Emulato
       EFS_GITHUB_API_URL: bases.github,
     },
     unhandled,
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
-      }),
+      });
+      if (state.violations.length) {
+        throw new Error(
+          `emulated calls outside the published API descriptions:\n  ${state.violations.join("\n  ")}`,
+        );
+      }
+    },
   };
 }

@@ -46,10 +46,13 @@ export interface CfToken {
 
 export interface CfBucket {
   name: string;
+  jurisdiction: "default" | "eu" | "fedramp";
   creation_date: string;
   location: string;
   storage_class: string;
   cors?: unknown[];
+  // Object lifecycle rules; undefined: R2's default rule only (DEFAULT_R2_RULE).
+  lifecycle?: unknown[];
 }
 
 export interface TursoDb {
@@ -66,6 +69,10 @@ export interface VercelProjectState {
   accountId: string;
   framework: string | null;
   rootDirectory: string | null;
+  // Node.js version of the project's functions (Vercel's published enum, e.g. "24.x");
+  // Vercel's default for a new project is the latest LTS (24.x).
+  nodeVersion: string;
+  sourceFilesOutsideRootDirectory: boolean;
   teamId?: string;
   alias: string[];
   envs: VercelEnvState[];
@@ -88,14 +95,20 @@ export interface RenderServiceState {
   ownerId: string;
   repo?: string;
   branch?: string;
+  createdAt: string;
+  // What the create asked for (ServicePOST.serviceDetails); answered as the worker's details.
   serviceDetails: Record<string, unknown>;
   env: Map<string, string>;
+  // Env the service's deploys run with: a snapshot taken when each deploy starts.
+  deployEnv?: Map<string, Map<string, string>>;
   deploys: { id: string; status: string; trigger: string; createdAt: string }[];
   hookKey: string;
 }
 
 export interface EmulatorState {
   calls: CallRecord[];
+  // Requests and answers outside the providers' published descriptions (must stay empty).
+  violations: string[];
   faults: Faults;
   random: () => number;
   cloudflare: {
@@ -105,20 +118,24 @@ export interface EmulatorState {
     buckets: CfBucket[];
     permissionGroups: { id: string; name: string; scopes: string[] }[];
     listPageSize: number;
+    // Objects a bucket holds, when the test links the buckets to real object storage
+    // (SeaweedFS): deleting a bucket that is not empty is then refused, as R2 refuses it.
+    objectCount?: (bucket: string) => Promise<number>;
   };
   turso: {
     tokens: Set<string>;
     orgs: { name: string; slug: string; type: "personal" | "team" }[];
     groups: Map<string, { name: string; uuid: string; primary: string; locations: string[] }[]>;
     dbs: Map<string, TursoDb[]>;
-    minted: { org: string; db: string; jwt: string }[];
+    // Every database token minted; `revoked` once auth/rotate invalidated it.
+    minted: { org: string; db: string; jwt: string; revoked?: boolean }[];
+    rotations: { org: string; db: string }[];
   };
   vercel: {
     tokens: Map<string, { userId: string; teams: string[] }>;
     projects: VercelProjectState[];
     deployments: { uid: string; url: string; projectId: string; created: number; target: string }[];
     failEnvKeys: Set<string>;
-    envPageSize: number;
   };
   render: {
     keys: Set<string>;
@@ -170,6 +187,7 @@ export function createEmulatorState(keyPair: {
   const c = TEST_CREDENTIALS;
   return {
     calls: [],
+    violations: [],
     faults: { rate: 0, statuses: [429, 503], retryAfter: "0", script: [] },
     random: seededRandom(42),
     cloudflare: {
@@ -212,13 +230,13 @@ export function createEmulatorState(keyPair: {
       groups: new Map(),
       dbs: new Map(),
       minted: [],
+      rotations: [],
     },
     vercel: {
       tokens: new Map([[c.vercelToken, { userId: "user_flame01", teams: ["team_flame01"] }]]),
       projects: [],
       deployments: [],
       failEnvKeys: new Set(),
-      envPageSize: 100,
     },
     render: {
       keys: new Set([c.renderKey]),

@@ -1,4 +1,5 @@
-// Stateful Turso Platform API emulation: orgs, groups, databases, database tokens.
+// Stateful Turso Platform API emulation: orgs, groups, databases (create, delete), database
+// tokens.
 import { randomBytes } from "node:crypto";
 import { HttpResponse } from "msw";
 import { bearer, type Ctx, fail, route } from "./route";
@@ -20,7 +21,7 @@ export function tursoHandlers(state: EmulatorState, base: string) {
     p: string,
     h: (c: Ctx) => Response | Promise<Response>,
   ) =>
-    route(state, "turso", m, base + p, (ctx) => {
+    route(state, "turso", m, base, p, (ctx) => {
       if (!t.tokens.has(bearer(ctx.request) ?? "")) return fail("turso", 401, "token is invalid");
       if (ctx.params.org !== undefined && !t.orgs.some((o) => o.slug === ctx.params.org)) {
         return fail("turso", 403, "you do not have access to this organization");
@@ -73,7 +74,7 @@ export function tursoHandlers(state: EmulatorState, base: string) {
     r("get", "/v1/organizations/:org/databases", (ctx) => {
       const g = ctx.url.searchParams.get("group");
       const list = dbs(org(ctx)).filter((d) => !g || d.group === g);
-      return HttpResponse.json({ databases: list.map(fullDb), pagination: { next: null } });
+      return HttpResponse.json({ databases: list.map(fullDb) });
     }),
     r("post", "/v1/organizations/:org/databases", async (ctx) => {
       const body = (await ctx.json()) as { name?: string; group?: string };
@@ -102,6 +103,16 @@ export function tursoHandlers(state: EmulatorState, base: string) {
         ? HttpResponse.json({ database: fullDb(db) })
         : fail("turso", 404, `database ${ctx.params.name} not found`);
     }),
+    // A deleted database's tokens die with it.
+    r("delete", "/v1/organizations/:org/databases/:name", (ctx) => {
+      const o = org(ctx);
+      const list = dbs(o);
+      const i = list.findIndex((d) => d.Name === ctx.params.name);
+      if (i < 0) return fail("turso", 404, `database ${ctx.params.name} not found`);
+      const [gone] = list.splice(i, 1);
+      t.minted = t.minted.filter((m) => !(m.org === o && m.db === gone!.Name));
+      return HttpResponse.json({ database: gone!.Name });
+    }),
     r("post", "/v1/organizations/:org/databases/:name/auth/tokens", (ctx) => {
       const o = org(ctx);
       const db = dbs(o).find((d) => d.Name === ctx.params.name);
@@ -109,6 +120,15 @@ export function tursoHandlers(state: EmulatorState, base: string) {
       const jwt = fakeJwt();
       t.minted.push({ org: o, db: db.Name, jwt });
       return HttpResponse.json({ jwt });
+    }),
+    // Invalidates every token of the database (they stop working at once).
+    r("post", "/v1/organizations/:org/databases/:name/auth/rotate", (ctx) => {
+      const o = org(ctx);
+      const db = dbs(o).find((d) => d.Name === ctx.params.name);
+      if (!db) return fail("turso", 404, `database ${ctx.params.name} not found`);
+      for (const m of t.minted) if (m.org === o && m.db === db.Name) m.revoked = true;
+      t.rotations.push({ org: o, db: db.Name });
+      return new HttpResponse(null, { status: 200 });
     }),
   ];
 }
@@ -127,9 +147,5 @@ function fullDb(d: {
     block_writes: false,
     delete_protection: false,
     parent: null,
-    is_schema: false,
-    schema: "",
-    sleeping: false,
-    version: "0.24.1",
   };
 }

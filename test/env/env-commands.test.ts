@@ -225,7 +225,9 @@ describe("efs env import / export", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("Nothing imported");
     expect(r.stderr).toContain("INTERNAL_WEBHOOK_SECRET must be 64 hex characters");
-    expect(r.stderr).toContain("TURSO_DATABASE_URL must be a libsql:// URL");
+    expect(r.stderr).toContain(
+      "TURSO_DATABASE_URL is an http:// URL: Turso database URLs start with libsql:// (use libsql://x)",
+    );
     const ls = (await efs(["env", "ls", "--json"])).json();
     expect((ls.data as { vault: { exists: boolean } }).vault.exists).toBe(false);
   });

@@ -75,6 +75,9 @@ describe("efs env push", () => {
 
   it("reports a Vercel 201 whose failed[] names a key as a failure and records nothing for it", async () => {
     await s.vault().update((d) => d.set("MODAL_AUTH_TOKEN", testToken("modal_")));
+    // Not on Vercel yet, so the push creates it (POST) and Vercel answers 201 + failed[].
+    const p = s.world.vercel.projects[0]!;
+    p.envs = p.envs.filter((e) => e.key !== "MODAL_AUTH_TOKEN");
     s.world.vercel.failEnvKeys.add("MODAL_AUTH_TOKEN");
     const res = await s.efs(["--json", "--yes", "env", "push", "--target", "vercel"]);
     expect(res.code).toBe(1);
@@ -144,6 +147,9 @@ describe("efs env status", () => {
     expect(drift("render", "INTERNAL_WEBHOOK_SECRET")).toBe("changed-out-of-band");
     expect(drift("github", "VERCEL_TOKEN")).toBe("changed-out-of-band");
     expect(drift("render", "TURSO_AUTH_TOKEN")).toBe("in-sync");
+    // Read back from Vercel although its answer carries no `decrypted` (as published).
+    expect(drift("vercel", "TURSO_AUTH_TOKEN")).toBe("in-sync");
+    expect(drift("vercel", "DEPLOY_ENV")).toBe("in-sync");
     expect(drift("modal:ethereal-auth", "MODAL_AUTH_TOKEN")).toBe("unverifiable");
     expect(drift("render", "KEEP_ME")).toBe("remote-only");
     expect(readFileSync(`${s.box.project}/.efs/vault.json`, "utf8")).toBe(vaultBefore);

@@ -1,12 +1,13 @@
 // Runs efs the way users do — a real `node` process — or in-process through main() when a
 // test needs to script prompts. Every run's stdout/stderr is recorded for the leak scan.
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { PassThrough, Readable } from "node:stream";
 import { main } from "../../src/main";
 import type { Prompter } from "../../src/ui/prompter";
+import { efsCommand } from "../../test-support/efs-cli";
 import { recordOutput } from "./leak-record";
 
 export const REPO = resolve(import.meta.dirname, "../..");
@@ -34,19 +35,17 @@ export interface JsonEnvelope {
 export interface RunOptions {
   readonly cwd?: string;
   readonly env?: Record<string, string | undefined>;
-  readonly input?: string;
+  // stdin (a Buffer for bytes that are not UTF-8).
+  readonly input?: string | Buffer;
   readonly timeoutMs?: number;
   // The test asked for a secret on stdout (--reveal): keep stdout out of the leak record.
   readonly revealsOnStdout?: boolean;
+  // Run as this user (a test running as root needs one for permission checks to apply).
+  readonly user?: { readonly uid: number; readonly gid: number };
 }
 
-// How the real-process runs start efs: source through tsx (default) or the built bundle
-// (EFS_TEST_CLI=dist, used after `npm run build`).
-export function efsCommand(): string[] {
-  return process.env.EFS_TEST_CLI === "dist"
-    ? [join(REPO, "bin/efs.js")]
-    : ["--import", TSX, join(REPO, "src/cli.ts")];
-}
+// How the real-process runs start efs (shared with the web e2e test).
+export { efsCommand };
 
 /** A temp project dir and an isolated HOME/XDG config dir, removed by cleanup(). */
 export interface Sandbox {
@@ -83,8 +82,23 @@ export function sandbox(): Sandbox {
 
 // Runs `efs <args>` as a child process; resolves when it exits.
 export function runEfs(args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [...efsCommand(), ...args], {
+  return spawnEfs(args, options).done;
+}
+
+/** A running efs process: signal it through `child`, await `done` for its result. */
+export interface SpawnedEfs {
+  readonly child: ChildProcess;
+  readonly done: Promise<RunResult>;
+  // stderr so far (to wait for a progress line).
+  stderr(): string;
+}
+
+// Starts `efs <args>` as a child process (its output is recorded for the leak scan).
+export function spawnEfs(args: readonly string[], options: RunOptions = {}): SpawnedEfs {
+  let child!: ChildProcess;
+  let stderrSoFar = "";
+  const done = new Promise<RunResult>((resolvePromise, reject) => {
+    child = spawn(process.execPath, [...efsCommand(), ...args], {
       cwd: options.cwd ?? REPO,
       env: (options.env ?? {
         PATH: process.env.PATH,
@@ -92,14 +106,16 @@ export function runEfs(args: readonly string[], options: RunOptions = {}): Promi
         NO_COLOR: "1",
       }) as NodeJS.ProcessEnv,
       stdio: ["pipe", "pipe", "pipe"],
+      ...(options.user ?? {}),
     });
     let stdout = "";
     let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => {
+    child.stdout?.setEncoding("utf8").on("data", (d: string) => {
       stdout += d;
     });
-    child.stderr.setEncoding("utf8").on("data", (d: string) => {
+    child.stderr?.setEncoding("utf8").on("data", (d: string) => {
       stderr += d;
+      stderrSoFar = stderr;
     });
     const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 45_000);
     child.on("error", reject);
@@ -110,8 +126,9 @@ export function runEfs(args: readonly string[], options: RunOptions = {}): Promi
       recordOutput(`${label} [stderr]`, stderr);
       resolvePromise(result(code ?? 128, stdout, stderr, signal));
     });
-    child.stdin.end(options.input ?? "");
+    child.stdin?.end(options.input ?? "");
   });
+  return { child, done, stderr: () => stderrSoFar };
 }
 
 export interface InProcessOptions extends RunOptions {

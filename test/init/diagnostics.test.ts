@@ -32,13 +32,43 @@ describe("efs init diagnoses what users get wrong", () => {
     expect(run.code, run.stderr).toBe(0);
     const vault = await registerVaultSecrets(h);
     expect(vault.get("TURSO_DATABASE_URL")).toBe(
-      "libsql://efs-jobs-cli-org.aws-us-east-1.turso.io",
+      "libsql://ethereal-flame-studio-cli-org.aws-us-east-1.turso.io",
     );
     expect(vault.get("TURSO_AUTH_TOKEN")).toMatch(/^eyJ/);
     expect(h.fakes.calls("turso").map((c) => c.argv.join(" "))).toContain(
-      "db create efs-jobs --group default",
+      "db create ethereal-flame-studio --group default",
     );
     expect(h.world.calls.filter((c) => c.provider === "turso")).toHaveLength(0);
+  });
+
+  it("says when a Turso token mint got no answer, and offers efs rotate turso-token on the re-run", async () => {
+    h = await createHarness();
+    // Turso mints the token, then the answer is lost (502 after processing).
+    h.world.faults.script.push({
+      provider: "turso",
+      method: "POST",
+      path: /\/auth\/tokens$/,
+      status: 502,
+      times: 1,
+      afterProcessing: true,
+    });
+    const run = await h.efs(["--json", "init", "--only", "turso", "--yes"]);
+    expect(run.code).toBe(1);
+    const err = JSON.parse(run.stdout).error;
+    expect(err.code).toBe("TURSO_TOKEN_LOST");
+    expect(err.message).toMatch(/a full-access token may now exist that efs never received/);
+    expect(err.fix).toContain("efs rotate turso-token");
+    expect(h.world.turso.minted).toHaveLength(1);
+    const again = await h.efs(["--json", "init", "--only", "turso", "--yes"]);
+    expect(again.code, again.stderr).toBe(0);
+    const vault = await registerVaultSecrets(h);
+    expect(h.world.turso.minted).toHaveLength(2);
+    expect(vault.get("TURSO_AUTH_TOKEN")).toBe(h.world.turso.minted[1]!.jwt);
+    expect(again.stderr).toMatch(/never got the answer: that full-access token may exist/);
+    expect(JSON.parse(again.stdout).data.next.join("\n")).toContain("efs rotate turso-token");
+    // A third run has nothing lost to report.
+    const third = await h.efs(["init", "--only", "turso", "--yes"]);
+    expect(third.stderr).not.toMatch(/never got the answer/);
   });
 
   it("treats Vercel's 201 with failed[] as a failure, and resumes cleanly once fixed", async () => {
@@ -74,7 +104,7 @@ describe("efs init diagnoses what users get wrong", () => {
     h = await createHarness();
     const { service, hookUrl } = seedRenderService(
       h.world,
-      "efs-worker",
+      "ethereal-flame-worker",
       h.server.bases.renderHooks,
     );
     registerSecret(hookUrl);
@@ -91,7 +121,7 @@ describe("efs init diagnoses what users get wrong", () => {
 
   it("refuses a deploy hook that belongs to another service", async () => {
     h = await createHarness();
-    seedRenderService(h.world, "efs-worker", h.server.bases.renderHooks);
+    seedRenderService(h.world, "ethereal-flame-worker", h.server.bases.renderHooks);
     const other = registerSecret(
       `${h.server.bases.renderHooks}/deploy/srv-0ther000000?key=abcdefabcdef`,
     );
@@ -170,6 +200,7 @@ describe("efs init diagnoses what users get wrong", () => {
         hostname: (await import("node:os")).hostname(),
         createdAt: Date.now(),
         token: "live",
+        command: "efs init",
       }),
     );
     const busy = await h.efs(["init", "--only", "webhook", "--force-step", "webhook", "--yes"]);
@@ -177,7 +208,7 @@ describe("efs init diagnoses what users get wrong", () => {
     expect(busy.stderr).toContain("Another efs init is running");
     expect(busy.stderr).toContain("efs init --unlock");
     const unlock = await h.efs(["init", "--unlock"]);
-    expect(unlock.stdout).toContain(`held by pid ${process.pid}`);
+    expect(unlock.stdout).toContain(`held by efs init, pid ${process.pid}`);
     writeFileSync(
       lock,
       JSON.stringify({

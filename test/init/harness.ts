@@ -80,21 +80,24 @@ export async function createHarness(): Promise<Harness> {
   };
 }
 
+// Vault variables that are not secret (names, ids, URLs).
+export const PUBLIC_NAMES: ReadonlySet<string> = new Set([
+  "R2_ACCOUNT_ID",
+  "R2_BUCKET_NAME",
+  "TURSO_DATABASE_URL",
+  "MODAL_ENDPOINT_URL",
+  "MODAL_STATUS_URL",
+  "NEXT_PUBLIC_APP_URL",
+  "DEPLOY_ENV",
+  "STORAGE_BACKEND",
+  "VERCEL_ORG_ID",
+  "VERCEL_PROJECT_ID",
+]);
+
 // Registers every vault value for the leak scan (generated and minted secrets included).
 export async function registerVaultSecrets(h: Harness): Promise<Map<string, string>> {
   const values = await h.vault();
-  const publicNames = new Set([
-    "R2_ACCOUNT_ID",
-    "R2_BUCKET_NAME",
-    "TURSO_DATABASE_URL",
-    "MODAL_ENDPOINT_URL",
-    "MODAL_STATUS_URL",
-    "NEXT_PUBLIC_APP_URL",
-    "DEPLOY_ENV",
-    "STORAGE_BACKEND",
-    "VERCEL_ORG_ID",
-    "VERCEL_PROJECT_ID",
-  ]);
+  const publicNames = PUBLIC_NAMES;
   for (const [k, v] of values) if (!publicNames.has(k)) registerSecret(v);
   return values;
 }

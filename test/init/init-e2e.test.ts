@@ -3,7 +3,13 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { openGitHubSecret } from "../emulators/github";
 import { TEST_CREDENTIALS as C, resourceCounts, sha256Hex } from "../emulators/state";
-import { createHarness, type Harness, MODAL_SECRET, registerVaultSecrets } from "./harness";
+import {
+  createHarness,
+  type Harness,
+  MODAL_SECRET,
+  PUBLIC_NAMES,
+  registerVaultSecrets,
+} from "./harness";
 
 let h: Harness;
 afterEach(async () => {
@@ -33,15 +39,15 @@ describe("efs init, non-interactive, against the emulated providers", () => {
     expect(counts).toMatchObject(ONE_OF_EACH);
 
     const vault = await registerVaultSecrets(h);
-    const cfToken = h.world.cloudflare.tokens.find((t) => t.name === "efs-r2-efs-media")!;
+    const cfToken = h.world.cloudflare.tokens.find((t) => t.name === "ethereal-flame-studio-prod")!;
     expect(vault.get("R2_ACCESS_KEY_ID")).toBe(cfToken.id);
     expect(vault.get("R2_SECRET_ACCESS_KEY")).toBe(sha256Hex(cfToken.value));
     expect(vault.get("TURSO_DATABASE_URL")).toBe(
-      `libsql://efs-jobs-${C.tursoOrg}.aws-us-east-1.turso.io`,
+      `libsql://ethereal-flame-studio-${C.tursoOrg}.aws-us-east-1.turso.io`,
     );
     expect(vault.get("TURSO_AUTH_TOKEN")).toBe(h.world.turso.minted[0]!.jwt);
     expect(vault.get("MODAL_ENDPOINT_URL")).toBe("https://flame-ws--ethereal-submit.modal.run");
-    expect(vault.get("NEXT_PUBLIC_APP_URL")).toBe("https://efs-web.vercel.app");
+    expect(vault.get("NEXT_PUBLIC_APP_URL")).toBe("https://ethereal-flame-studio.vercel.app");
     expect(vault.get("INTERNAL_WEBHOOK_SECRET")).toMatch(/^[0-9a-f]{64}$/);
     expect(vault.get("VERCEL_PROJECT_ID")).toBe(h.world.vercel.projects[0]!.id);
 
@@ -68,10 +74,10 @@ describe("efs init, non-interactive, against the emulated providers", () => {
     });
     const worker = h.world.render.services[0]!;
     expect(worker.env.get("STORAGE_BACKEND")).toBe("r2");
-    expect(worker.env.get("NEXT_PUBLIC_APP_URL")).toBe("https://efs-web.vercel.app");
+    expect(worker.env.get("NEXT_PUBLIC_APP_URL")).toBe("https://ethereal-flame-studio.vercel.app");
     expect(h.world.render.replaceAllPuts).toBe(0);
     const cors = h.world.cloudflare.buckets[0]!.cors as { allowed: { origins: string[] } }[];
-    expect(cors[0]!.allowed.origins).toContain("https://efs-web.vercel.app");
+    expect(cors[0]!.allowed.origins).toContain("https://ethereal-flame-studio.vercel.app");
 
     // GitHub secrets open to the vault's values; the hook is a next step, not invented.
     expect(await openGitHubSecret(h.world, C.githubRepo, "VERCEL_PROJECT_ID")).toBe(
@@ -86,13 +92,14 @@ describe("efs init, non-interactive, against the emulated providers", () => {
     }>("modal");
     expect(modal.secrets["r2-credentials"]).toMatchObject({
       fileMode: "600",
-      values: { R2_BUCKET_NAME: "efs-media" },
+      values: { R2_BUCKET_NAME: "ethereal-flame-studio" },
     });
     expect(modal.secrets["ethereal-auth"]!.values.MODAL_AUTH_TOKEN).toBe(
       vault.get("MODAL_AUTH_TOKEN"),
     );
     const argvText = JSON.stringify(h.fakes.calls());
-    for (const v of [...vault.values(), C.vercelToken, MODAL_SECRET])
+    const secrets = [...vault].filter(([k]) => !PUBLIC_NAMES.has(k)).map(([, v]) => v);
+    for (const v of [...secrets, C.vercelToken, MODAL_SECRET])
       if (v.length > 12 && !v.startsWith("https://") && !v.startsWith("libsql://"))
         expect(argvText).not.toContain(v);
     expect(h.fakes.calls("vercel").every((c) => c.tokenFromEnv)).toBe(true);

@@ -74,11 +74,11 @@ describe("efs init in-process over msw", () => {
     ]);
     assertCallsHappened(world(), [
       ["turso", "GET", /^\/v1\/organizations$/],
-      ["turso", "GET", /\/databases\/efs-jobs$/],
+      ["turso", "GET", /\/databases\/ethereal-flame-studio$/],
       ["turso", "GET", /\/groups$/],
       ["turso", "POST", /\/groups$/],
       ["turso", "POST", /\/databases$/],
-      ["turso", "POST", /\/databases\/efs-jobs\/auth\/tokens$/],
+      ["turso", "POST", /\/databases\/ethereal-flame-studio\/auth\/tokens$/],
     ]);
     expect(world().calls.every((c) => c.provider === "turso")).toBe(true);
     expect(prompter.spinnerLog.join("\n")).toContain("Turso job store: done");
@@ -100,6 +100,18 @@ describe("efs init in-process over msw", () => {
     for (const s of ["templates", "r2", "turso", "modal", "webhook", "vercel", "render", "github"])
       expect(stdout).toMatch(new RegExp(`^${s} `, "m"));
     expect(stdout).toContain("blocked: needs CLOUDFLARE_API_TOKEN");
+    // The checklist's names, each saying where it came from.
+    for (const [what, name] of [
+      ["R2 bucket", "ethereal-flame-studio"],
+      ["R2 API token", "ethereal-flame-studio-prod"],
+      ["Turso database", "ethereal-flame-studio"],
+      ["Render worker", "ethereal-flame-worker"],
+    ])
+      expect(stdout).toMatch(new RegExp(`^  ${what} +${name} +checklist default`, "m"));
+    expect(stdout).toMatch(
+      /^ {2}Render region +virginia +next to the default Turso location \(aws-us-east-1\)/m,
+    );
+    expect(stdout).toContain("+ create   background worker ethereal-flame-worker");
     expect(world().calls).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
-import { statSync } from "node:fs";
+import { closeSync, readFileSync, readlinkSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
-import { privateDotenv } from "../../src/providers/cli-run";
+import { secretStdin } from "../../src/providers/cli-run";
 import { createModalCli, parseModalUrls } from "../../src/providers/modal-cli";
 import { createTursoCli } from "../../src/providers/turso-cli";
 import { createFakes, type Fakes } from "../fakes/fakes";
@@ -33,7 +33,7 @@ describe("provider CLIs through the fake executables", () => {
     expect(await cli.mintToken("jobs")).toMatch(/^eyJ/);
   });
 
-  it("gives modal secrets through a 0600 dotenv file, never argv", async () => {
+  it("gives modal secrets as JSON on stdin from a deleted 0600 file, never argv or a file on disk", async () => {
     fakes = createFakes();
     const env = {
       ...fakes.env(),
@@ -49,6 +49,7 @@ describe("provider CLIs through the fake executables", () => {
     }>("modal");
     expect(state.secrets["ethereal-auth"]).toEqual({
       fileMode: "600",
+      onDisk: false,
       values: { MODAL_AUTH_TOKEN: "mat_othersecretvalue" },
       writes: 2,
     });
@@ -71,10 +72,13 @@ describe("provider CLIs through the fake executables", () => {
     ]);
   });
 
-  it("writes private dotenv files with mode 0600 and removes them", async () => {
-    const f = await privateDotenv({ A: "1" });
-    expect(statSync(f.path).mode & 0o777).toBe(0o600);
-    await f.cleanup();
-    expect(() => statSync(f.path)).toThrow();
+  it("opens secret content as a descriptor whose file is already deleted", () => {
+    const fd = secretStdin('{"A":"1"}');
+    try {
+      expect(readFileSync(fd, "utf8")).toBe('{"A":"1"}');
+      expect(readlinkSync(`/proc/self/fd/${fd}`)).toMatch(/\(deleted\)$/);
+    } finally {
+      closeSync(fd);
+    }
   });
 });

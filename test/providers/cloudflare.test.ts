@@ -24,7 +24,7 @@ describe("cloudflare client against the emulation", () => {
     const first = await client.createBucket("efs-media", "enam");
     expect(first).toMatchObject({
       existed: false,
-      bucket: { name: "efs-media", location: "ENAM" },
+      bucket: { name: "efs-media", location: "enam" },
     });
     expect((await client.listBuckets()).map((b) => b.name)).toEqual(["efs-media"]);
     const again = await client.createBucket("efs-media");
@@ -34,6 +34,49 @@ describe("cloudflare client against the emulation", () => {
       ["cloudflare", "POST", /r2\/buckets$/],
       ["cloudflare", "GET", /r2\/buckets\/efs-media$/],
     ]);
+  });
+
+  it("addresses buckets in the chosen jurisdiction and scopes the token to it", async () => {
+    const eu = createCloudflareClient({
+      token: C.cloudflareToken,
+      accountId: C.cloudflareAccountId,
+      baseUrl: REAL_BASES.cloudflare,
+      jurisdiction: "eu",
+      ...fastRetries(),
+    });
+    await eu.createBucket("efs-media");
+    expect(world().cloudflare.buckets).toMatchObject([{ name: "efs-media", jurisdiction: "eu" }]);
+    expect(await eu.getBucket("efs-media")).toMatchObject({ name: "efs-media" });
+    expect(await cf().getBucket("efs-media")).toBeUndefined();
+    const group = await eu.findPermissionGroup(R2_ITEM_WRITE, "user");
+    const { token } = await eu.createBucketToken({
+      name: "efs-r2-efs-media",
+      bucket: "efs-media",
+      scope: "user",
+      permissionGroupId: group.id,
+    });
+    const stored = world().cloudflare.tokens.find((t) => t.id === token.id)!;
+    expect(JSON.stringify(stored.policies)).toContain(
+      `com.cloudflare.edge.r2.bucket.${C.cloudflareAccountId}_eu_efs-media`,
+    );
+  });
+
+  it("says a bucket name this account already uses in another jurisdiction is its own, and how to adopt it", async () => {
+    await cf().createBucket("efs-media");
+    const eu = createCloudflareClient({
+      token: C.cloudflareToken,
+      accountId: C.cloudflareAccountId,
+      baseUrl: REAL_BASES.cloudflare,
+      jurisdiction: "eu",
+      ...fastRetries(),
+    });
+    const err = await eu.createBucket("efs-media").catch((e) => e);
+    expect(err.message).toMatch(
+      /this account already has a bucket efs-media in the default jurisdiction, not in eu/,
+    );
+    expect(err.message).toContain("--bucket-jurisdiction default");
+    expect(err.message).not.toMatch(/another account/);
+    expect(world().cloudflare.buckets).toHaveLength(1);
   });
 
   it("follows the cursor through every page of buckets", async () => {

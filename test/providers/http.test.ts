@@ -1,6 +1,7 @@
-import { HttpResponse, http } from "msw";
+import { delay, HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { EfsError, Interrupt } from "../../src/errors";
 import { ProviderError } from "../../src/providers/errors";
 import { createHttp } from "../../src/providers/http";
 
@@ -11,9 +12,11 @@ beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
 afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
 
-function client(sleeps: number[] = []) {
+const NOW = Date.parse("2026-09-01T12:00:00Z");
+
+function client(sleeps: number[] = [], provider: "vercel" | "github" | "render" = "vercel") {
   return createHttp({
-    provider: "vercel",
+    provider,
     baseUrl: BASE,
     headers: { authorization: `Bearer ${TOKEN}` },
     secrets: [TOKEN],
@@ -21,7 +24,15 @@ function client(sleeps: number[] = []) {
     hint: (status) => (status === 403 ? "use a token with access" : undefined),
     baseDelayMs: 10,
     sleep: async (ms) => void sleeps.push(ms),
+    now: () => NOW,
   });
+}
+
+// Answers `limited` once, then 200.
+function limitedOnce(limited: () => Response) {
+  let n = 0;
+  server.use(http.get(`${BASE}/x`, () => (++n === 1 ? limited() : HttpResponse.json({ ok: 1 }))));
+  return () => n;
 }
 
 describe("http client", () => {
@@ -137,5 +148,209 @@ describe("http client", () => {
     });
     expect(res.data.id).toBe("new");
     expect(posts).toBe(2);
+  });
+
+  it("waits until Vercel's X-RateLimit-Reset when a 429 has no Retry-After", async () => {
+    limitedOnce(() =>
+      HttpResponse.json(
+        { error: { code: "rate_limited", message: "Rate limited" } },
+        { status: 429, headers: { "x-ratelimit-reset": String(NOW / 1000 + 7) } },
+      ),
+    );
+    const sleeps: number[] = [];
+    await client(sleeps).request("GET", "/x", { operation: "get x" });
+    expect(sleeps).toEqual([7000]);
+  });
+
+  it("waits until the reset in Vercel's error.limit body when no header says it", async () => {
+    limitedOnce(() =>
+      HttpResponse.json(
+        {
+          error: {
+            code: "rate_limited",
+            message: "Rate limited",
+            limit: { remaining: 0, reset: NOW / 1000 + 12, total: 100 },
+          },
+        },
+        { status: 429 },
+      ),
+    );
+    const sleeps: number[] = [];
+    await client(sleeps).request("GET", "/x", { operation: "get x" });
+    expect(sleeps).toEqual([12000]);
+  });
+
+  it("treats a GitHub 403 with x-ratelimit-remaining 0 as a rate limit and waits for the reset", async () => {
+    const calls = limitedOnce(() =>
+      HttpResponse.json(
+        { message: "API rate limit exceeded for user ID 1." },
+        {
+          status: 403,
+          headers: { "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(NOW / 1000 + 30) },
+        },
+      ),
+    );
+    const sleeps: number[] = [];
+    await client(sleeps, "github").request("GET", "/x", { operation: "list secrets" });
+    expect(sleeps).toEqual([30000]);
+    expect(calls()).toBe(2);
+  });
+
+  it("waits a minute on a GitHub secondary-limit 403 without Retry-After", async () => {
+    limitedOnce(() =>
+      HttpResponse.json(
+        { message: "You have exceeded a secondary rate limit. Please wait a few minutes." },
+        { status: 403 },
+      ),
+    );
+    const sleeps: number[] = [];
+    await client(sleeps, "github").request("GET", "/x", { operation: "put secret" });
+    expect(sleeps).toEqual([60000]);
+  });
+
+  it("reports a GitHub rate limit that resets far ahead as a rate limit, not a missing permission", async () => {
+    let n = 0;
+    server.use(
+      http.get(`${BASE}/x`, () => {
+        n++;
+        return HttpResponse.json(
+          { message: "API rate limit exceeded for user ID 1." },
+          {
+            status: 403,
+            headers: {
+              "x-ratelimit-remaining": "0",
+              "x-ratelimit-reset": String(NOW / 1000 + 40 * 60),
+            },
+          },
+        );
+      }),
+    );
+    const err = await client([], "github")
+      .request("GET", "/x", { operation: "list secrets" })
+      .catch((e) => e);
+    expect(err).toBeInstanceOf(ProviderError);
+    expect(n).toBe(1);
+    expect(err.code).toBe("rate_limited");
+    expect(err.message).toMatch(
+      /github rate limit reached \(x-ratelimit-reset\); it resets in 2400 s \(12:40:00 UTC\)/,
+    );
+    expect(err.message).not.toContain("use a token with access");
+  });
+
+  it("waits Render's Ratelimit-Reset seconds on a 429", async () => {
+    limitedOnce(() =>
+      HttpResponse.json(
+        { message: "rate limit" },
+        { status: 429, headers: { "ratelimit-reset": "9" } },
+      ),
+    );
+    const sleeps: number[] = [];
+    await client(sleeps, "render").request("GET", "/x", { operation: "list deploys" });
+    expect(sleeps).toEqual([9000]);
+  });
+});
+
+// The run's cancel signal (Ctrl-C / SIGTERM) with the real waits: nothing is retried,
+// looked up or sent after it, and a wait of any length ends at once.
+describe("http client after Ctrl-C / SIGTERM", () => {
+  function cancellable(signal: AbortSignal) {
+    return createHttp({
+      provider: "vercel",
+      baseUrl: BASE,
+      headers: { authorization: `Bearer ${TOKEN}` },
+      secrets: [TOKEN],
+      parseError: () => ({}),
+      signal,
+    });
+  }
+  // The rejection of `p` and how long it took to come.
+  async function stopped(p: Promise<unknown>): Promise<{ err: EfsError; ms: number }> {
+    const t0 = Date.now();
+    const err = (await p.then(
+      () => undefined,
+      (e: unknown) => e,
+    )) as EfsError;
+    return { err, ms: Date.now() - t0 };
+  }
+
+  it("starts no request once the signal is aborted", async () => {
+    let n = 0;
+    server.use(
+      http.get(`${BASE}/x`, () => {
+        n++;
+        return HttpResponse.json({});
+      }),
+    );
+    const ac = new AbortController();
+    ac.abort(new Interrupt("SIGTERM"));
+    const { err } = await stopped(cancellable(ac.signal).request("GET", "/x", { operation: "x" }));
+    expect(err).toBeInstanceOf(EfsError);
+    expect(err.code).toBe("INTERRUPTED");
+    expect(err.exitCode).toBe(143);
+    expect(n).toBe(0);
+  });
+
+  it("aborts the request in flight and neither retries it nor looks a create up", async () => {
+    let n = 0;
+    let lookups = 0;
+    const ac = new AbortController();
+    server.use(
+      http.post(`${BASE}/x`, async () => {
+        n++;
+        setTimeout(() => ac.abort(new Interrupt("SIGINT")), 20);
+        await delay("infinite");
+        return HttpResponse.json({});
+      }),
+    );
+    const { err, ms } = await stopped(
+      cancellable(ac.signal).request("POST", "/x", {
+        operation: "create x",
+        body: {},
+        create: {
+          lookup: async () => {
+            lookups++;
+            return undefined;
+          },
+        },
+      }),
+    );
+    expect(err.code).toBe("INTERRUPTED");
+    expect(err.exitCode).toBe(130);
+    expect(err.message).toBe("Interrupted (SIGINT)");
+    expect(ms).toBeLessThan(10_000);
+    expect(n).toBe(1);
+    expect(lookups).toBe(0);
+  });
+
+  it("ends a rate-limit wait at once and sends nothing after it", async () => {
+    let n = 0;
+    server.use(
+      http.get(`${BASE}/x`, () => {
+        n++;
+        return HttpResponse.json(
+          { error: { code: "rate_limited", message: "slow down" } },
+          { status: 429, headers: { "retry-after": "60" } },
+        );
+      }),
+    );
+    const ac = new AbortController();
+    const retries: number[] = [];
+    const api = createHttp({
+      provider: "vercel",
+      baseUrl: BASE,
+      headers: {},
+      secrets: [],
+      parseError: () => ({}),
+      signal: ac.signal,
+      onRetry: (r) => {
+        retries.push(r.delayMs);
+        setTimeout(() => ac.abort(new Interrupt("SIGINT")), 20);
+      },
+    });
+    const { err, ms } = await stopped(api.request("GET", "/x", { operation: "x" }));
+    expect(retries).toEqual([60_000]);
+    expect(err.code).toBe("INTERRUPTED");
+    expect(ms).toBeLessThan(10_000);
+    expect(n).toBe(1);
   });
 });

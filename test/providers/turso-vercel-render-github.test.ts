@@ -1,4 +1,5 @@
 import sodium from "libsodium-wrappers";
+import { HttpResponse, http } from "msw";
 import { describe, expect, it } from "vitest";
 import { createGitHubClient } from "../../src/providers/github";
 import { createRenderClient } from "../../src/providers/render";
@@ -8,9 +9,9 @@ import { openGitHubSecret } from "../emulators/github";
 import { fastRetries, useEmulators } from "../emulators/msw";
 import { seedRenderService } from "../emulators/render";
 import { TEST_CREDENTIALS as C } from "../emulators/state";
-import { countCalls, REAL_BASES } from "../emulators/world";
+import { REAL_BASES } from "../emulators/world";
 
-const { world } = useEmulators();
+const { world, server } = useEmulators();
 
 describe("turso client", () => {
   const turso = () =>
@@ -84,11 +85,10 @@ describe("vercel client", () => {
     expect(err.message).not.toContain("secret-value-xyz");
   });
 
-  it("upserts instead of duplicating, and pages through env with until", async () => {
-    world().vercel.envPageSize = 2;
+  it("updates a key in place instead of duplicating it, listing env in one documented call", async () => {
     const v = vercel();
     const { project } = await v.createProject({ name: "efs-web" });
-    const vars = ["A", "B", "C", "D", "E"].map((key) => ({
+    const vars = ["A", "B", "C"].map((key) => ({
       key,
       value: `v-${key}`,
       type: "plain" as const,
@@ -99,8 +99,124 @@ describe("vercel client", () => {
       { key: "A", value: "new", type: "plain", target: ["production"] },
     ]);
     const envs = await v.listEnv(project.id);
-    expect(envs.map((e) => e.key).sort()).toEqual(["A", "B", "C", "D", "E"]);
-    expect(countCalls(world(), "vercel", "GET", /\/env$/)).toBe(3);
+    expect(envs.map((e) => e.key).sort()).toEqual(["A", "B", "C"]);
+    const a = envs.find((e) => e.key === "A")!;
+    expect(await v.readEnv(project.id, a.id)).toBe("new");
+  });
+
+  describe("setting a key that already exists", () => {
+    const seed = async (envs: { key: string; value: string; type: string; target: string[] }[]) => {
+      const v = vercel();
+      const { project } = await v.createProject({ name: "efs-web" });
+      const p = world().vercel.projects[0]!;
+      for (const [i, e] of envs.entries())
+        p.envs.push({ id: `env_seed${i}`, createdAt: i + 1, updatedAt: i + 1, ...e });
+      return { v, id: project.id, envs: () => p.envs.filter((e) => e.key === "K") };
+    };
+    const set = { key: "K", value: "new-value-1234", target: ["production"] };
+
+    it("splits a variable shared with Preview: Preview keeps its value, Production gets ours", async () => {
+      const { v, id, envs } = await seed([
+        { key: "K", value: "old", type: "encrypted", target: ["production", "preview"] },
+      ]);
+      await v.upsertEnv(id, [{ ...set, type: "encrypted" }]);
+      expect(
+        envs()
+          .map((e) => [e.target.join("+"), e.value, e.type])
+          .sort(),
+      ).toEqual([
+        ["preview", "old", "encrypted"],
+        ["production", "new-value-1234", "encrypted"],
+      ]);
+    });
+
+    it("turns a plain variable into an encrypted one instead of leaving a secret in plain text", async () => {
+      const { v, id, envs } = await seed([
+        { key: "K", value: "old", type: "plain", target: ["production"] },
+      ]);
+      await v.upsertEnv(id, [{ ...set, type: "encrypted" }]);
+      expect(envs()).toMatchObject([{ value: "new-value-1234", type: "encrypted" }]);
+    });
+
+    it("keeps a sensitive variable sensitive (never a weaker type)", async () => {
+      const { v, id, envs } = await seed([
+        { key: "K", value: "old", type: "sensitive", target: ["production"] },
+      ]);
+      await v.upsertEnv(id, [{ ...set, type: "encrypted" }]);
+      expect(envs()).toMatchObject([{ value: "new-value-1234", type: "sensitive" }]);
+      expect(await v.readEnv(id, envs()[0]!.id)).toBeUndefined();
+    });
+
+    it("adds Production beside a variable set only for Preview", async () => {
+      const { v, id, envs } = await seed([
+        { key: "K", value: "old", type: "plain", target: ["preview"] },
+      ]);
+      await v.upsertEnv(id, [{ ...set, type: "plain" }]);
+      expect(
+        envs()
+          .map((e) => [e.target.join("+"), e.value])
+          .sort(),
+      ).toEqual([
+        ["preview", "old"],
+        ["production", "new-value-1234"],
+      ]);
+    });
+
+    it("what upsert alone gets for an overlapping target set: Vercel's ENV_CONFLICT", async () => {
+      const { id } = await seed([
+        { key: "K", value: "old", type: "plain", target: ["production", "preview"] },
+      ]);
+      const res = await fetch(`${REAL_BASES.vercel}/v10/projects/${id}/env?upsert=true`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${C.vercelToken}`, "content-type": "application/json" },
+        body: JSON.stringify({ ...set, type: "plain" }),
+      });
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe("ENV_CONFLICT");
+    });
+  });
+
+  it("follows pagination.next only while it advances, and keeps each variable once", async () => {
+    // A server that pages although GET /v10/projects/{id}/env documents no paging query:
+    // plain msw here, outside the checked emulation (which answers in one page).
+    const seen: (string | null)[] = [];
+    const env = (id: string) => ({
+      id,
+      key: id,
+      value: "x",
+      type: "plain",
+      target: ["production"],
+    });
+    server.use(
+      http.get(`${REAL_BASES.vercel}/v10/projects/:id/env`, ({ request }) => {
+        const until = new URL(request.url).searchParams.get("until");
+        seen.push(until);
+        if (until === null)
+          return HttpResponse.json({ envs: [env("e1"), env("e2")], pagination: { next: 20 } });
+        if (until === "20")
+          return HttpResponse.json({ envs: [env("e2"), env("e3")], pagination: { next: 10 } });
+        // A cursor that does not advance (Vercel has been seen to repeat it) ends the walk.
+        return HttpResponse.json({ envs: [env("e4")], pagination: { next: 10 } });
+      }),
+    );
+    const envs = await vercel().listEnv("prj_paged");
+    expect(envs.map((e) => e.id)).toEqual(["e1", "e2", "e3", "e4"]);
+    expect(seen).toEqual([null, "20", "10"]);
+    expect(new URL(`http://x/?${""}`).searchParams.has("limit")).toBe(false);
+  });
+
+  it("lists production deployments on the documented /v7/deployments", async () => {
+    const v = vercel();
+    const { project } = await v.createProject({ name: "efs-web" });
+    // What `vercel deploy --prod` does underneath (the fake CLI's call).
+    const res = await fetch(`${REAL_BASES.vercel}/v13/deployments`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${C.vercelToken}`, "content-type": "application/json" },
+      body: JSON.stringify({ name: "efs-web", project: project.id, target: "production" }),
+    });
+    expect(res.status).toBe(200);
+    const list = await v.listProductionDeployments(project.id);
+    expect(list).toMatchObject([{ readyState: "READY", target: "production" }]);
   });
 
   it("refuses a value with a trailing newline before sending it", async () => {
@@ -134,11 +250,48 @@ describe("render client", () => {
     const { service } = seedRenderService(world(), "efs-worker", REAL_BASES.renderHooks);
     world().render.deployAnswers202 = true;
     const r = render();
-    const since = new Date(Date.now() - 1000);
-    const dep = await r.createDeploy(service.id, since);
+    const before = await r.newestDeployId(service.id);
+    const dep = await r.createDeploy(service.id, before);
     expect(dep?.id).toMatch(/^dep-/);
-    expect((await r.createDeploy(service.id, since))?.id).toBe(dep?.id);
+    expect((await r.createDeploy(service.id, before))?.id).toBe(dep?.id);
     expect(service.deploys).toHaveLength(1);
+  });
+
+  it("tells deploys apart by Render's order, not by comparing its clock with ours", async () => {
+    const { service } = seedRenderService(world(), "efs-worker", REAL_BASES.renderHooks);
+    // An active deploy stamped an hour in the future (a server clock ahead of ours), older
+    // than the marker: it is not ours, so a new deploy is triggered.
+    service.deploys.push({
+      id: "dep-older000001",
+      status: "build_in_progress",
+      trigger: "api",
+      createdAt: new Date(Date.now() + 3_600_000).toISOString(),
+    });
+    const r = render();
+    const before = await r.newestDeployId(service.id);
+    const dep = await r.createDeploy(service.id, before);
+    expect(dep?.id).not.toBe("dep-older000001");
+    expect(service.deploys.map((d) => d.id)).toEqual([dep?.id, "dep-older000001"]);
+  });
+
+  it("creates the worker with its env in the create, so the first deploy has it", async () => {
+    const r = render();
+    const made = await r.createWorker({
+      name: "efs-worker",
+      ownerId: C.renderOwnerId,
+      repo: "https://github.com/acme/flame-studio",
+      branch: "main",
+      region: "oregon",
+      plan: "starter",
+      dockerfilePath: "./services/worker/Dockerfile",
+      dockerContext: ".",
+      envVars: [{ key: "STORAGE_BACKEND", value: "r2" }],
+    });
+    const s = world().render.services[0]!;
+    expect(made.deployId).toBe(s.deploys[0]!.id);
+    expect(Object.fromEntries(s.deployEnv!.get(made.deployId!)!)).toEqual({
+      STORAGE_BACKEND: "r2",
+    });
   });
 
   it("pages owners with cursors", async () => {

@@ -3,7 +3,9 @@
 // stopped after any step and resumed must end consistent, and at every point in between the
 // worker's webhook must be accepted (no lost completion).
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { TEST_CREDENTIALS as C } from "../emulators/state";
 import type { JsonEnvelope } from "../helpers/cli";
+import { registerSecret } from "../helpers/leak-record";
 import { createStack, type Stack } from "../verify/stack";
 
 let s: Stack;
@@ -143,5 +145,45 @@ describe("efs rotate modal-token", () => {
     );
     expect(modal.secrets["ethereal-auth"]?.values.MODAL_AUTH_TOKEN).toBe(now);
     expect(res.stdout).not.toContain(now);
+  }, 120_000);
+});
+
+describe("efs rotate turso-token", () => {
+  it("invalidates every older token of the database, then mints, pushes and keeps the new one", async () => {
+    const w = s.world;
+    w.turso.groups.set(C.tursoOrg, [
+      { name: "default", uuid: "g1", primary: "aws-us-east-1", locations: ["aws-us-east-1"] },
+    ]);
+    w.turso.dbs.set(C.tursoOrg, [
+      {
+        Name: "efs-jobs",
+        DbId: "db-1",
+        Hostname: `efs-jobs-${C.tursoOrg}.aws-us-east-1.turso.io`,
+        group: "default",
+        primaryRegion: "aws-us-east-1",
+      },
+    ]);
+    // Two tokens out there: the one the apps use, and one whose mint answer was lost.
+    w.turso.minted.push(
+      { org: C.tursoOrg, db: "efs-jobs", jwt: s.values.TURSO_AUTH_TOKEN! },
+      { org: C.tursoOrg, db: "efs-jobs", jwt: "eyJlost.token.never-received" },
+    );
+    registerSecret(C.tursoToken);
+    const res = await s.efs(["--json", "--yes", "rotate", "turso-token", "--db", "efs-jobs"], {
+      TURSO_API_TOKEN: C.tursoToken,
+    });
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stderr).toMatch(/every token of the database is invalidated first/);
+    expect(w.turso.rotations).toEqual([{ org: C.tursoOrg, db: "efs-jobs" }]);
+    const now = (await s.vault().read()).get("TURSO_AUTH_TOKEN")!;
+    registerSecret(now);
+    const [a, b, fresh] = w.turso.minted;
+    expect([a?.revoked, b?.revoked]).toEqual([true, true]);
+    expect(fresh).toMatchObject({ jwt: now });
+    expect(fresh?.revoked).toBeUndefined();
+    expect(s.renderService.env.get("TURSO_AUTH_TOKEN")).toBe(now);
+    expect(s.world.vercel.projects[0]!.envs.find((e) => e.key === "TURSO_AUTH_TOKEN")?.value).toBe(
+      now,
+    );
   }, 120_000);
 });

@@ -7,6 +7,9 @@ import { randomBytes } from "node:crypto";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { openJobStore } from "@efs/core/jobs/store";
+import { createStorage } from "@efs/core/storage/create";
+import type { StorageOptions } from "@efs/core/storage/options";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type S3TestServer, startS3Server } from "../../test-support/s3-server";
 import {
@@ -146,6 +149,25 @@ describe("efs smoke --target production", () => {
     );
     expect(r.code).toBe(0);
     expect(r.stdout + r.stderr).not.toContain(ACCESS_KEY);
+    // No trace in the studio it tested: no job left to list, no object left in the bucket.
+    const jobs = await openJobStore({ url: `file:${join(root, "turso.db")}` });
+    try {
+      expect((await jobs.list({})).jobs).toEqual([]);
+    } finally {
+      jobs.close();
+    }
+    const bucket = await createStorage({
+      backend: "r2",
+      endpoint: s3.endpoint,
+      bucket: s3.bucket,
+      accessKeyId: s3.accessKeyId,
+      secretAccessKey: s3.secretAccessKey,
+    } as StorageOptions);
+    const left: string[] = [];
+    for (const prefix of ["uploads/", "audio/", "renders/", "previews/"]) {
+      for await (const o of bucket.list(prefix)) left.push(o.key);
+    }
+    expect(left).toEqual([]);
   }, 900_000);
 
   it("fails the session stage with exit 11 and names the check when the vault's key is wrong", async () => {

@@ -3,7 +3,9 @@
 // smoke against an unreachable app fails the health stage with its own exit code, local
 // secrets are generated once (0600) and kept, missing packages are installed only with --yes
 // (fake apt-get on PATH), and the web build staleness check.
+import { spawn, spawnSync } from "node:child_process";
 import {
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
@@ -18,8 +20,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { webBuildReason } from "../../src/up/build";
+import { processIdentity } from "../../src/up/proc-identity";
 import { loadOrCreateSecrets } from "../../src/up/secrets";
-import { cleanEnv, efs, envelope, freePort } from "./helpers";
+import { alive, cleanEnv, efs, envelope, freePort, until } from "./helpers";
 
 let root: string;
 let held: Server;
@@ -112,6 +115,130 @@ describe("efs up guards", () => {
     });
     expect(r.code).toBe(0);
     expect(envelope<{ running: boolean }>(r).data.running).toBe(false);
+  }, 60_000);
+});
+
+describe("efs up/down with a state file whose pids now belong to other programs", () => {
+  // A stand-in for an unrelated program that got a recorded pid: the leader of its own group.
+  const stranger = () => {
+    const child = spawn("sleep", ["300"], { detached: true, stdio: "ignore" });
+    child.unref();
+    return child.pid!;
+  };
+  const started: number[] = [];
+  afterAll(() => {
+    for (const pid of started) {
+      try {
+        process.kill(-pid, "SIGKILL");
+      } catch {
+        // gone
+      }
+    }
+  });
+  const stateFile = (dir: string, state: Record<string, unknown>) => {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      join(dir, "up-state.json"),
+      JSON.stringify({
+        version: 1,
+        detached: true,
+        url: "http://localhost:3999",
+        port: 3999,
+        rendererPort: 3998,
+        dataDir: dir,
+        storage: "local",
+        startedAt: 0,
+        readyAt: 0,
+        error: null,
+        ...state,
+      }),
+    );
+  };
+  const deadPid = () => {
+    const r = spawnSync("true");
+    return r.pid!;
+  };
+
+  it("efs down signals nothing that is not the process it recorded, and says so", async () => {
+    const a = stranger();
+    const b = stranger();
+    started.push(a, b);
+    const dir = join(root, "reused-pids");
+    mkdirSync(join(dir, "tmp/renderer/chromium-1-abc"), { recursive: true });
+    stateFile(dir, {
+      supervisorPid: a,
+      supervisorIdentity: { start: "1", exe: "/usr/bin/node" },
+      services: [
+        {
+          name: "web",
+          pid: b,
+          identity: { start: "1", exe: "/usr/bin/node" },
+          ready: true,
+          restarts: 0,
+        },
+        // a file written before identities were recorded
+        { name: "worker-1", pid: a, ready: true, restarts: 0 },
+      ],
+    });
+    const r = await efs(["down", "--data-dir", dir, "--timeout", "1", "--json"], {
+      env: cleanEnv(root),
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(alive(a) && alive(b)).toBe(true);
+    const data = envelope<{ pids: number[]; strangers: string[] }>(r).data;
+    expect(data.pids).toEqual([]);
+    expect(data.strangers).toEqual([
+      `supervisor (pid ${a})`,
+      `web (pid ${b})`,
+      `worker-1 (pid ${a})`,
+    ]);
+    expect(r.stderr).toContain("the recorded pid now belongs to another program");
+    expect(existsSync(join(dir, "up-state.json"))).toBe(false);
+    expect(existsSync(join(dir, "tmp"))).toBe(false);
+  }, 60_000);
+
+  it("efs down still stops a process that is the one it recorded", async () => {
+    const ours = stranger();
+    started.push(ours);
+    const dir = join(root, "own-pid");
+    stateFile(dir, {
+      supervisorPid: deadPid(),
+      services: [
+        { name: "worker-1", pid: ours, identity: processIdentity(ours), ready: true, restarts: 0 },
+      ],
+    });
+    const r = await efs(["down", "--data-dir", dir, "--json"], { env: cleanEnv(root) });
+    expect(r.code, r.stderr).toBe(0);
+    expect(envelope<{ pids: number[] }>(r).data.pids).toEqual([ours]);
+    await until(() => !alive(ours), 5_000, "the recorded worker to stop");
+  }, 60_000);
+
+  it("efs up treats a state file naming someone else's pids as stale and signals none of them", async () => {
+    const sup = stranger();
+    const web = stranger();
+    started.push(sup, web);
+    const dir = join(root, "stale-up");
+    stateFile(dir, {
+      supervisorPid: sup,
+      supervisorIdentity: { start: "1", exe: "/usr/bin/node" },
+      services: [
+        {
+          name: "web",
+          pid: web,
+          identity: { start: "2", exe: "/usr/bin/node" },
+          ready: true,
+          restarts: 0,
+        },
+      ],
+    });
+    const r = await efs(["up", "--no-build", "--port", String(heldPort), "--data-dir", dir], {
+      env: cleanEnv(root),
+    });
+    // Not "already running": it went on and stopped at the held port, before starting anything.
+    expect(r.stderr).not.toContain("already running");
+    expect(r.stderr).toContain(`port ${heldPort} is already in use`);
+    expect(alive(sup) && alive(web)).toBe(true);
+    expect(existsSync(join(dir, "up-state.json"))).toBe(false);
   }, 60_000);
 });
 

@@ -167,6 +167,8 @@ describe("efs up --detach / smoke / down", () => {
     expect(await portFree(port)).toBe(true);
     expect(await portFree(state.rendererPort)).toBe(true);
     expect(readState(dataDir)).toBeNull();
+    // The scratch of workers and renderer (Chromium profiles, job folders) went with them.
+    expect(existsSync(join(dataDir, "tmp"))).toBe(false);
     const again = await efs(["down", "--data-dir", dataDir], { env });
     expect(again.code).toBe(0);
     expect(again.stdout).toContain("not running");

@@ -9,8 +9,11 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { openJobStore } from "@efs/core/jobs/store";
 import { checkWebhookAuth } from "@efs/core/webhook-auth";
+import { CHECKLIST_NAMES } from "../../src/checklist/names";
+import { uploadRetentionRule } from "../../src/checklist/r2";
 import { Vault } from "../../src/vault/vault";
 import { type S3TestServer, startS3Server } from "../../test-support/s3-server";
+import { DEFAULT_R2_RULE } from "../emulators/cloudflare";
 import { seedRenderService } from "../emulators/render";
 import { type EmulatorServer, startEmulatorServer } from "../emulators/server";
 import { TEST_CREDENTIALS as C, type EmulatorState, newId } from "../emulators/state";
@@ -28,12 +31,12 @@ export interface SharedS3 {
   scoped: { accessKey: string; secretKey: string };
 }
 
-// Starts SeaweedFS with an extra identity scoped to bucket "other-bucket".
-export async function startSharedS3(): Promise<SharedS3> {
+// Starts SeaweedFS with `bucket` and an extra identity scoped to bucket "other-bucket".
+export async function startSharedS3(bucket = "efs-media"): Promise<SharedS3> {
   const scoped = { accessKey: "AKSCOPED0001", secretKey: testSecret(64) };
   const r2 = { accessKey: "AKR2TOKEN0001", secretKey: testSecret(64) };
   const s3 = await startS3Server({
-    bucket: "efs-media",
+    bucket,
     extraIdentities: [
       { name: "r2", ...r2, actions: ["Read", "Write", "List", "Tagging"] },
       {
@@ -148,7 +151,7 @@ export async function createStack(s3?: SharedS3): Promise<Stack> {
   const fakes = createFakes();
   const box = sandbox();
   const p = box.project;
-  for (const v of [C.vercelToken, C.renderKey, C.githubToken]) registerSecret(v);
+  for (const v of [C.vercelToken, C.renderKey, C.githubToken, C.cloudflareToken]) registerSecret(v);
   const app: AppKnobs = {
     webhookSecrets: [],
     health: { db: "ok", storage: "ok", jobStore: "turso", storageBackend: "r2" },
@@ -180,8 +183,22 @@ export async function createStack(s3?: SharedS3): Promise<Stack> {
     RENDER_DEPLOY_HOOK_URL: "",
   };
 
+  // Cloudflare: the bucket, with R2's default rule and efs's uploads/ retention rule.
+  world.cloudflare.buckets.push({
+    name: "efs-media",
+    jurisdiction: "default",
+    creation_date: new Date().toISOString(),
+    location: "enam",
+    storage_class: "Standard",
+    lifecycle: [DEFAULT_R2_RULE, uploadRetentionRule(7)],
+  });
+
   // Render: the worker, live, with the catalog's variables plus one of the user's own.
-  const { service, hookUrl } = seedRenderService(world, "efs-worker", server.bases.renderHooks);
+  const { service, hookUrl } = seedRenderService(
+    world,
+    CHECKLIST_NAMES.renderService,
+    server.bases.renderHooks,
+  );
   values.RENDER_DEPLOY_HOOK_URL = registerSecret(hookUrl.replace("http://", "https://"));
   service.deploys.push({
     id: newId("dep-", 10),
@@ -209,10 +226,12 @@ export async function createStack(s3?: SharedS3): Promise<Stack> {
   const vercelKeys = [...renderKeys, "STUDIO_ACCESS_KEY"];
   world.vercel.projects.push({
     id: values.VERCEL_PROJECT_ID!,
-    name: "efs-web",
+    name: CHECKLIST_NAMES.vercelProject,
     accountId: "user_flame01",
     framework: "nextjs",
     rootDirectory: "services/web",
+    nodeVersion: "24.x",
+    sourceFilesOutsideRootDirectory: true,
     alias: [new URL(web.url).host],
     envs: [
       ...vercelKeys.map((k) => [k, values[k]!] as const),
@@ -259,6 +278,7 @@ export async function createStack(s3?: SharedS3): Promise<Stack> {
     EFS_VAULT_KEY: vaultKey,
     EFS_HTTP_BASE_DELAY_MS: "5",
     EFS_R2_ENDPOINT: shared.s3.endpoint,
+    CLOUDFLARE_API_TOKEN: C.cloudflareToken,
     VERCEL_TOKEN: C.vercelToken,
     RENDER_API_KEY: C.renderKey,
     GITHUB_TOKEN: C.githubToken,

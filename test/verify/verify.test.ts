@@ -65,6 +65,7 @@ describe("efs verify", () => {
           "webhook.auth",
           "webhook.unknown-job",
           "vercel.project",
+          "vercel.node",
           "vercel.url",
           "vercel.health",
           "vercel.env",
@@ -117,6 +118,28 @@ describe("efs verify", () => {
         const { byId } = await verify(s, "r2");
         expect(byId("r2.list")?.status).toBe("fail");
         expect(byId("r2.list")?.detail).toContain("SHA-256");
+      }),
+    120_000,
+  );
+
+  it(
+    "fails a Vercel project on a discontinued Node.js version, naming the fix",
+    () =>
+      withStack(async (s) => {
+        s.world.vercel.projects[0]!.nodeVersion = "20.x";
+        const { res, byId } = await verify(s, "vercel");
+        expect(res.code).toBe(1);
+        expect(byId("vercel.node")).toMatchObject({
+          status: "fail",
+          detail: expect.stringContaining(
+            "Node.js 20.x is discontinued on Vercel (since 2026-10-01)",
+          ),
+          fix: expect.stringContaining("efs init --only vercel --force-step vercel"),
+        });
+        s.world.vercel.projects[0]!.nodeVersion = "22.x";
+        const older = await verify(s, "vercel");
+        expect(older.byId("vercel.node")).toMatchObject({ status: "warn" });
+        expect(older.byId("vercel.node")?.detail).toContain("24.x");
       }),
     120_000,
   );

@@ -211,9 +211,37 @@ function parseUrl(value: string): URL | null {
   }
 }
 
+// Zero-width and other invisible format characters: a value holding one looks right
+// everywhere it is printed and still differs from what the user typed.
+const INVISIBLE = /[\u00AD\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u206A-\u206F\uFEFF]/;
+// Control characters other than the newlines reported above (NUL included).
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+const codePoint = (c: string) =>
+  `U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}`;
+
+// Characters no value may hold, whatever its format (the value itself is never quoted).
+function checkCharacters(value: string): string | null {
+  const control = CONTROL.exec(value);
+  if (control) {
+    const what = control[0] === "\u0000" ? "a NUL character" : "a control character";
+    return `contains ${what} (${codePoint(control[0])} at position ${control.index + 1})`;
+  }
+  const invisible = INVISIBLE.exec(value);
+  if (invisible)
+    return `contains an invisible zero-width character (${codePoint(invisible[0])} at position ${invisible.index + 1})`;
+  const lone = LONE_SURROGATE.exec(value);
+  if (lone) return `is not valid Unicode (an unpaired surrogate at position ${lone.index + 1})`;
+  return null;
+}
+
 // Returns null when `value` is acceptable for `format`, else a phrase saying what is wrong.
 export function checkFormat(format: FormatName, value: string, fixedValue?: string): string | null {
   if (value.length === 0) return "is empty";
+  // First: String#trim() also strips U+FEFF, which is named for what it is.
+  const chars = checkCharacters(value);
+  if (chars) return chars;
   if (value !== value.trim()) {
     return /[\r\n]$/.test(value) ? "ends with a newline" : "has surrounding whitespace";
   }
@@ -231,10 +259,11 @@ export function checkFormat(format: FormatName, value: string, fixedValue?: stri
         : "must be 3-63 lowercase letters, digits or hyphens, starting and ending alphanumeric";
     case "libsqlUrl": {
       const u = parseUrl(value);
-      if (!u || !["libsql:", "https:", "wss:", "file:"].includes(u.protocol)) {
-        return "must be a libsql:// URL (or file: for a local database)";
+      if (u && (u.protocol === "libsql:" || u.protocol === "file:")) return null;
+      if (u && ["https:", "http:", "wss:", "ws:"].includes(u.protocol)) {
+        return `is an ${u.protocol}// URL: Turso database URLs start with libsql:// (use libsql://${u.host}${u.pathname === "/" ? "" : u.pathname})`;
       }
-      return null;
+      return "must be a libsql:// URL (libsql://<database>-<org>.turso.io, or file: for a local database)";
     }
     case "httpsUrl": {
       const u = parseUrl(value);

@@ -1,7 +1,13 @@
-// Launches headless Chromium (puppeteer-core) with software WebGL, or hardware WebGL on NVIDIA.
-import { existsSync } from "node:fs";
+// Launches headless Chromium (driven by puppeteer-core) with software WebGL, or hardware WebGL
+// on NVIDIA, as a child that cannot outlive the renderer.
+import { spawn } from "node:child_process";
+import { existsSync, rmSync } from "node:fs";
+import type { Readable, Writable } from "node:stream";
 import { CHROMIUM_BASE_FLAGS, CHROMIUM_SWIFTSHADER_FLAGS } from "@efs/core/chromium-flags";
 import puppeteer, { type Browser } from "puppeteer-core";
+// Not part of puppeteer's public API, but the transport its own pipe launch uses (24.x).
+import { PipeTransport } from "puppeteer-core/internal/node/PipeTransport.js";
+import { makeScratchDir } from "./scratch";
 
 const BASE_FLAGS = [
   ...CHROMIUM_BASE_FLAGS,
@@ -42,6 +48,14 @@ export interface LaunchOptions {
 }
 
 // Starts Chromium; the caller closes it. Long evaluates are allowed (renders run for hours).
+//
+// Chromium must die with the renderer, however the renderer ends. puppeteer.launch() always
+// starts it as the leader of its own process group (detached), so a SIGKILL to the renderer's
+// group (the `efs up` supervisor, `efs down`) missed it and left ~1 GB and 9 processes
+// running. So it is spawned here, in the renderer's own group, speaking CDP over a pipe
+// (fds 3/4): when the renderer dies the pipe closes and Chromium exits by itself, and a group
+// signal reaches it too. Its profile is a scratch folder (scratch.ts) that close() removes
+// and that the next renderer sweeps after a crash.
 export async function launchBrowser(
   opts: LaunchOptions = {},
 ): Promise<{ browser: Browser; gpu: boolean }> {
@@ -53,12 +67,67 @@ export async function launchBrowser(
       `Chromium not found at ${executablePath}; install it (apt-get install chromium) or set EFS_CHROMIUM_PATH`,
     );
   }
-  const browser = await puppeteer.launch({
-    executablePath,
-    headless: true,
-    args: [...BASE_FLAGS, ...glFlags(gpu)],
-    protocolTimeout: 24 * 3600 * 1000,
-    defaultViewport: { width: 640, height: 360 },
+  const profile = await makeScratchDir("chromium");
+  const args = [
+    ...puppeteer.defaultArgs({
+      headless: true,
+      userDataDir: profile,
+      args: [...BASE_FLAGS, ...glFlags(gpu)],
+    }),
+    "--remote-debugging-pipe",
+  ];
+  const child = spawn(executablePath, args, {
+    stdio: ["ignore", "ignore", "pipe", "pipe", "pipe"],
+    detached: false,
   });
+  const stderr: string[] = [];
+  child.stderr?.setEncoding("utf8").on("data", (d: string) => {
+    stderr.push(d);
+    if (stderr.length > 50) stderr.shift();
+  });
+  const exited = new Promise<void>((resolve) => {
+    child.once("exit", () => resolve());
+    child.once("error", () => resolve());
+  });
+  const removeProfile = () => rmSync(profile, { recursive: true, force: true });
+  // A renderer that calls process.exit() takes its browser along at once.
+  const onExit = () => {
+    child.kill("SIGKILL");
+    removeProfile();
+  };
+  process.once("exit", onExit);
+  const stop = async () => {
+    const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+    await exited;
+    clearTimeout(timer);
+    process.off("exit", onExit);
+    removeProfile();
+  };
+  let browser: Browser;
+  try {
+    const [toBrowser, fromBrowser] = [child.stdio[3], child.stdio[4]] as [Writable, Readable];
+    browser = await Promise.race([
+      puppeteer.connect({
+        transport: new PipeTransport(toBrowser, fromBrowser),
+        protocolTimeout: 24 * 3600 * 1000,
+        defaultViewport: { width: 640, height: 360 },
+      }),
+      exited.then(() => {
+        throw new Error(
+          `Chromium exited at start: ${stderr.join("").trim().slice(-2000) || "no output"}`,
+        );
+      }),
+    ]);
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  const close = browser.close.bind(browser);
+  // Closing also waits for the process to exit and removes the profile.
+  browser.close = async () => {
+    await close().catch(() => {});
+    await stop();
+  };
   return { browser, gpu };
 }

@@ -1,8 +1,10 @@
 // The renderer's own command line (what Modal's container and `efs up` run):
 //   render --audio A --preset P --format F [--fps N] [--quality draft|final] [--from I]
 //          [--to J] [--duration S] [--visual V.json] [--gpu|--no-gpu]
-//          [--capture auto|webcodecs|raw] --out FILE
-//   concat --audio A --format F [--duration S] --out OUT.mp4 CHUNK.ts…
+//          [--capture auto|webcodecs|raw] [--thumbnail T.jpg] --out FILE
+//   concat --audio A --format F [--duration S] [--thumbnail T.jpg] --out OUT.mp4 CHUNK.ts…
+// Progress goes to stderr as `progress {"stage","framesDone","framesTotal","fps","etaSec"}`
+// lines (on each stage change, then at most every 2 s); Modal's wrapper reads them.
 //   serve  [--port 3100] [--host 127.0.0.1]      (auth token from RENDERER_AUTH_TOKEN)
 import { readFile } from "node:fs/promises";
 import { isRenderQuality } from "@efs/core/quality";
@@ -45,6 +47,7 @@ program
   .option("--gpu", "hardware WebGL flags (default: when an NVIDIA device is present)")
   .option("--no-gpu", "force SwiftShader")
   .option("--capture <mode>", "auto | webcodecs | raw", "auto")
+  .option("--thumbnail <file>", "also write a JPEG of a representative frame (whole renders)")
   .requiredOption("--out <file>", "output .mp4 (or .ts for a range)")
   .action(async (o) => {
     const controller = new AbortController();
@@ -52,6 +55,7 @@ program
     process.once("SIGTERM", () => controller.abort(new Error("terminated")));
     const visual = o.visual ? JSON.parse(await readFile(o.visual, "utf8")) : undefined;
     let last = 0;
+    let lastStage = "";
     const r = await renderVideo({
       audioPath: o.audio,
       preset: o.preset,
@@ -65,14 +69,22 @@ program
       gpu: o.gpu === undefined ? "auto" : o.gpu,
       capture: o.capture,
       out: o.out,
+      thumbnail: o.thumbnail,
       signal: controller.signal,
       log: err,
       onProgress: (p) => {
-        if (Date.now() - last < 2000 && p.framesDone < p.framesTotal) return;
+        const changed = p.stage !== lastStage;
+        if (!changed && Date.now() - last < 2000 && p.framesDone < p.framesTotal) return;
         last = Date.now();
-        err(
-          `progress ${p.framesDone}/${p.framesTotal} frames, ${p.fps.toFixed(2)} fps, eta ${Math.round(p.etaSec)} s`,
-        );
+        lastStage = p.stage;
+        const line = {
+          stage: p.stage,
+          framesDone: p.framesDone,
+          framesTotal: p.framesTotal,
+          fps: Math.round(p.fps * 100) / 100,
+          etaSec: Math.round(p.etaSec),
+        };
+        err(`progress ${JSON.stringify(line)}`);
       },
     });
     console.log(JSON.stringify(r));
@@ -83,6 +95,7 @@ program
   .requiredOption("--audio <file>", "the audio the chunks were rendered from")
   .requiredOption("--format <name>", "the format the chunks were rendered in")
   .option("--duration <s>", "trim the audio to S seconds", num("--duration"))
+  .option("--thumbnail <file>", "also write a JPEG of a representative frame")
   .requiredOption("--out <file>", "output .mp4")
   .argument("<chunks...>", "MPEG-TS chunks in order")
   .action(async (chunks: string[], o) => {
@@ -92,6 +105,7 @@ program
       format: o.format,
       durationSec: o.duration,
       out: o.out,
+      thumbnail: o.thumbnail,
     });
     console.log(JSON.stringify({ out: o.out, chunks: chunks.length }));
   });

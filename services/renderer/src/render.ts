@@ -1,7 +1,6 @@
 // Renders audio + preset + format into an MP4 (or, for a frame range, a video-only MPEG-TS
 // chunk): analysis in Node, drawing in Chromium, frames out by WebCodecs or raw readback.
 import { mkdtemp, rename, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { analyzeAudio } from "@efs/core/audio/analyze";
 import type { AudioFeatures } from "@efs/core/audio/features";
@@ -21,10 +20,15 @@ import { resolveVisualConfig } from "@efs/visual/presets";
 import { audioArgs, chunkArgs, type MuxOptions, muxArgs, runFfmpeg } from "./ffmpeg";
 import { injectSphericalMetadata } from "./mp4/spherical";
 import type { CaptureJob, CaptureMode, RunResult } from "./page/job";
+import { makeScratchDir } from "./scratch";
 import { type CaptureSession, openCaptureSession } from "./session";
+import { probeDuration, writeThumbnail } from "./thumbnail";
 
 export interface RenderProgress {
+  /** starting (analysis, browser), rendering (frames), encoding (mux, 360 metadata, thumbnail). */
+  stage: "starting" | "rendering" | "encoding";
   framesDone: number;
+  /** 0 while starting (the frame count is known once the audio is analysed). */
   framesTotal: number;
   fps: number;
   etaSec: number;
@@ -46,6 +50,8 @@ export interface RenderOptions {
   from?: number;
   to?: number;
   out: string;
+  /** Also write a JPEG thumbnail of a representative frame here (whole renders only). */
+  thumbnail?: string;
   capture?: "auto" | "webcodecs" | "raw";
   /** Where frames become I420: "auto" = in JS under SwiftShader, in a shader on a GPU. */
   i420Conversion?: "auto" | "gpu" | "cpu";
@@ -203,7 +209,8 @@ export async function renderVideo(o: RenderOptions): Promise<RenderResult> {
   const config = resolveVisualConfig(o.preset, o.visual);
   const ms = (t: number) => `${Math.round(performance.now() - t)} ms`;
   const isChunk = o.from !== undefined || o.to !== undefined;
-  const tmp = await mkdtemp(join(tmpdir(), "efs-render-"));
+  const tmp = await makeScratchDir("render");
+  o.onProgress?.({ stage: "starting", framesDone: 0, framesTotal: 0, fps: 0, etaSec: 0 });
   const planned = analyzeAudio(o.audioPath, { fps, cacheDir: o.cacheDir, signal: o.signal }).then(
     ({ features }) => {
       o.log?.(`analysis: ${ms(t0)}`);
@@ -242,6 +249,7 @@ export async function renderVideo(o: RenderOptions): Promise<RenderResult> {
         const secs = (performance.now() - started) / 1000;
         const rate = secs > 0 ? done / secs : 0;
         o.onProgress?.({
+          stage: "rendering",
           framesDone: done,
           framesTotal: to - from,
           fps: rate,
@@ -254,6 +262,13 @@ export async function renderVideo(o: RenderOptions): Promise<RenderResult> {
     );
     const closing = session.close();
     const tMux = performance.now();
+    o.onProgress?.({
+      stage: "encoding",
+      framesDone: to - from,
+      framesTotal: to - from,
+      fps: 0,
+      etaSec: 0,
+    });
     if (isChunk) {
       await rename(chunkPath, o.out);
     } else {
@@ -266,6 +281,9 @@ export async function renderVideo(o: RenderOptions): Promise<RenderResult> {
       });
     }
     o.log?.(`mux: ${ms(tMux)}`);
+    if (o.thumbnail && !isChunk) {
+      await thumbnailOf(o.out, o.thumbnail, durationSec, format, o.signal, o.log);
+    }
     await closing;
     return {
       out: o.out,
@@ -362,13 +380,36 @@ export async function concatChunks(o: {
   format: string;
   durationSec?: number;
   out: string;
+  /** Also write a JPEG thumbnail of a representative frame here. */
+  thumbnail?: string;
   signal?: AbortSignal;
 }): Promise<void> {
   if (!isRenderFormat(o.format)) throw new Error(`unknown format "${o.format}"`);
   if (o.chunks.length === 0) throw new Error("no chunks to concatenate");
-  await muxFinal({
-    ...o,
-    audio: { path: o.audioPath, encoded: false },
-    format: RENDER_FORMATS[o.format],
-  });
+  const format = RENDER_FORMATS[o.format];
+  await muxFinal({ ...o, audio: { path: o.audioPath, encoded: false }, format });
+  if (o.thumbnail) {
+    const seconds = await probeDuration(o.out);
+    await thumbnailOf(o.out, o.thumbnail, seconds, format, o.signal, (l) =>
+      process.stderr.write(`${l}\n`),
+    );
+  }
+}
+
+// Writes the thumbnail; a failure is logged, never fails the render (the video is what matters).
+async function thumbnailOf(
+  video: string,
+  out: string,
+  durationSec: number,
+  format: RenderFormat,
+  signal: AbortSignal | undefined,
+  log: ((line: string) => void) | undefined,
+): Promise<void> {
+  try {
+    const { timeSec } = await writeThumbnail(video, out, { durationSec, format, signal });
+    log?.(`thumbnail: frame at ${timeSec.toFixed(2)} s → ${out}`);
+  } catch (e) {
+    if (signal?.aborted) throw e;
+    log?.(`thumbnail: not written (${e instanceof Error ? e.message : String(e)})`);
+  }
 }

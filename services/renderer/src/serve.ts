@@ -6,6 +6,7 @@ import type { AddressInfo } from "node:net";
 import { createStorage } from "@efs/core/storage/create";
 import type { StorageOptions } from "@efs/core/storage/options";
 import type { Storage } from "@efs/core/storage/types";
+import { scratchRoot, sweepScratch } from "./scratch";
 import { createRendererApp } from "./server/app";
 
 export interface ServeOptions {
@@ -52,6 +53,9 @@ export async function serve(o: ServeOptions): Promise<{ url: string; close(): Pr
   if (!authToken)
     throw new Error("RENDERER_AUTH_TOKEN is required (the token the worker sends as auth_token)");
   const storage = o.storage ?? (await createStorage(storageFromEnv(o.env)));
+  // What a renderer killed before us left behind (its Chromium profile, audio, partial video).
+  const swept = sweepScratch(scratchRoot(o.env));
+  if (swept.length) o.log?.(`removed ${swept.length} scratch folder(s) of stopped renderers`);
   const app = createRendererApp({ authToken, storage, log: o.log });
   const server = createServer((req, res) => app.handle(req, res));
   server.listen(o.port, o.host ?? "127.0.0.1");

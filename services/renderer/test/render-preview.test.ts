@@ -4,7 +4,14 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { concatChunks, type RenderProgress, renderVideo } from "../src/render";
 import { psnr } from "../src/snapshot";
-import { decodeFrames, makeAudio, probe, topLevelTypes } from "./helpers/media";
+import {
+  decodeFrames,
+  decodeImage,
+  makeAudio,
+  meanLuma,
+  probe,
+  topLevelTypes,
+} from "./helpers/media";
 
 const dir = mkdtempSync(join(tmpdir(), "efs-render-test-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -16,12 +23,14 @@ describe("renderVideo (preview-360p, real Chromium + ffmpeg)", () => {
 
   it("renders a valid H.264 High / AAC 48 kHz MP4 with moov first and reports progress", async () => {
     full = join(dir, "full.mp4");
+    const thumb = join(dir, "thumb.jpg");
     const events: RenderProgress[] = [];
     const r = await renderVideo({
       audioPath: audio,
       preset: "ethereal-flame",
       format: "preview-360p",
       out: full,
+      thumbnail: thumb,
       cacheDir,
       onProgress: (p) => events.push(p),
     });
@@ -39,8 +48,20 @@ describe("renderVideo (preview-360p, real Chromium + ffmpeg)", () => {
     expect(Math.abs(p.durationSec - 1)).toBeLessThanOrEqual(1 / 30 + 1e-3);
     const types = topLevelTypes(full);
     expect(types.indexOf("moov")).toBeLessThan(types.indexOf("mdat"));
-    expect(events.at(-1)).toMatchObject({ framesDone: 30, framesTotal: 30 });
-    expect(events.every((e, i) => i === 0 || e.framesDone >= events[i - 1]!.framesDone)).toBe(true);
+    // Stages in order: starting → rendering (frames rising to the total) → encoding.
+    const stages = events.map((e) => e.stage).filter((s, i, a) => s !== a[i - 1]);
+    expect(stages).toEqual(["starting", "rendering", "encoding"]);
+    const frames = events.filter((e) => e.stage === "rendering");
+    expect(frames.at(-1)).toMatchObject({ framesDone: 30, framesTotal: 30 });
+    expect(frames.every((e, i) => i === 0 || e.framesDone >= frames[i - 1]!.framesDone)).toBe(true);
+    // The thumbnail: a 640×360 JPEG of a frame from inside the video, never the first one.
+    expect(probe(thumb).video).toMatchObject({ codec_name: "mjpeg", width: 640, height: 360 });
+    const image = decodeImage(thumb, 640, 360);
+    const scores = decodeFrames(full, 640, 360).map((f) => psnr(f, image));
+    const best = scores.indexOf(Math.max(...scores));
+    expect(scores[best]).toBeGreaterThan(30);
+    expect(best).toBeGreaterThan(0);
+    expect(meanLuma(image)).toBeGreaterThan(8);
   }, 240_000);
 
   it("two frame ranges concatenated match the full render frame by frame", async () => {

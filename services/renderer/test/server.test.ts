@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { parseRendererProgress } from "@efs/core/render-progress";
 import { createStorage } from "@efs/core/storage/create";
 import type { Storage } from "@efs/core/storage/types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -143,29 +144,32 @@ describe("local renderer server (Modal submit/status contract)", () => {
         status: string;
         result?: unknown;
       };
+    // While it runs, status carries the stage and frames done/total (contracts/modal-status.json).
+    const seen: Array<{ stage: string; framesDone: number; framesTotal: number }> = [];
     const final = await waitFor(async () => {
-      const s = await status();
-      return s.status === "running" ? undefined : s;
-    });
-    expect(final).toEqual({
-      status: "completed",
-      result: {
-        videoKey: "renders/job_42/output.mp4",
-        format: "preview-360p",
-        durationSeconds: 0.3,
-      },
-    });
+      const s = (await status()) as { status: string; progress?: (typeof seen)[number] };
+      if (s.status === "running") {
+        expect(parseRendererProgress(s.progress)).not.toBeNull();
+        seen.push(s.progress!);
+        return undefined;
+      }
+      return s;
+    }, 300_000);
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.every((p, i) => i === 0 || p.framesDone >= seen[i - 1]!.framesDone)).toBe(true);
+    const result = {
+      videoKey: "renders/job_42/output.mp4",
+      format: "preview-360p",
+      durationSeconds: 0.3,
+      thumbnailKey: "renders/job_42/thumbnail.jpg",
+    };
+    expect(final).toEqual({ status: "completed", result });
     const hook = await waitFor(async () => hooks.find((h) => h.body.jobId === "job_42"));
     expect(hook.auth).toBe("Bearer per-job-token-42");
-    expect(hook.body).toEqual({
-      jobId: "job_42",
-      status: "complete",
-      result: {
-        videoKey: "renders/job_42/output.mp4",
-        format: "preview-360p",
-        durationSeconds: 0.3,
-      },
-    });
+    expect(hook.body).toEqual({ jobId: "job_42", status: "complete", result });
+    const thumb = await storage.stat("renders/job_42/thumbnail.jpg");
+    expect(thumb).toMatchObject({ contentType: "image/jpeg" });
+    expect(thumb!.size).toBeGreaterThan(1000);
     const obj = await storage.get("renders/job_42/output.mp4");
     const chunks: Buffer[] = [];
     for await (const c of obj.body) chunks.push(c as Buffer);

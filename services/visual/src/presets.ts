@@ -1,5 +1,11 @@
 // Named presets (ids are kebab-case and part of the wire contract: web → worker → renderer).
-import { type LayerConfig, mergeConfig, parseVisualConfig, type VisualConfig } from "./config";
+import {
+  type LayerConfig,
+  mergeConfig,
+  parseVisualConfig,
+  type VisualConfig,
+  VisualConfigError,
+} from "./config";
 
 const w = (bass: number, mids: number, highs: number, beat: number) => ({
   bass,
@@ -198,10 +204,35 @@ export function presetLabel(id: PresetId): string {
   return RAW[id].label;
 }
 
-// A preset's validated config, with an optional partial override merged on top.
+// A preset's validated config, with an optional partial override merged on top. An override
+// key the config does not have (a typo, a setting from elsewhere) is refused, named.
 export function resolveVisualConfig(preset: string, override?: unknown): VisualConfig {
   if (!isPresetId(preset)) {
     throw new Error(`unknown preset "${preset}"; choose one of ${PRESET_IDS.join(", ")}`);
   }
-  return parseVisualConfig(mergeConfig(structuredClone(RAW[preset].config), override));
+  const config = parseVisualConfig(mergeConfig(structuredClone(RAW[preset].config), override));
+  const unknown: string[] = [];
+  unknownKeys(override, config, "config", unknown);
+  if (unknown.length) throw new VisualConfigError(unknown);
+  return config;
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
+
+// Collects the override's keys that have no counterpart in the validated config.
+function unknownKeys(override: unknown, known: unknown, path: string, out: string[]): void {
+  if (!isObj(override) || !isObj(known)) return;
+  for (const [key, value] of Object.entries(override)) {
+    if (!Object.hasOwn(known, key)) {
+      out.push(
+        `${path}.${key} is not a visual setting; the settings here are ${Object.keys(known).join(", ")}`,
+      );
+    } else if (Array.isArray(value) && Array.isArray(known[key])) {
+      const list = known[key] as unknown[];
+      for (const [i, v] of value.entries()) unknownKeys(v, list[i], `${path}.${key}[${i}]`, out);
+    } else {
+      unknownKeys(value, known[key], `${path}.${key}`, out);
+    }
+  }
 }

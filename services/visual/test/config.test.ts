@@ -75,6 +75,29 @@ describe("visual config", () => {
     ]);
   });
 
+  it("refuses override keys the config does not have, naming each and what is there", () => {
+    let err: unknown;
+    try {
+      resolveVisualConfig("ethereal-flame", {
+        skybox: { brigthness: 2 },
+        hue: 0.3,
+        layers: [{ count: 10, sparkle: true }],
+      });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(VisualConfigError);
+    const issues = (err as VisualConfigError).issues;
+    expect(issues.slice(0, 2)).toEqual([
+      "config.skybox.brigthness is not a visual setting; the settings here are preset, rotationSpeed, brightness",
+      "config.hue is not a visual setting; the settings here are seed, layers, skybox, dynamics, camera",
+    ]);
+    expect(issues[2]).toMatch(
+      /^config\.layers\[0\]\.sparkle is not a visual setting; the settings here are mode, count, /,
+    );
+    expect(issues).toHaveLength(3);
+  });
+
   it("refuses an unknown preset naming the valid ones", () => {
     expect(() => resolveVisualConfig("disco")).toThrow(
       /unknown preset "disco"; choose one of ethereal-flame, ethereal-mist/,

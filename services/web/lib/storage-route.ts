@@ -5,6 +5,7 @@ import type { LocalStorage } from "@efs/core/storage/local";
 import { handleLocalStorageRequest } from "@efs/core/storage/local-http";
 import { type ApiErrorCode, errorResponse } from "./api/errors";
 import type { WebContext } from "./context";
+import { uploadIdOf } from "./uploads";
 
 const REASON_CODES: Record<string, ApiErrorCode> = {
   malformed: "bad_request",
@@ -16,6 +17,7 @@ const REASON_CODES: Record<string, ApiErrorCode> = {
   "bad-signature": "forbidden",
   "content-type-mismatch": "forbidden",
   "too-large": "payload_too_large",
+  "already-uploaded": "conflict",
 };
 
 // The response for one signed storage request (catch-all key segments as Next decodes them).
@@ -43,11 +45,15 @@ export async function handleStorageRequest(
       "Storage: send the upload with a Content-Length header.",
     );
   }
-  const res = await handleLocalStorageRequest({
-    storage: ctx.storage as LocalStorage,
-    request: req,
-    key: segments,
-  });
+  const storage = ctx.storage as LocalStorage;
+  if (req.method.toUpperCase() === "PUT" && (await confirmedUpload(req, ctx, storage, segments))) {
+    return errorResponse(
+      409,
+      "conflict",
+      "Storage: this upload was already confirmed; a signed upload URL is single-use. Ask for a new one (POST /api/uploads).",
+    );
+  }
+  const res = await handleLocalStorageRequest({ storage, request: req, key: segments });
   const type = res.headers.get("content-type") ?? "";
   if (res.status < 400 || !type.startsWith("application/json")) return withCors(res);
   const body = (await res.json().catch(() => ({}))) as { error?: unknown; reason?: unknown };
@@ -59,6 +65,25 @@ export async function handleStorageRequest(
   const allow = res.headers.get("allow");
   if (allow) out.headers.set("allow", allow);
   return out;
+}
+
+// True for a validly signed PUT to an upload whose ingest job exists (it was confirmed): the
+// URL is spent even if the object has since been deleted (a failed or cancelled ingest).
+async function confirmedUpload(
+  req: Request,
+  ctx: WebContext,
+  storage: LocalStorage,
+  segments: string[],
+): Promise<boolean> {
+  const key = segments.join("/");
+  const id = uploadIdOf(key);
+  if (!id) return false;
+  const verdict = storage.verifySignedRequest({
+    method: "PUT",
+    key,
+    query: new URL(req.url).searchParams,
+  });
+  return verdict.ok && (await ctx.jobs.get(id)) !== null;
 }
 
 // Signed URLs are bearer capabilities, so any origin may read them (Web Audio needs CORS).

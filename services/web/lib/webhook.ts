@@ -3,6 +3,8 @@
 // job only); 401 without saying why; idempotent — a replay, or any report for a job already
 // finished, answers 200 and changes nothing (terminal states are immutable).
 
+import { deleteOwnedObjects } from "@efs/core/jobs/owned-objects";
+import { resultKeyProblem, resultKeys } from "@efs/core/jobs/result-keys";
 import type { Job } from "@efs/core/jobs/types";
 import { checkWebhookAuth } from "@efs/core/webhook-auth";
 import { z } from "zod";
@@ -67,43 +69,60 @@ export async function handleWebhook(req: Request, ctx: WebContext): Promise<Resp
 
   const job = await ctx.jobs.get(body.jobId);
   if (!job) throw new ApiError(404, "not_found", `No job with id "${body.jobId}".`);
+  // Only renders are handed to a renderer; every other job is finished by the worker that
+  // holds its lease, never by a report from outside.
+  if (job.type !== "render") {
+    throw new ApiError(
+      409,
+      "conflict",
+      `Job ${job.id} is an ${job.type} job; only render jobs are finished through this webhook (the worker finishes the others).`,
+    );
+  }
+  if (job.deletedAt !== null) return lateForDeleted(ctx, job);
   if (job.status === "complete" || job.status === "failed" || job.status === "cancelled") {
     return json({ ok: true, applied: false, status: job.status });
   }
 
   if (body.status === "complete") {
-    const result = job.type === "render" ? await checkRenderResult(ctx, body.result) : body.result;
+    const result = await checkRenderResult(ctx, job, body.result);
     const applied = await ctx.jobs.complete(job.id, result);
-    if (applied && job.type === "render")
-      console.log(`[Webhook] Render complete for job ${job.id}`);
+    if (applied) console.log(`[Webhook] Render complete for job ${job.id}`);
     return answer(ctx, job, applied);
   }
   const failed = await ctx.jobs.fail(job.id, body.error);
   const applied = failed?.status === "failed";
-  if (applied) console.log(`[Webhook] ${label(job)} failed for job ${job.id}: ${body.error}`);
+  if (applied) console.log(`[Webhook] Render failed for job ${job.id}: ${body.error}`);
   return answer(ctx, job, applied);
 }
 
-async function checkRenderResult(ctx: WebContext, result: Record<string, unknown>) {
+// Every key of the result is a valid key inside `renders/<job id>/`, and names a stored object.
+async function checkRenderResult(ctx: WebContext, job: Job, result: Record<string, unknown>) {
   const r = validate(resultSchema, result);
-  if (!r.videoKey.startsWith("renders/")) {
-    throw new ApiError(400, "bad_request", 'result.videoKey: must be under "renders/".');
-  }
-  if (!(await ctx.storage.stat(r.videoKey))) {
-    throw new ApiError(
-      400,
-      "bad_request",
-      "result.videoKey: no such object in storage; upload the video first.",
-    );
+  const problem = resultKeyProblem(r, job);
+  if (problem) throw new ApiError(400, "bad_request", `${problem}.`);
+  for (const { path, value } of resultKeys(r)) {
+    if (typeof value === "string" && !(await ctx.storage.stat(value))) {
+      throw new ApiError(
+        400,
+        "bad_request",
+        `${path}: no such object in storage; upload the file before reporting the render complete.`,
+      );
+    }
   }
   return r;
+}
+
+// A result for a job the user deleted while it ran (a tombstone of ours): whatever the renderer
+// uploaded for it since is removed; nothing else changes.
+async function lateForDeleted(ctx: WebContext, job: Job): Promise<Response> {
+  const removed = await deleteOwnedObjects(ctx.storage, job);
+  if (removed.objects > 0) {
+    console.log(`[Webhook] Removed ${removed.objects} late object(s) of deleted job ${job.id}`);
+  }
+  return json({ ok: true, applied: false, status: job.status, deleted: true });
 }
 
 async function answer(ctx: WebContext, job: Job, applied: boolean): Promise<Response> {
   const now = await ctx.jobs.get(job.id);
   return json({ ok: true, applied, status: now?.status ?? job.status });
-}
-
-function label(job: Job): string {
-  return job.type === "render" ? "Render" : `Job (${job.type})`;
 }

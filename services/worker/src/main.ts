@@ -4,13 +4,18 @@
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigError, loadConfig } from "@efs/core/config";
+import { discardJobFiles } from "@efs/core/jobs/owned-objects";
 import { openJobStore } from "@efs/core/jobs/store";
 import { createStorage } from "@efs/core/storage/create";
+import { sweepExpired, UPLOAD_PREFIX } from "@efs/core/storage/retention";
 import { HANDLERS } from "./handlers/registry";
 import type { WorkerDeps } from "./handlers/types";
+import { sweepScratch } from "./loop/scratch";
+import { sweepDeletedJobs } from "./loop/sweep-deleted";
 import { startWorker } from "./loop/worker";
 import { killAllChildren } from "./media/proc";
 import { workerOptions } from "./options";
+import { pollRenderProgress } from "./render/progress";
 import { reconcileRenders } from "./render/reconcile";
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -62,6 +67,7 @@ async function main(): Promise<number> {
   };
   process.on("SIGTERM", onSignal);
   process.on("SIGINT", onSignal);
+  await recoverFromLastRun(deps);
   worker = startWorker(deps, {
     handlers: HANDLERS,
     tasks: [
@@ -69,9 +75,10 @@ async function main(): Promise<number> {
         name: "Lease reaper",
         intervalMs: options.reapIntervalMs,
         run: async () => {
-          const { requeued, failed } = await store.reap();
+          const { requeued, failed, failedIds } = await store.reap();
           if (requeued + failed > 0)
             log(`[Worker] Reaper: ${requeued} job(s) re-queued, ${failed} failed`);
+          await discardFilesOf(deps, failedIds);
         },
       },
       {
@@ -79,10 +86,64 @@ async function main(): Promise<number> {
         intervalMs: options.reconcileIntervalMs,
         run: () => reconcileRenders(deps),
       },
+      {
+        name: "Deleted-job sweep",
+        intervalMs: options.sweepIntervalMs,
+        run: async () => {
+          await sweepDeletedJobs(deps);
+        },
+      },
+      {
+        name: "Render progress",
+        intervalMs: options.progressIntervalMs,
+        run: () => pollRenderProgress(deps),
+      },
+      // R2 expires uploads with its bucket lifecycle rule (efs init sets it); local files
+      // get the same rule here.
+      ...(storage.backend === "local"
+        ? [
+            {
+              name: "Upload retention",
+              intervalMs: options.retention.intervalMs,
+              run: async () => {
+                const { deleted, bytes } = await sweepExpired(storage, {
+                  prefix: UPLOAD_PREFIX,
+                  maxAgeMs: options.retention.uploadMaxAgeMs,
+                  now: Date.now(),
+                });
+                if (deleted > 0)
+                  log(`[Worker] Retention: deleted ${deleted} expired upload(s), ${bytes} bytes`);
+              },
+            },
+          ]
+        : []),
     ],
   });
 
   return exited.finally(() => store.close());
+}
+
+// What a previous run of this worker left when it was killed: jobs still leased to the same
+// WORKER_ID (it holds none now) go back to the queue at once instead of after their lease, and
+// scratch folders of jobs no live worker holds are removed.
+async function recoverFromLastRun(deps: WorkerDeps): Promise<void> {
+  const { requeued, failed, failedIds } = await deps.store.reapOwner(deps.options.workerId);
+  if (requeued + failed > 0) {
+    log(
+      `[Worker] A previous run of ${deps.options.workerId} left ${requeued + failed} job(s): ${requeued} re-queued, ${failed} failed`,
+    );
+  }
+  await discardFilesOf(deps, failedIds);
+  const swept = await sweepScratch(deps);
+  if (swept > 0) log(`[Worker] Removed ${swept} scratch folder(s) of jobs no worker holds`);
+}
+
+// Deletes the files (and uploads) of jobs that just failed for good.
+async function discardFilesOf(deps: WorkerDeps, ids: readonly string[]): Promise<void> {
+  for (const id of ids) {
+    const job = await deps.store.get(id);
+    if (job) await discardJobFiles(deps.storage, job, { ended: true }).catch(() => 0);
+  }
 }
 
 main().then(

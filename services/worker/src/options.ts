@@ -5,6 +5,11 @@ import { hostname } from "node:os";
 import { type Config, ConfigError } from "@efs/core/config";
 import { type Env, intVar, plainVar } from "@efs/core/config/read";
 import { Secret } from "@efs/core/secret";
+import {
+  DAY_MS,
+  DEFAULT_UPLOAD_RETENTION_DAYS,
+  MAX_UPLOAD_RETENTION_DAYS,
+} from "@efs/core/storage/retention";
 
 export const WORKER_VERSION = "0.1.0";
 export const DEFAULT_POLL_MS = 3000;
@@ -23,14 +28,22 @@ export interface WorkerOptions {
   leaseMs: number;
   /** How often a running job renews its lease (default leaseMs / 3). */
   heartbeatMs: number;
+  /** How often a running job checks whether it was cancelled (WORKER_CANCEL_CHECK_MS). */
+  cancelCheckMs: number;
   shutdownGraceMs: number;
   reapIntervalMs: number;
   reconcileIntervalMs: number;
+  /** How often running renders' progress is read from the renderer. */
+  progressIntervalMs: number;
+  /** How often tombstones of deleted jobs past retention are purged. */
+  sweepIntervalMs: number;
   workerHeartbeatMs: number;
   ingest: {
     maxDurationSec: number;
     maxBytes: number;
     ytdlpTimeoutMs: number;
+    /** Limit for a whole direct URL download (a trickling server cannot hold the worker). */
+    downloadTimeoutMs: number;
     /** Test-only SSRF exemptions (`host:port`); refused in production-like configs. */
     allowHostPorts: readonly string[];
   };
@@ -41,6 +54,8 @@ export interface WorkerOptions {
     deadlineMs: number;
     signedUrlTtlSec: number;
   };
+  /** Local storage only (R2 has a bucket lifecycle rule): uploads/ objects older than this go. */
+  retention: { uploadMaxAgeMs: number; intervalMs: number };
   tmpRoot: string;
 }
 
@@ -85,14 +100,18 @@ export function workerOptions(config: Config, env: Env, tmpRoot: string): Worker
     pollIntervalMs: env.WORKER_POLL_MS === undefined ? DEFAULT_POLL_MS : config.worker.pollMs,
     leaseMs,
     heartbeatMs: intVar(env, "WORKER_HEARTBEAT_MS", 100, 600_000) ?? Math.floor(leaseMs / 3),
+    cancelCheckMs: intVar(env, "WORKER_CANCEL_CHECK_MS", 100, 60_000) ?? 1000,
     shutdownGraceMs: intVar(env, "WORKER_SHUTDOWN_GRACE_MS", 0, 600_000) ?? 25_000,
     reapIntervalMs: intVar(env, "WORKER_REAP_INTERVAL_MS", 100, 3_600_000) ?? 15_000,
     reconcileIntervalMs: intVar(env, "WORKER_RECONCILE_INTERVAL_MS", 100, 3_600_000) ?? 30_000,
+    progressIntervalMs: intVar(env, "WORKER_PROGRESS_INTERVAL_MS", 100, 3_600_000) ?? 3_000,
+    sweepIntervalMs: intVar(env, "WORKER_SWEEP_INTERVAL_MS", 1000, 86_400_000) ?? 3_600_000,
     workerHeartbeatMs: intVar(env, "WORKER_STATUS_INTERVAL_MS", 100, 600_000) ?? 5_000,
     ingest: Object.freeze({
       maxDurationSec: intVar(env, "INGEST_MAX_DURATION_SEC", 1, 86_400) ?? 1_200,
       maxBytes: intVar(env, "INGEST_MAX_BYTES", 1, 50 * 1024 ** 3) ?? 500 * 1024 * 1024,
       ytdlpTimeoutMs: intVar(env, "YTDLP_TIMEOUT_MS", 1000, 3_600_000) ?? 600_000,
+      downloadTimeoutMs: intVar(env, "INGEST_DOWNLOAD_TIMEOUT_MS", 1000, 3_600_000) ?? 600_000,
       allowHostPorts: Object.freeze(allowRaw ? allowRaw.split(",").map((s) => s.trim()) : []),
     }),
     render: Object.freeze({
@@ -101,6 +120,12 @@ export function workerOptions(config: Config, env: Env, tmpRoot: string): Worker
       webhookSecret: config.webhookSecret,
       deadlineMs: intVar(env, "RENDER_DEADLINE_MS", 1000, 7 * 86_400_000) ?? 6 * 3_600_000,
       signedUrlTtlSec: intVar(env, "RENDER_AUDIO_URL_TTL_SEC", 60, 7 * 86_400) ?? 6 * 3600,
+    }),
+    retention: Object.freeze({
+      uploadMaxAgeMs:
+        (intVar(env, "UPLOAD_RETENTION_DAYS", 1, MAX_UPLOAD_RETENTION_DAYS) ??
+          DEFAULT_UPLOAD_RETENTION_DAYS) * DAY_MS,
+      intervalMs: intVar(env, "WORKER_RETENTION_INTERVAL_MS", 1000, 86_400_000) ?? 3_600_000,
     }),
     tmpRoot,
   });

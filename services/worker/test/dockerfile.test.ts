@@ -96,8 +96,9 @@ describe("services/worker/Dockerfile", () => {
   it("runs as a non-root user with ffmpeg and yt-dlp, and installs only production deps", () => {
     const last = Math.max(...instructions.map((i) => i.stage));
     const final = instructions.filter((i) => i.stage === last);
-    expect(final[0]?.args).toBe("node:20-slim");
-    expect(final.find((i) => i.op === "USER")?.args).toBe("node");
+    expect(final[0]?.args).toBe("node:24-bookworm-slim");
+    // The node image's `node` user, by uid.
+    expect(final.find((i) => i.op === "USER")?.args).toBe("1000:1000");
     expect(final.some((i) => i.op === "RUN" && /apt-get install .*\bffmpeg\b/.test(i.args))).toBe(
       true,
     );

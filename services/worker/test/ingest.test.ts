@@ -288,15 +288,16 @@ describe("ingest (real worker process, libsql file, local storage, ffmpeg)", () 
     expect(await listKeys(stack.storage, `audio/${job.id}/`)).toEqual([]);
   });
 
-  it("hands an HTML page to yt-dlp with no playlist, a size cap and a timeout", async () => {
+  it("hands an HTML page to yt-dlp with no playlist, a size cap, a timeout and the URL in a file", async () => {
     const job = jobs.get("url-page")!;
     expect(job.status, job.error ?? "").toBe("complete");
     const argv = (await readFile(argvLog(), "utf8")).trim().split("\n");
     expect(argv).toContain("--no-playlist");
     expect(argv[argv.indexOf("--max-filesize") + 1]).toBe("2000000");
     expect(argv[argv.indexOf("--socket-timeout") + 1]).toBe("30");
-    expect(argv.at(-1)).toBe(`${server.url}/watch`);
-    expect(argv.at(-2)).toBe("--");
+    // The page URL travels in a batch file, never on the command line.
+    expect(argv.at(-2)).toBe("--batch-file");
+    expect(argv.join(" ")).not.toContain(server.url);
     expect((job.result as { codec: string }).codec).toBe("pcm_s16le");
   });
 });

@@ -44,10 +44,12 @@ describe("render dispatch to the local renderer + reconciliation", () => {
     await create("completes");
     await create("fails");
     await create("unknown");
+    await create("badResult");
     await create("deadline");
     await create("busy");
     await create("refused");
     await create("cancelled");
+    await create("progress");
     await create("badFormat", { format: "vhs" });
     await create("noAudio");
     jobs.noAudio = await stack.store.create(render("job_missing"));
@@ -70,9 +72,19 @@ describe("render dispatch to the local renderer + reconciliation", () => {
       WORKER_CONCURRENCY: "2",
       WORKER_LEASE_MS: "1000",
       WORKER_RECONCILE_INTERVAL_MS: "300",
-      RENDER_DEADLINE_MS: "8000",
+      WORKER_PROGRESS_INTERVAL_MS: "150",
+      RENDER_DEADLINE_MS: "16000",
     });
-    for (const name of ["completes", "fails", "unknown", "deadline", "cancelled"]) {
+    const names = [
+      "completes",
+      "fails",
+      "unknown",
+      "badResult",
+      "deadline",
+      "cancelled",
+      "progress",
+    ];
+    for (const name of names) {
       await worker.waitFor(`[Render] Job ${jobs[name]!.id} dispatched to local renderer`, 60_000);
     }
   }, 120_000);
@@ -135,6 +147,50 @@ describe("render dispatch to the local renderer + reconciliation", () => {
     expect(job.dispatch).toMatchObject({ callId: `call-${job.id}`, backend: "local" });
   });
 
+  it("copies the renderer's stage and frames into the job's progress, the percent only rising", async () => {
+    const id = jobs.progress!.id;
+    const progressOf = async () => (await stack.store.get(id))?.progress ?? null;
+    const report = (stage: string, framesDone: number, extra: Record<string, unknown> = {}) =>
+      renderer.setStatus(id, {
+        status: "running",
+        progress: { stage, framesDone, framesTotal: 300, ...extra },
+      });
+    const waitFor = async (pred: (p: Record<string, unknown> | null) => boolean) => {
+      const end = Date.now() + 5000;
+      for (;;) {
+        const p = (await progressOf()) as Record<string, unknown> | null;
+        if (pred(p)) return p;
+        if (Date.now() > end) throw new Error(`progress stuck at ${JSON.stringify(p)}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    report("rendering", 30, { etaSec: 54 });
+    const first = await waitFor((p) => p?.message === "30 / 300 frames");
+    expect(first).toEqual({
+      stage: "rendering",
+      percent: 10.8,
+      message: "30 / 300 frames",
+      etaSec: 54,
+    });
+    report("rendering", 150);
+    const second = await waitFor((p) => p?.message === "150 / 300 frames");
+    expect(second!.percent).toBeGreaterThan(first!.percent as number);
+    // A lower report (another chunk, a restarted call) never shrinks the bar.
+    report("rendering", 60);
+    await waitFor((p) => p?.message === "60 / 300 frames");
+    expect((await progressOf())?.percent).toBe(second!.percent);
+    // A malformed report is ignored; the job keeps its last progress and keeps running.
+    renderer.setStatus(id, { status: "running", progress: { stage: "dancing", framesDone: 1 } });
+    const polled = renderer.statusCalls.length;
+    while (renderer.statusCalls.length < polled + 4) await new Promise((r) => setTimeout(r, 50));
+    expect(await stack.store.get(id)).toMatchObject({
+      status: "processing",
+      progress: { message: "60 / 300 frames" },
+    });
+    report("encoding", 300);
+    expect((await waitFor((p) => p?.stage === "encoding"))!.percent).toBe(90);
+  });
+
   it("a late completion for a cancelled render changes nothing", async () => {
     const id = jobs.cancelled!.id;
     expect(await stack.store.cancel(id)).toBe(true);
@@ -153,28 +209,54 @@ describe("render dispatch to the local renderer + reconciliation", () => {
       format: "preview-360p",
       durationSeconds: 2,
     };
+    await stack.storage.put(result.videoKey, "mp4", { contentType: "video/mp4" });
     renderer.setStatus(jobs.completes!.id, { status: "completed", result });
     const done = await stack.waitForStatus(jobs.completes!.id, ["complete", "failed"]);
     expect(done.status).toBe("complete");
     expect(done.result).toEqual(result);
   });
 
-  it.each([
-    [
-      "fails",
-      { status: "failed", error: "render exceeded its timeout" },
-      "renderer reported failed: render exceeded its timeout",
-    ],
-    [
-      "unknown",
-      { status: "unknown", error: "result expired" },
-      "renderer reported unknown: result expired",
-    ],
-  ])("fails a %s render with the renderer's reason", async (name, status, reason) => {
-    renderer.setStatus(jobs[name]!.id, status);
-    const done = await stack.waitForStatus(jobs[name]!.id, ["complete", "failed"]);
+  it("refuses a completed status whose result keys leave the job's folder", async () => {
+    const id = jobs.badResult!.id;
+    const result = {
+      videoKey: `renders/${id}/output.mp4`,
+      thumbnailKey: "../../x",
+      format: "preview-360p",
+      durationSeconds: 2,
+    };
+    await stack.storage.put(result.videoKey, "mp4", { contentType: "video/mp4" });
+    renderer.setStatus(id, { status: "completed", result });
+    const done = await stack.waitForStatus(id, ["complete", "failed"]);
+    expect(done.status).toBe("failed");
+    expect(done.result).toBeNull();
+    expect(done.error).toContain(
+      "the renderer's result was refused: result.thumbnailKey is not a valid storage key",
+    );
+  });
+
+  it("fails a render with the renderer's reason", async () => {
+    const reason = "renderer reported failed: render exceeded its timeout";
+    renderer.setStatus(jobs.fails!.id, { status: "failed", error: "render exceeded its timeout" });
+    const done = await stack.waitForStatus(jobs.fails!.id, ["complete", "failed"]);
     expect(done).toMatchObject({ status: "failed", error: reason });
     await worker.waitFor(`[Worker] Job ${done.id} failed: ${reason}`);
+  });
+
+  it("dispatches a render the renderer lost again, and fails it once its attempts are used up", async () => {
+    const id = jobs.unknown!.id;
+    renderer.setStatus(id, { status: "unknown", error: "result expired" });
+    await worker.waitFor(
+      `[Render] Job ${id}: the renderer lost this render (result expired: it was restarted or crashed); dispatching it again (attempt 2 of 3)`,
+      30_000,
+    );
+    const done = await stack.waitForStatus(id, ["complete", "failed"], 60_000);
+    expect(done).toMatchObject({
+      status: "failed",
+      attempts: 3,
+      error:
+        "the renderer lost this render (result expired: it was restarted or crashed), on each of its 3 attempts",
+    });
+    expect(renderer.submits.filter((s) => s.body.job_id === id)).toHaveLength(3);
   });
 
   it("authenticates status calls and asks for the right call id", () => {

@@ -199,6 +199,7 @@ describe("guarded fetch against a local server", () => {
         allowHostPorts: [server.hostPort],
         maxBytes: 1000,
         ytdlpTimeoutMs: 5000,
+        downloadTimeoutMs: 5000,
       }),
     ).rejects.toThrow(/169\.254\.169\.254 is a link-local address/);
     expect(await readdir(dir)).toEqual([]);

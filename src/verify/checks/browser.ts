@@ -2,6 +2,7 @@
 // or uncaught exceptions (the checklist's "no errors related to missing env vars").
 import { findChromium } from "../../doctor/checks-tools";
 import { CHROMIUM_FLAGS } from "../../doctor/webgl";
+import { throwIfInterrupted } from "../../errors";
 import type { VerifyContext } from "../context";
 import { type CheckResult, result } from "../types";
 
@@ -23,13 +24,18 @@ export async function checkConsole(ctx: VerifyContext, url: string): Promise<Che
       ),
     ];
   const { default: puppeteer } = await import("puppeteer-core");
+  throwIfInterrupted(ctx.signal);
   const browser = await puppeteer.launch({
     executablePath: exe,
     headless: true,
     args: [...CHROMIUM_FLAGS],
     timeout: 60_000,
   });
+  // Ctrl-C closes the browser, which ends the page load at once.
+  const onAbort = () => void browser.close().catch(() => undefined);
+  ctx.signal?.addEventListener("abort", onAbort, { once: true });
   try {
+    throwIfInterrupted(ctx.signal);
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on("console", (m) => {
@@ -64,6 +70,7 @@ export async function checkConsole(ctx: VerifyContext, url: string): Promise<Che
       ),
     ];
   } catch (e) {
+    throwIfInterrupted(ctx.signal);
     return [
       result(
         "vercel",
@@ -75,6 +82,7 @@ export async function checkConsole(ctx: VerifyContext, url: string): Promise<Che
       ),
     ];
   } finally {
-    await browser.close();
+    ctx.signal?.removeEventListener("abort", onAbort);
+    await browser.close().catch(() => undefined);
   }
 }

@@ -125,6 +125,7 @@ export async function checkModal(ctx: VerifyContext): Promise<CheckResult[]> {
         env: { ...ctx.env },
         secrets,
         timeoutMs: 60_000,
+        signal: ctx.signal,
       });
       if (res.exitCode !== 0)
         return result(

@@ -6,7 +6,11 @@ import {
   ListObjectsV2Command,
   PutObjectCommand,
 } from "@aws-sdk/client-s3";
+import { DEFAULT_UPLOAD_RETENTION_DAYS, UPLOAD_PREFIX } from "@efs/core/storage/retention";
 import { createS3Storage } from "@efs/core/storage/s3";
+import { readJournal } from "../../checklist/journal";
+import { retentionDays } from "../../checklist/r2";
+import { throwIfInterrupted } from "../../errors";
 import type { VerifyContext } from "../context";
 import { guard, missingVar } from "../guard";
 import { type CheckResult, result } from "../types";
@@ -78,6 +82,7 @@ export async function checkR2(ctx: VerifyContext): Promise<CheckResult[]> {
             `${bucket} listed (${r.KeyCount ?? 0} key shown)`,
           );
         } catch (e) {
+          throwIfInterrupted(ctx.signal);
           const d = diagnoseS3(e, bucket);
           return result("r2", "r2.list", "list the bucket (max 1 key)", "fail", d.detail, d.fix);
         }
@@ -97,9 +102,12 @@ export async function checkR2(ctx: VerifyContext): Promise<CheckResult[]> {
               Body: body,
               ContentType: "text/plain",
             }),
+            { abortSignal: ctx.signal },
           );
           step = "get";
-          const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+          const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }), {
+            abortSignal: ctx.signal,
+          });
           const text = await got.Body?.transformToString();
           if (text !== body)
             return result(
@@ -111,9 +119,12 @@ export async function checkR2(ctx: VerifyContext): Promise<CheckResult[]> {
               "check the bucket for a proxy or lifecycle rule rewriting objects",
             );
           step = "delete";
-          await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+          await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }), {
+            abortSignal: ctx.signal,
+          });
           return result("r2", "r2.probe", title, "ok", `${key} written, read back and deleted`);
         } catch (e) {
+          throwIfInterrupted(ctx.signal);
           const d = diagnoseS3(e, bucket);
           return result("r2", "r2.probe", title, "fail", `${step} failed: ${d.detail}`, d.fix);
         }
@@ -121,6 +132,7 @@ export async function checkR2(ctx: VerifyContext): Promise<CheckResult[]> {
     );
     const app = ctx.get("NEXT_PUBLIC_APP_URL");
     if (app) out.push(await corsCheck(ctx, storage.endpoint, bucket, new URL(app).origin));
+    out.push(...(await lifecycleCheck(ctx, bucket)));
   } finally {
     storage.close();
   }
@@ -143,7 +155,8 @@ async function corsCheck(
       headers: {
         origin,
         "access-control-request-method": "PUT",
-        "access-control-request-headers": "content-type",
+        // what the studio's upload sends (If-None-Match makes the signed URL single-use)
+        "access-control-request-headers": "content-type,if-none-match",
       },
       signal: ctx.signal
         ? AbortSignal.any([ctx.signal, AbortSignal.timeout(20_000)])
@@ -167,4 +180,41 @@ async function corsCheck(
   } catch (e) {
     return result("r2", "r2.cors", t, "warn", `preflight failed: ${(e as Error).message}`, fix);
   }
+}
+
+// Uploads must not pile up forever: efs init sets a lifecycle rule expiring uploads/ after the
+// days it recorded (--upload-retention-days); read through the Cloudflare API.
+async function lifecycleCheck(ctx: VerifyContext, bucket: string): Promise<CheckResult[]> {
+  const t = `lifecycle rule expires ${UPLOAD_PREFIX}`;
+  return guard("r2", "r2.lifecycle", t, async () => {
+    const recorded = Number(readJournal(ctx.vault).r2?.resources.lifecycle?.id);
+    const want =
+      Number.isInteger(recorded) && recorded > 0 ? recorded : DEFAULT_UPLOAD_RETENTION_DAYS;
+    const days = retentionDays(await (await ctx.cloudflare()).getLifecycle(bucket));
+    if (days === null)
+      return result(
+        "r2",
+        "r2.lifecycle",
+        t,
+        "fail",
+        `bucket ${bucket} has no enabled rule deleting ${UPLOAD_PREFIX} objects: uploads are kept (and billed) forever`,
+        "efs init --force-step r2 (add --upload-retention-days N to choose the days)",
+      );
+    if (days !== want)
+      return result(
+        "r2",
+        "r2.lifecycle",
+        t,
+        "warn",
+        `${UPLOAD_PREFIX} objects expire after ${days} days, but efs init set ${want}`,
+        `efs init --force-step r2 --upload-retention-days ${want} (or keep ${days} with --upload-retention-days ${days})`,
+      );
+    return result(
+      "r2",
+      "r2.lifecycle",
+      t,
+      "ok",
+      `${UPLOAD_PREFIX} objects expire after ${days} days`,
+    );
+  });
 }

@@ -19,7 +19,7 @@ export async function checkRender(
   env: () => Promise<RemoteSnapshot>,
 ): Promise<CheckResult[]> {
   const out: CheckResult[] = [];
-  const name = ctx.env.EFS_RENDER_SERVICE || "efs-worker";
+  const name = ctx.name("renderService").value;
   const exists = await guard("render", "render.service", "worker service exists", async () => {
     const s = await ctx.renderService();
     return s
@@ -29,8 +29,8 @@ export async function checkRender(
           "render.service",
           "worker service exists",
           "fail",
-          `no Render service named ${name}`,
-          "run efs init --only render (or set EFS_RENDER_SERVICE)",
+          `no Render service ${name}`,
+          "run efs init --only render (or pass --render-service / set EFS_RENDER_SERVICE)",
         );
   });
   out.push(...exists);

@@ -1,5 +1,6 @@
 // turso: SELECT 1 with the URL and token, the job table present, token expiry when known.
 import { createClient } from "@libsql/client";
+import { throwIfInterrupted } from "../../errors";
 import type { VerifyContext } from "../context";
 import { guard, missingVar } from "../guard";
 import { type CheckResult, result } from "../types";
@@ -78,6 +79,8 @@ export async function checkTurso(ctx: VerifyContext): Promise<CheckResult[]> {
         ),
       );
   }
+  // The libsql client takes no cancel signal: Ctrl-C is honoured before it starts.
+  throwIfInterrupted(ctx.signal);
   const db = createClient({ url, authToken: token });
   try {
     let reachable = false;

@@ -1,13 +1,43 @@
 // vercel: project and production URL, the URL answers, /api/health reports turso + r2
 // reachable, and every required variable is set for Production.
 import { ENV_CATALOG } from "@efs/core/env-catalog";
+import { VERCEL_NODE_VERSION, vercelNodeState } from "../../checklist/vercel-project";
 import type { RemoteSnapshot } from "../../envsync/remote";
-import { productionUrl } from "../../providers/vercel";
+import { productionUrl, type VercelProject } from "../../providers/vercel";
 import type { VerifyContext } from "../context";
 import { guard } from "../guard";
 import { networkReason, probe } from "../http-probe";
 import { type CheckResult, result } from "../types";
 import { checkConsole } from "./browser";
+
+const NODE_FIX = `efs init --only vercel --force-step vercel (sets Node.js ${VERCEL_NODE_VERSION} and redeploys), or set Project Settings → Build and Deployment → Node.js Version to ${VERCEL_NODE_VERSION} and redeploy`;
+
+// The project's Node.js version against Vercel's support dates: 20.x and older are discontinued.
+function checkNodeVersion(project: VercelProject, now: Date): CheckResult {
+  const t = "Node.js version";
+  const v = project.nodeVersion ?? "unknown";
+  const { state, date } = vercelNodeState(project.nodeVersion, now);
+  if (state === "current") return result("vercel", "vercel.node", t, "ok", v);
+  if (state === "discontinued")
+    return result(
+      "vercel",
+      "vercel.node",
+      t,
+      "fail",
+      `Node.js ${v} is discontinued on Vercel (since ${date}): builds of ${project.name} fail`,
+      NODE_FIX,
+    );
+  return result(
+    "vercel",
+    "vercel.node",
+    t,
+    "warn",
+    state === "deprecated"
+      ? `Node.js ${v} is deprecated on Vercel and is discontinued on ${date}`
+      : `Node.js ${v}: the studio is built and tested on ${VERCEL_NODE_VERSION}`,
+    NODE_FIX,
+  );
+}
 
 // The vercel checks; `env` is the production env snapshot (shared with the cross checks).
 export async function checkVercel(
@@ -29,31 +59,38 @@ export async function checkVercel(
           `project ${ctx.vercelProject()} does not exist (or VERCEL_TOKEN cannot see it)`,
           "run efs init --only vercel; for a team project set VERCEL_TEAM_ID",
         );
+      const node = checkNodeVersion(project, new Date(ctx.now()));
       const prod = productionUrl(project);
       if (!prod)
-        return result(
-          "vercel",
-          "vercel.project",
-          t,
-          "fail",
-          `project ${project.name} has no production deployment`,
-          "deploy it: vercel --prod (or push to main with the deploy workflow)",
-        );
+        return [
+          result(
+            "vercel",
+            "vercel.project",
+            t,
+            "fail",
+            `project ${project.name} has no production deployment`,
+            "deploy it: vercel --prod (or push to main with the deploy workflow)",
+          ),
+          node,
+        ];
       if (
         appUrl &&
         new URL(appUrl).host !== new URL(prod).host &&
         !(project.targets?.production?.alias ?? []).includes(new URL(appUrl).host)
       )
-        return result(
-          "vercel",
-          "vercel.project",
-          t,
-          "warn",
-          `NEXT_PUBLIC_APP_URL is ${appUrl} but the production domain is ${prod}`,
-          "efs env set NEXT_PUBLIC_APP_URL to the production domain, then efs env push --redeploy",
-        );
+        return [
+          result(
+            "vercel",
+            "vercel.project",
+            t,
+            "warn",
+            `NEXT_PUBLIC_APP_URL is ${appUrl} but the production domain is ${prod}`,
+            "efs env set NEXT_PUBLIC_APP_URL to the production domain, then efs env push --redeploy",
+          ),
+          node,
+        ];
       appUrl ??= prod;
-      return result("vercel", "vercel.project", t, "ok", `${project.name}: ${prod}`);
+      return [result("vercel", "vercel.project", t, "ok", `${project.name}: ${prod}`), node];
     })),
   );
   if (appUrl) {

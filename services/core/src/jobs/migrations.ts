@@ -67,6 +67,17 @@ export const MIGRATIONS: readonly Migration[] = [
         ON audio_prep_jobs (status, priority DESC, run_after, created_at, id)`,
     ],
   },
+  {
+    // Deleted jobs stay as tombstones (no objects, hidden from lists) for a while, so a late
+    // result from a renderer still running for them is recognised as ours and cleaned up.
+    version: 4,
+    name: "deleted_at",
+    statements: [
+      "ALTER TABLE audio_prep_jobs ADD COLUMN deleted_at INTEGER",
+      `CREATE INDEX IF NOT EXISTS audio_prep_jobs_deleted
+        ON audio_prep_jobs (deleted_at) WHERE deleted_at IS NOT NULL`,
+    ],
+  },
 ];
 
 // Applies every migration newer than the database's; returns the versions it applied.

@@ -79,6 +79,8 @@ export type SaveResult = IngestResult;
 
 export interface RenderPayload {
   audioId: string;
+  /** What the render is listed and downloaded as ("My Song · Ethereal Flame · 1080p landscape"). */
+  title?: string;
   /** Visual preset name (services/visual presets). */
   preset: string;
   format: RenderFormatName;

@@ -27,6 +27,7 @@ const COLUMNS = [
   "created_at",
   "updated_at",
   "finished_at",
+  "deleted_at",
 ] as const;
 const JSON_COLUMNS = new Set(["payload", "result", "progress"]);
 
@@ -67,6 +68,7 @@ export function rowToJob(row: Row): Job {
     createdAt: Number(r.created_at),
     updatedAt: Number(r.updated_at),
     finishedAt: num(r.finished_at),
+    deletedAt: num(r.deleted_at),
   };
 }
 

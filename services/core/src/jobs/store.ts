@@ -10,19 +10,21 @@ import { Secret } from "../secret";
 import { type BackoffPolicy, DEFAULT_BACKOFF } from "./backoff";
 import { newId } from "./ids";
 import { migrate } from "./migrations";
+import { resultKeyProblem } from "./result-keys";
 import { cancelJob } from "./sql/cancel";
 import { claimJob } from "./sql/claim";
 import { completeJob } from "./sql/complete";
 import { createJob } from "./sql/create";
+import { listDeletedJobs, markJobDeleted, purgeDeletedJob } from "./sql/delete";
 import { listDispatchedJobs, markJobDispatched } from "./sql/dispatch";
 import { failJob } from "./sql/fail";
 import { getJob } from "./sql/get";
-import { heartbeatJob, setJobProgress } from "./sql/heartbeat";
+import { heartbeatJob, setDispatchedJobProgress, setJobProgress } from "./sql/heartbeat";
 import { listJobs } from "./sql/list";
 import { jobQueuePosition } from "./sql/queue-position";
 import { reapExpiredLeases } from "./sql/reap";
 import { releaseJob } from "./sql/release";
-import { listWorkerRows, recordWorker } from "./sql/workers";
+import { listWorkerRows, recordWorker, removeWorker } from "./sql/workers";
 import { JOB_TYPES, type JobStore } from "./types";
 
 export const DEFAULT_MAX_ATTEMPTS = 3;
@@ -130,7 +132,16 @@ function buildStore(
     claim: (opts) => claimJob(db, opts, now()),
     heartbeat: (id, owner, leaseMs) => heartbeatJob(db, id, owner, leaseMs, now()),
     setProgress: (id, owner, progress) => setJobProgress(db, id, owner, progress, now()),
-    complete: (id, result, opts) => completeJob(db, id, result, opts?.owner, now()),
+    setDispatchProgress: (id, callId, progress) =>
+      setDispatchedJobProgress(db, id, callId, progress, now()),
+    markDeleted: (id) => markJobDeleted(db, id, now()),
+    listDeleted: (before, limit = 100) => listDeletedJobs(db, before, limit),
+    purgeDeleted: (id) => purgeDeletedJob(db, id),
+    async complete(id, result, opts) {
+      const problem = resultKeyProblem(result);
+      if (problem) throw new Error(`job ${id}: refusing to store the result: ${problem}`);
+      return completeJob(db, id, result, opts?.owner, now());
+    },
     fail: (id, error, opts = {}) => failJob(db, id, error, opts, backoff, now()),
     cancel: (id) => cancelJob(db, id, now()),
     release: (id, owner) => releaseJob(db, id, owner, now()),
@@ -138,9 +149,11 @@ function buildStore(
     listDispatched: () => listDispatchedJobs(db, null),
     listOverdueDispatches: (at) => listDispatchedJobs(db, at ?? now()),
     queuePosition: (id) => jobQueuePosition(db, id, now()),
-    reap: (at) => reapExpiredLeases(db, backoff, at ?? now()),
+    reap: (at) => reapExpiredLeases(db, at ?? now()),
+    reapOwner: (owner) => reapExpiredLeases(db, now(), owner),
     recordWorkerHeartbeat: (hb) => recordWorker(db, hb, now()),
     listWorkers: () => listWorkerRows(db),
+    removeWorkerHeartbeat: (workerId) => removeWorker(db, workerId),
     async ping() {
       await db.execute("SELECT 1");
     },

@@ -16,6 +16,8 @@ export interface JobProgress {
   stage?: string;
   percent?: number;
   message?: string;
+  /** Seconds left, when the one doing the work can tell (renders). */
+  etaSec?: number;
 }
 
 export interface Job {
@@ -40,6 +42,8 @@ export interface Job {
   createdAt: number;
   updatedAt: number;
   finishedAt: number | null;
+  /** Epoch ms the user deleted it: a tombstone, hidden from lists, its objects removed. */
+  deletedAt: number | null;
 }
 
 export interface CreateJobInput {
@@ -56,6 +60,10 @@ export interface ListJobsFilter {
   type?: JobType | readonly JobType[];
   limit?: number;
   cursor?: string | null;
+  /** Only jobs made from this audio item (`payload.audioId`): its previews, saves, renders. */
+  audioId?: string;
+  /** Case-insensitive substring of the title (user's, worker's, file name or URL). */
+  titleContains?: string;
 }
 
 export interface ClaimOptions {
@@ -87,7 +95,8 @@ export interface JobStore {
   /** Renews the lease; false when the caller no longer holds it (reaped, cancelled, finished). */
   heartbeat(id: string, owner: string, leaseMs: number): Promise<boolean>;
   setProgress(id: string, owner: string, progress: JobProgress): Promise<boolean>;
-  /** processing → complete. With `owner`, only the lease holder may complete. False if not applied. */
+  /** processing → complete. With `owner`, only the lease holder may complete. False if not applied.
+   *  Throws (storing nothing) when a storage key in `result` is invalid (see result-keys.ts). */
   complete(id: string, result: JsonObject, opts?: { owner?: string }): Promise<boolean>;
   /** processing → failed (or → pending with backoff when retryable and attempts remain). */
   fail(id: string, error: string, opts?: FailOptions): Promise<Job | null>;
@@ -95,6 +104,14 @@ export interface JobStore {
   cancel(id: string): Promise<boolean>;
   /** Gives a leased job back to pending without counting the attempt (graceful shutdown). */
   release(id: string, owner: string): Promise<boolean>;
+  /** Progress of a dispatched render, written only while it still runs under `callId`. */
+  setDispatchProgress(id: string, callId: string, progress: JobProgress): Promise<boolean>;
+  /** Marks a finished job deleted (a tombstone hidden from lists); false unless it was terminal. */
+  markDeleted(id: string): Promise<boolean>;
+  /** Tombstones deleted before `before` (epoch ms), oldest first. */
+  listDeleted(before: number, limit?: number): Promise<Job[]>;
+  /** Removes a tombstone row for good; false when `id` is not one. */
+  purgeDeleted(id: string): Promise<boolean>;
   /** A render handed to a remote renderer: lease dropped, dispatch recorded with its deadline. */
   markDispatched(
     id: string,
@@ -107,14 +124,18 @@ export interface JobStore {
   listOverdueDispatches(now?: number): Promise<Job[]>;
   /** 1-based position among runnable pending jobs, null when not pending. */
   queuePosition(id: string): Promise<number | null>;
-  /** Re-queues expired leases (with backoff) or fails them when attempts ran out. */
-  reap(now?: number): Promise<{ requeued: number; failed: number }>;
+  /** Re-queues expired leases (in their old place) or fails them when attempts ran out. */
+  reap(now?: number): Promise<{ requeued: number; failed: number; failedIds: string[] }>;
+  /** The same for every lease `owner` holds: a worker restarted under the same id holds none. */
+  reapOwner(owner: string): Promise<{ requeued: number; failed: number; failedIds: string[] }>;
   recordWorkerHeartbeat(hb: {
     workerId: string;
     version: string;
     startedAt: number;
   }): Promise<void>;
   listWorkers(): Promise<WorkerHeartbeat[]>;
+  /** Drops a worker's heartbeat row (a clean stop; a crashed worker's row goes stale). */
+  removeWorkerHeartbeat(workerId: string): Promise<void>;
   ping(): Promise<void>;
   close(): void;
 }

@@ -7,7 +7,8 @@ export type StorageErrorCode =
   | "InvalidRange"
   | "TooLarge"
   | "LengthMismatch"
-  | "Conflict";
+  | "Conflict"
+  | "Exists";
 
 export class StorageError extends Error {
   readonly code: StorageErrorCode;

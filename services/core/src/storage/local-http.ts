@@ -11,8 +11,13 @@ export type UploadOutcome =
   | { ok: true; status: 200; info: ObjectInfo }
   | {
       ok: false;
-      status: 400 | 403 | 411 | 413;
-      reason: "content-type-mismatch" | "too-large" | "bad-length" | "length-mismatch";
+      status: 400 | 403 | 409 | 411 | 413;
+      reason:
+        | "content-type-mismatch"
+        | "too-large"
+        | "bad-length"
+        | "length-mismatch"
+        | "already-uploaded";
       message: string;
     };
 
@@ -23,15 +28,20 @@ function json(status: number, body: unknown, extra: Record<string, string> = {})
   });
 }
 
-// Streams a Web Request body into storage, refusing a wrong Content-Type or more than maxBytes.
+// Streams a Web Request body into storage, refusing a wrong Content-Type, more than maxBytes, a
+// size other than the signed `length`, and a key that already holds an object: a signed upload
+// URL writes its object once (single use), it never replaces one.
 export async function receiveSignedUpload(input: {
   storage: LocalStorage;
   key: string;
   request: Request;
   maxBytes: number;
+  /** The exact size the URL was signed for (null: any size up to maxBytes). */
+  length?: number | null;
   contentType: string;
 }): Promise<UploadOutcome> {
   const { storage, key, request, maxBytes, contentType } = input;
+  const length = input.length ?? null;
   const sent = request.headers.get("content-type");
   if (sent !== contentType) {
     return {
@@ -43,6 +53,14 @@ export async function receiveSignedUpload(input: {
   }
   const lengthHeader = request.headers.get("content-length");
   let declared: number | undefined;
+  if (lengthHeader === null && length !== null) {
+    return {
+      ok: false,
+      status: 411,
+      reason: "bad-length",
+      message: `send Content-Length: ${length} (the size this upload URL is signed for)`,
+    };
+  }
   if (lengthHeader !== null) {
     if (!/^\d+$/.test(lengthHeader)) {
       return {
@@ -61,7 +79,16 @@ export async function receiveSignedUpload(input: {
         message: `upload exceeds the ${maxBytes}-byte limit`,
       };
     }
+    if (length !== null && declared !== length) {
+      return {
+        ok: false,
+        status: 400,
+        reason: "length-mismatch",
+        message: `this upload URL is signed for exactly ${length} bytes (Content-Length says ${declared})`,
+      };
+    }
   }
+  if (await storage.stat(key)) return alreadyUploaded();
   const source = request.body
     ? Readable.fromWeb(request.body as unknown as NodeWebStream<Uint8Array>)
     : Readable.from([]);
@@ -71,9 +98,11 @@ export async function receiveSignedUpload(input: {
     const info = await storage.put(key, source.pipe(limiter), {
       contentType,
       ...(declared !== undefined ? { contentLength: declared } : {}),
+      ifAbsent: true,
     });
     return { ok: true, status: 200, info };
   } catch (err) {
+    if (isStorageError(err, "Exists")) return alreadyUploaded();
     if (isStorageError(err, "TooLarge")) {
       return {
         ok: false,
@@ -94,6 +123,16 @@ export async function receiveSignedUpload(input: {
   } finally {
     source.destroy();
   }
+}
+
+function alreadyUploaded(): UploadOutcome {
+  return {
+    ok: false,
+    status: 409,
+    reason: "already-uploaded",
+    message:
+      "this upload URL was already used: a signed upload URL stores one file once; ask for a new one",
+  };
 }
 
 // Answers GET/HEAD/PUT on `{publicBaseUrl}/api/storage/{key}?…` — the whole web route in one call.
@@ -124,6 +163,7 @@ export async function handleLocalStorageRequest(input: {
       key,
       request,
       maxBytes: verdict.maxBytes ?? 0,
+      length: verdict.length,
       contentType: verdict.contentType ?? "",
     });
     if (!out.ok) return json(out.status, { error: out.message, reason: out.reason });

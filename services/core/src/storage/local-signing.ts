@@ -13,6 +13,9 @@ export interface LocalSignParams {
   exp: number;
   /** PUT only: upper bound on the body size in bytes. */
   maxBytes?: number;
+  /** PUT only: the exact body size in bytes, when the client declared it (a 0-byte PUT on a
+   *  URL signed for N bytes is refused). */
+  length?: number;
   /** PUT only: the Content-Type the upload must carry. */
   contentType?: string;
   /** GET only: download file name (sent as Content-Disposition). */
@@ -28,6 +31,8 @@ export type LocalVerifyResult =
       key: string;
       expiresAt: number;
       maxBytes: number | null;
+      /** The exact body size the URL was signed for, or null. */
+      length: number | null;
       contentType: string | null;
       downloadName: string | null;
     }
@@ -39,6 +44,7 @@ export type LocalVerifyResult =
     };
 
 // The canonical string covered by the HMAC; JSON keeps field boundaries unambiguous.
+// (`length` is appended only when signed, so URLs without it keep their signatures.)
 function canonical(p: LocalSignParams): string {
   return JSON.stringify([
     "efs-storage-v1",
@@ -48,6 +54,7 @@ function canonical(p: LocalSignParams): string {
     p.maxBytes ?? null,
     p.contentType ?? null,
     p.downloadName ?? null,
+    ...(p.length !== undefined ? [p.length] : []),
   ]);
 }
 
@@ -57,7 +64,7 @@ export function localSignature(secret: string, params: LocalSignParams): string 
   return createHmac("sha256", secret).update(canonical(params)).digest("hex");
 }
 
-// Builds `{publicBaseUrl}/api/storage/{key}?exp=…[&max=…&ct=…|&dn=…]&sig=…`.
+// Builds `{publicBaseUrl}/api/storage/{key}?exp=…[&max=…[&len=…]&ct=…|&dn=…]&sig=…`.
 export function buildLocalSignedUrl(
   publicBaseUrl: string,
   secret: string,
@@ -66,6 +73,7 @@ export function buildLocalSignedUrl(
   const path = params.key.split("/").map(encodeURIComponent).join("/");
   const q = new URLSearchParams({ exp: String(params.exp) });
   if (params.maxBytes !== undefined) q.set("max", String(params.maxBytes));
+  if (params.length !== undefined) q.set("len", String(params.length));
   if (params.contentType !== undefined) q.set("ct", params.contentType);
   if (params.downloadName !== undefined) q.set("dn", params.downloadName);
   q.set("sig", localSignature(secret, params));
@@ -109,9 +117,10 @@ export function verifyLocalSignedRequest(input: {
   const exp = param(query, "exp");
   const sig = param(query, "sig");
   const max = param(query, "max");
+  const len = param(query, "len");
   const ct = param(query, "ct");
   const dn = param(query, "dn");
-  if (exp === null || sig === null || max === null || ct === null || dn === null) {
+  if (exp === null || sig === null || max === null || len === null || ct === null || dn === null) {
     return reject(400, "malformed", "a signed-URL parameter is repeated");
   }
   if (!exp || !/^\d{1,12}$/.test(exp)) return reject(400, "malformed", "exp missing or malformed");
@@ -119,6 +128,8 @@ export function verifyLocalSignedRequest(input: {
     return reject(400, "malformed", "sig missing or malformed");
   if (max !== undefined && !/^\d{1,15}$/.test(max))
     return reject(400, "malformed", "max malformed");
+  if (len !== undefined && (signed !== "PUT" || !/^\d{1,15}$/.test(len)))
+    return reject(400, "malformed", "len malformed");
   if (signed === "PUT" && (max === undefined || ct === undefined)) {
     return reject(403, "bad-signature", "upload URL lacks max/ct");
   }
@@ -128,6 +139,7 @@ export function verifyLocalSignedRequest(input: {
     key,
     exp: Number(exp),
     ...(max !== undefined ? { maxBytes: Number(max) } : {}),
+    ...(len !== undefined ? { length: Number(len) } : {}),
     ...(ct !== undefined ? { contentType: ct } : {}),
     ...(dn !== undefined ? { downloadName: dn } : {}),
   };
@@ -144,6 +156,7 @@ export function verifyLocalSignedRequest(input: {
     key,
     expiresAt: params.exp * 1000,
     maxBytes: params.maxBytes ?? null,
+    length: params.length ?? null,
     contentType: params.contentType ?? null,
     downloadName: params.downloadName ?? null,
   };

@@ -5,6 +5,7 @@ import { createWriteStream, mkdirSync } from "node:fs";
 import {
   access,
   constants,
+  link,
   mkdir,
   open,
   readdir,
@@ -40,9 +41,22 @@ export interface LocalStorageOptions {
   publicBaseUrl: string;
 }
 
+/** `put` options of the local backend. */
+export interface LocalPutOptions {
+  contentType?: string;
+  contentLength?: number;
+  /** Refuse (StorageError "Exists") when the key already holds an object; atomic (link(2)). */
+  ifAbsent?: boolean;
+}
+
 export interface LocalStorage extends Storage {
   readonly backend: "local";
   readonly root: string;
+  put(
+    key: string,
+    body: Readable | Uint8Array | string,
+    opts?: LocalPutOptions,
+  ): Promise<ObjectInfo>;
   /** Checks a signed request against this storage's secret (see verifyLocalSignedRequest). */
   verifySignedRequest(input: {
     method: string;
@@ -132,16 +146,26 @@ export function createLocalStorage(opts: LocalStorageOptions): LocalStorage {
     }
   }
 
-  async function moveIntoPlace(from: string, to: string, key: string): Promise<void> {
+  // Renames `from` to `to`; with `ifAbsent`, links instead, which fails when `to` exists.
+  async function moveIntoPlace(
+    from: string,
+    to: string,
+    key: string,
+    ifAbsent = false,
+  ): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
         await mkdir(dirname(to), { recursive: true });
-        await rename(from, to);
+        if (ifAbsent) await link(from, to);
+        else await rename(from, to);
         return;
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
         // A concurrent delete may prune the parent between mkdir and rename: retry once.
         if (code === "ENOENT" && attempt === 0) continue;
+        if (ifAbsent && code === "EEXIST" && (await info(key))) {
+          throw new StorageError("Exists", `${JSON.stringify(key)} already exists`, { cause: err });
+        }
         if (code === "EISDIR" || code === "ENOTDIR" || code === "EEXIST" || code === "ENOTEMPTY") {
           throw new StorageError(
             "Conflict",
@@ -199,7 +223,7 @@ export function createLocalStorage(opts: LocalStorageOptions): LocalStorage {
     backend: "local",
     root,
 
-    async put(key, body, putOpts = {}) {
+    async put(key, body, putOpts: LocalPutOptions = {}) {
       assertValidKey(key);
       const tmpDir = join(root, TMP_DIR);
       // Synchronous on purpose: nothing may be awaited before the pipeline attaches to
@@ -222,7 +246,7 @@ export function createLocalStorage(opts: LocalStorageOptions): LocalStorage {
           etag: counter.digest(),
         };
         await writeFile(tmpMeta, JSON.stringify(sidecar), { flag: "wx" });
-        await moveIntoPlace(tmpData, dataPath(key), key);
+        await moveIntoPlace(tmpData, dataPath(key), key, putOpts.ifAbsent);
         await moveIntoPlace(tmpMeta, metaPath(key), key);
       } finally {
         await rm(tmpData, { force: true });
@@ -321,6 +345,7 @@ export function createLocalStorage(opts: LocalStorageOptions): LocalStorage {
         key,
         exp,
         maxBytes: limit,
+        ...(signOpts.contentLength !== undefined ? { length: signOpts.contentLength } : {}),
         contentType: signOpts.contentType,
       });
       return {

@@ -321,20 +321,28 @@ export function createS3Storage(opts: S3StorageOptions): S3Storage {
         );
       }
       const { exp, limit } = checkSignPutOptions(signOpts);
+      // Length, type and `If-None-Match: *` are signed headers: the server refuses another
+      // size (a 0-byte PUT included) or type, and any PUT once the object exists, so the URL
+      // stores one file once and can never replace it (R2 and S3 honour conditional PUTs).
       const cmd = new PutObjectCommand({
         Bucket: bucket,
         Key: key,
         ContentType: signOpts.contentType,
         ContentLength: limit,
+        IfNoneMatch: "*",
       });
       const url = await getSignedUrl(client, cmd, {
         expiresIn: signOpts.expiresInSec,
-        signableHeaders: new Set(["content-type", "content-length"]),
+        signableHeaders: new Set(["content-type", "content-length", "if-none-match"]),
       });
       return {
         method: "PUT",
         url,
-        headers: { "Content-Type": signOpts.contentType, "Content-Length": String(limit) },
+        headers: {
+          "Content-Type": signOpts.contentType,
+          "Content-Length": String(limit),
+          "If-None-Match": "*",
+        },
         expiresAt: exp * 1000,
         maxBytes: limit,
       };

@@ -76,7 +76,12 @@ describe("migrations", () => {
       "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'audio_prep_jobs' AND sql IS NOT NULL ORDER BY name",
       (r) => String(r.name),
     );
-    expect(indexes).toEqual(["audio_prep_jobs_processing", "audio_prep_jobs_queue"]);
+    expect(indexes).toEqual([
+      "audio_prep_jobs_deleted",
+      "audio_prep_jobs_processing",
+      "audio_prep_jobs_queue",
+    ]);
+    expect((await store.get("job_old"))?.deletedAt).toBeNull();
   });
 
   it("creates the data directory of a file URL that does not exist yet", async () => {

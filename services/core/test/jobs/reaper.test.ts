@@ -69,26 +69,56 @@ describe("backoff", () => {
 });
 
 describe("reaper", () => {
-  it("re-queues an expired lease with backoff, then the job completes exactly once", async () => {
+  it("re-queues an expired lease in its old place, then the job completes exactly once with no stale error", async () => {
     const job = await store.create({ type: "ingest", payload: {} });
     await store.claim({ owner: "dead-worker", leaseMs: 5_000 });
-    clock.advance(4_999);
-    expect(await store.reap()).toEqual({ requeued: 0, failed: 0 });
+    clock.advance(1_000);
+    const later = await store.create({ type: "ingest", payload: {} });
+    clock.advance(3_999);
+    expect(await store.reap()).toMatchObject({ requeued: 0, failed: 0 });
     clock.advance(2);
-    expect(await store.reap()).toEqual({ requeued: 1, failed: 0 });
+    expect(await store.reap()).toMatchObject({ requeued: 1, failed: 0 });
     const requeued = await store.get(job.id);
     expect(requeued).toMatchObject({ status: "pending", attempts: 1, leaseOwner: null });
     expect(requeued?.error).toContain("worker dead-worker stopped responding");
-    expect(requeued?.runAfter).toBe(clock.now() + 1_000);
-    expect(await store.claim({ owner: "w2", leaseMs: 5_000 })).toBeNull();
-    clock.advance(1_000);
-    expect((await store.claim({ owner: "w2", leaseMs: 5_000 }))?.attempts).toBe(2);
+    expect(requeued?.runAfter).toBe(job.runAfter);
+    // first in line again, ahead of the job created while it was running
+    expect(await store.queuePosition(job.id)).toBe(1);
+    expect(await store.queuePosition(later.id)).toBe(2);
+    expect(await store.claim({ owner: "w2", leaseMs: 5_000 })).toMatchObject({
+      id: job.id,
+      attempts: 2,
+    });
     // the dead worker wakes up: none of its writes land
     expect(await store.heartbeat(job.id, "dead-worker", 5_000)).toBe(false);
     expect(await store.complete(job.id, { by: "dead" }, { owner: "dead-worker" })).toBe(false);
     expect(await store.complete(job.id, { by: "w2" }, { owner: "w2" })).toBe(true);
     expect(await store.complete(job.id, { by: "w2-replay" }, { owner: "w2" })).toBe(false);
-    expect(await store.get(job.id)).toMatchObject({ status: "complete", result: { by: "w2" } });
+    expect(await store.get(job.id)).toMatchObject({
+      status: "complete",
+      result: { by: "w2" },
+      error: null,
+    });
+  });
+
+  it("re-queues the jobs a worker restarted under the same id still holds, without waiting for the lease", async () => {
+    const held = await store.create({ type: "ingest", payload: {} });
+    const other = await store.create({ type: "ingest", payload: {}, maxAttempts: 1 });
+    await store.claim({ owner: "efs-up-worker-1", leaseMs: 60_000 });
+    await store.claim({ owner: "efs-up-worker-1", leaseMs: 60_000 });
+    const foreign = await store.create({ type: "ingest", payload: {} });
+    await store.claim({ owner: "efs-up-worker-2", leaseMs: 60_000 });
+    expect(await store.reapOwner("efs-up-worker-1")).toEqual({
+      requeued: 1,
+      failed: 1,
+      failedIds: [other.id],
+    });
+    expect(await store.get(held.id)).toMatchObject({ status: "pending", attempts: 1 });
+    expect(await store.get(other.id)).toMatchObject({ status: "failed" });
+    expect(await store.get(foreign.id)).toMatchObject({
+      status: "processing",
+      leaseOwner: "efs-up-worker-2",
+    });
   });
 
   it("fails a job whose lease expired on its last attempt, naming the worker", async () => {
@@ -97,15 +127,14 @@ describe("reaper", () => {
       expect(await store.claim({ owner, leaseMs: 1_000 })).not.toBeNull();
       clock.advance(10_000);
       await store.reap();
-      clock.advance(10_000); // past the re-queue backoff
     }
     expect(await store.get(job.id)).toMatchObject({
       status: "failed",
       attempts: 2,
       error: "lease expired after 2 attempts (worker w2 stopped responding)",
-      finishedAt: clock.now() - 10_000,
+      finishedAt: clock.now(),
     });
-    expect(await store.reap()).toEqual({ requeued: 0, failed: 0 });
+    expect(await store.reap()).toMatchObject({ requeued: 0, failed: 0 });
   });
 
   it("does not reap a render dispatched to a remote renderer; it is listed when overdue", async () => {
@@ -119,7 +148,7 @@ describe("reaper", () => {
       await store.markDispatched(job.id, "w1", { callId: "fc-1", backend: "modal", deadlineAt }),
     ).toBe(true);
     clock.advance(60_000);
-    expect(await store.reap()).toEqual({ requeued: 0, failed: 0 });
+    expect(await store.reap()).toMatchObject({ requeued: 0, failed: 0 });
     const dispatched = await store.get(job.id);
     expect(dispatched).toMatchObject({
       status: "processing",
@@ -131,7 +160,7 @@ describe("reaper", () => {
     expect(await store.listOverdueDispatches()).toEqual([]);
     clock.advance(3_600_000);
     expect((await store.listOverdueDispatches()).map((j) => j.id)).toEqual([job.id]);
-    expect(await store.reap()).toEqual({ requeued: 0, failed: 0 });
+    expect(await store.reap()).toMatchObject({ requeued: 0, failed: 0 });
     // the renderer's webhook completes it (no lease owner any more)
     expect(await store.complete(job.id, { key: "renders/x.mp4" })).toBe(true);
     expect(await store.listDispatched()).toEqual([]);
@@ -162,9 +191,9 @@ describe("reaper", () => {
       status: "processing",
       leaseOwner: "doomed",
     });
-    expect(await realStore.reap()).toEqual({ requeued: 0, failed: 0 });
+    expect(await realStore.reap()).toMatchObject({ requeued: 0, failed: 0 });
     await new Promise((r) => setTimeout(r, 900));
-    expect(await realStore.reap()).toEqual({ requeued: 1, failed: 0 });
+    expect(await realStore.reap()).toMatchObject({ requeued: 1, failed: 0 });
     await new Promise((r) => setTimeout(r, 60));
     const again = await realStore.claim({ owner: "survivor", leaseMs: 10_000 });
     expect(again).toMatchObject({ id: job.id, attempts: 2 });

@@ -67,6 +67,25 @@ describe("local storage backend", () => {
     expect(await text((await storage.get("tmp/a")).body)).toBe("old");
   });
 
+  it("with ifAbsent stores a key once: of racing writers exactly one wins, the rest get Exists", async () => {
+    const results = await Promise.allSettled(
+      ["a", "b", "c", "d"].map((v) =>
+        storage.put("uploads/once/x.bin", v.repeat(1000), { ifAbsent: true }),
+      ),
+    );
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    for (const r of results.filter((r) => r.status === "rejected")) {
+      expect((r as PromiseRejectedResult).reason).toMatchObject({ code: "Exists" });
+    }
+    const { body } = await storage.get("uploads/once/x.bin");
+    const text = (await body.toArray()).join("");
+    expect(text).toMatch(/^(a{1000}|b{1000}|c{1000}|d{1000})$/);
+    await expect(storage.put("uploads/once/x.bin", "e", { ifAbsent: true })).rejects.toMatchObject({
+      code: "Exists",
+    });
+    expect(await readdir(join(root, ".efs-tmp"))).toEqual([]);
+  });
+
   it("serves byte ranges and refuses ranges past the end", async () => {
     await storage.put("previews/p.bin", "0123456789");
     const mid = await storage.get("previews/p.bin", { range: { start: 2, end: 5 } });

@@ -168,24 +168,33 @@ describe("S3 backend against SeaweedFS", () => {
       maxBytes: 100,
       contentLength: body.length,
     });
-    expect(put.headers).toEqual({ "Content-Type": "audio/mpeg", "Content-Length": "10" });
-    expect(new URL(put.url).searchParams.get("X-Amz-SignedHeaders")).toBe(
-      "content-length;content-type;host",
-    );
-
-    const bigger = await fetch(put.url, {
-      method: "PUT",
-      headers: { "Content-Type": "audio/mpeg" },
-      body: `${body}-and-more-bytes`,
+    expect(put.headers).toEqual({
+      "Content-Type": "audio/mpeg",
+      "Content-Length": "10",
+      "If-None-Match": "*",
     });
-    expect(bigger.status).toBe(403);
-    expect(await bigger.text()).toContain("SignatureDoesNotMatch");
+    expect(new URL(put.url).searchParams.get("X-Amz-SignedHeaders")).toBe(
+      "content-length;content-type;host;if-none-match",
+    );
+    const headers = { "Content-Type": "audio/mpeg", "If-None-Match": "*" };
+
+    for (const wrong of [`${body}-and-more-bytes`, ""]) {
+      const res = await fetch(put.url, { method: "PUT", headers, body: wrong });
+      expect(res.status, `${wrong.length} bytes`).toBe(403);
+      expect(await res.text()).toContain("SignatureDoesNotMatch");
+    }
     const otherType = await fetch(put.url, {
       method: "PUT",
-      headers: { "Content-Type": "text/html" },
+      headers: { ...headers, "Content-Type": "text/html" },
       body,
     });
     expect(otherType.status).toBe(403);
+    const unconditional = await fetch(put.url, {
+      method: "PUT",
+      headers: { "Content-Type": "audio/mpeg" },
+      body,
+    });
+    expect(unconditional.status).toBe(403);
     expect(await storage.stat("uploads/sp/song.mp3")).toBeNull();
 
     const ok = await fetch(put.url, { method: "PUT", headers: put.headers, body });
@@ -194,6 +203,10 @@ describe("S3 backend against SeaweedFS", () => {
       size: 10,
       contentType: "audio/mpeg",
     });
+    // Single use: the same URL cannot replace the object it stored.
+    const again = await fetch(put.url, { method: "PUT", headers: put.headers, body: "9876543210" });
+    expect(again.status).toBe(412);
+    expect((await bytes((await storage.get("uploads/sp/song.mp3")).body)).toString()).toBe(body);
   });
 
   it("refuses to presign a PUT without a declared size or above the limit", async () => {

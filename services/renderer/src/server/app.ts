@@ -3,20 +3,34 @@
 // calling the webhook.
 import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { mkdtemp, rm, stat } from "node:fs/promises";
+import { rm, stat } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { RendererProgress } from "@efs/core/render-progress";
 import type { Storage } from "@efs/core/storage/types";
 import { type RenderOptions, type RenderResult, renderVideo } from "../render";
+import { makeScratchDir } from "../scratch";
 import { downloadTo } from "./download";
 import { isPing, parseSubmit, type RenderRequest, RequestError } from "./submit";
 import { postWebhook } from "./webhook";
 
+interface CallResult {
+  videoKey: string;
+  format: string;
+  durationSeconds: number;
+  thumbnailKey?: string;
+}
+
 type CallState =
-  | { status: "running" }
-  | { status: "completed"; result: { videoKey: string; format: string; durationSeconds: number } }
+  | { status: "running"; progress: RendererProgress }
+  | { status: "completed"; result: CallResult }
   | { status: "failed"; error: string };
+
+// The thumbnail's key: next to the video (`renders/<job>/output.mp4` → `renders/<job>/thumbnail.jpg`).
+export function thumbnailKeyFor(outputKey: string): string {
+  const slash = outputKey.lastIndexOf("/");
+  return `${slash >= 0 ? outputKey.slice(0, slash + 1) : ""}thumbnail.jpg`;
+}
 
 export interface RendererAppOptions {
   authToken: string;
@@ -71,11 +85,16 @@ export function createRendererApp(o: RendererAppOptions): RendererApp {
   let queue: Promise<void> = Promise.resolve();
 
   async function runJob(callId: string, r: RenderRequest): Promise<void> {
-    const dir = await mkdtemp(join(tmpdir(), "efs-job-"));
+    const dir = await makeScratchDir("job");
+    const report = (progress: RendererProgress) => {
+      if (calls.get(callId)?.status === "running")
+        calls.set(callId, { status: "running", progress });
+    };
     try {
       const audio = join(dir, "audio");
       await downloadTo(r.audioUrl, audio, { signal: abort.signal });
       const out = join(dir, "output.mp4");
+      const thumbnail = join(dir, "thumbnail.jpg");
       const result = await render({
         audioPath: audio,
         preset: r.preset,
@@ -85,15 +104,39 @@ export function createRendererApp(o: RendererAppOptions): RendererApp {
         quality: r.quality,
         durationSec: r.durationSec,
         out,
+        thumbnail,
         signal: abort.signal,
         log: o.log,
+        onProgress: (p) =>
+          report({
+            stage: p.stage,
+            framesDone: p.framesDone,
+            framesTotal: p.framesTotal,
+            ...(p.stage === "rendering" && p.fps > 0 ? { etaSec: Math.round(p.etaSec) } : {}),
+          }),
       });
+      report({ stage: "uploading", framesDone: result.frames, framesTotal: result.frames });
       const size = (await stat(out)).size;
       await o.storage.put(r.outputKey, createReadStream(out), {
         contentType: "video/mp4",
         contentLength: size,
       });
-      const done = { videoKey: r.outputKey, format: r.format, durationSeconds: result.durationSec };
+      const done: CallResult = {
+        videoKey: r.outputKey,
+        format: r.format,
+        durationSeconds: result.durationSec,
+      };
+      const thumbSize = await stat(thumbnail).then(
+        (st) => st.size,
+        () => 0,
+      );
+      if (thumbSize > 0) {
+        done.thumbnailKey = thumbnailKeyFor(r.outputKey);
+        await o.storage.put(done.thumbnailKey, createReadStream(thumbnail), {
+          contentType: "image/jpeg",
+          contentLength: thumbSize,
+        });
+      }
       calls.set(callId, { status: "completed", result: done });
       o.log?.(`job ${r.jobId}: uploaded ${r.outputKey} (${size} bytes)`);
       await postWebhook(
@@ -131,7 +174,10 @@ export function createRendererApp(o: RendererAppOptions): RendererApp {
       if (isPing(body)) return send(res, 200, { job_id: body.job_id, status: "ok" });
       const r = parseSubmit(body);
       const callId = `local-${randomUUID()}`;
-      calls.set(callId, { status: "running" });
+      calls.set(callId, {
+        status: "running",
+        progress: { stage: "starting", framesDone: 0, framesTotal: 0 },
+      });
       queue = queue.then(() => runJob(callId, r));
       return send(res, 200, { call_id: callId, job_id: r.jobId, gpu: "none" });
     }

@@ -95,3 +95,19 @@ export function decodeFrames(path: string, width: number, height: number): Buffe
     raw.subarray(i * n, (i + 1) * n),
   );
 }
+
+// An image file (JPEG, PNG) decoded to RGBA.
+export function decodeImage(path: string, width: number, height: number): Buffer {
+  const [frame] = decodeFrames(path, width, height);
+  if (!frame) throw new Error(`could not decode ${path} as a ${width}×${height} image`);
+  return frame;
+}
+
+// Mean BT.709 luma (0–255) of an RGBA buffer.
+export function meanLuma(rgba: Buffer): number {
+  let sum = 0;
+  for (let i = 0; i < rgba.length; i += 4) {
+    sum += 0.2126 * rgba[i]! + 0.7152 * rgba[i + 1]! + 0.0722 * rgba[i + 2]!;
+  }
+  return sum / (rgba.length / 4);
+}

@@ -6,8 +6,8 @@ import Link from "next/link";
 import { useEffect, useRef, useState } from "react";
 import { api, type JobView } from "../../lib/client/api";
 import { useJob } from "../../lib/client/use-job";
+import { formatLength } from "../../lib/client/words";
 import { JobStatus } from "./job-status";
-import { formatTime } from "./library";
 import { loadPeaks, Waveform } from "./waveform";
 
 export function AudioEditor({ id }: { id: string }) {
@@ -94,7 +94,7 @@ export function AudioEditor({ id }: { id: string }) {
           style={{ marginTop: 8 }}
         />
         <div className="row muted">
-          <span>{formatTime(duration)}</span>
+          <span>{formatLength(duration)}</span>
           <span>·</span>
           <span>
             {String(job.result?.sampleRate ?? "?")} Hz, {String(job.result?.channels ?? "?")} ch

@@ -1,7 +1,9 @@
 "use client";
-// One job's live state in plain words: queue position, stage, progress, error, cancel.
+// One job's live state in plain words: queue position, stage, a progress bar with what is
+// being done and the time left (renders), error, cancel.
 import { useState } from "react";
 import { api, type JobView } from "../../lib/client/api";
+import { timeLeft } from "../../lib/client/words";
 
 const STAGE_WORDS: Record<string, string> = {
   fetch: "Fetching the audio",
@@ -12,6 +14,10 @@ const STAGE_WORDS: Record<string, string> = {
   render: "Rendering frames",
   encode: "Encoding video",
   dispatch: "Sending to the renderer",
+  starting: "Starting the renderer",
+  rendering: "Rendering frames",
+  encoding: "Encoding the video",
+  uploading: "Uploading the video",
 };
 
 // "Queued (2nd in line)", "Analysing the sound · 50%", "Ready", "Failed: …".
@@ -22,7 +28,9 @@ export function describe(job: JobView): string {
     case "processing": {
       const stage = job.progress?.stage
         ? (STAGE_WORDS[job.progress.stage] ?? job.progress.stage)
-        : "Working";
+        : job.type === "render"
+          ? "Sending to the renderer"
+          : "Working";
       const pct = job.progress?.percent;
       return typeof pct === "number" ? `${stage} · ${Math.round(pct)}%` : stage;
     }
@@ -74,10 +82,24 @@ export function JobStatus({ job, onChange }: { job: JobView; onChange?: () => vo
           aria-valuemin={0}
           aria-valuemax={100}
           aria-valuenow={Math.round(pct)}
+          aria-valuetext={describe(job)}
+          data-testid="job-progress"
           style={{ marginTop: 6 }}
         >
-          <span style={{ width: `${Math.max(3, Math.min(100, pct))}%` }} />
+          <span style={{ width: `${Math.max(1, Math.min(100, pct))}%` }} />
         </div>
+      ) : null}
+      {active && (job.progress?.message || job.progress?.etaSec !== undefined) ? (
+        <p className="muted" data-testid="job-progress-detail" style={{ margin: "4px 0 0" }}>
+          {[
+            job.progress?.message,
+            job.progress?.etaSec !== undefined && job.progress.stage === "rendering"
+              ? timeLeft(job.progress.etaSec)
+              : null,
+          ]
+            .filter(Boolean)
+            .join(" · ")}
+        </p>
       ) : null}
       {job.status === "failed" && job.error ? (
         <p className="error" role="alert">

@@ -1,10 +1,16 @@
 "use client";
-// The library: add audio (file picker, drag-and-drop, or a URL) and follow each item live.
+// The library: add audio (file picker, drag-and-drop, or a URL), follow each item live, find
+// tracks by title, page through all of them, delete them; shows the storage used.
 import Link from "next/link";
 import { useState } from "react";
 import { api, type JobView, mediaTypeOf, uploadAudio } from "../../lib/client/api";
-import { useJobs } from "../../lib/client/use-job";
+import { useJobs, usePager, useSearch, useUsage } from "../../lib/client/use-job";
+import { formatBytes, formatLength } from "../../lib/client/words";
+import { DeleteButton } from "./delete-button";
 import { JobStatus } from "./job-status";
+
+/** Tracks per page. */
+const LIBRARY_PAGE = 20;
 
 interface Uploading {
   id: number;
@@ -16,8 +22,20 @@ interface Uploading {
 let nextUploadId = 1;
 
 export function Library() {
-  const { jobs, error, refresh } = useJobs("ingest,save");
+  const pager = usePager();
+  // Search as you type; a new search starts at the first page.
+  const { text: search, setText: setSearch, term: q } = useSearch(pager.reset);
+  const { jobs, nextCursor, error, refresh } = useJobs("ingest,save", {
+    q,
+    cursor: pager.cursor,
+    limit: LIBRARY_PAGE,
+  });
+  const { usage, refresh: refreshUsage } = useUsage();
   const [uploads, setUploads] = useState<Uploading[]>([]);
+  const changed = () => {
+    void refresh();
+    void refreshUsage();
+  };
   const [over, setOver] = useState(false);
   const [url, setUrl] = useState("");
   const [urlError, setUrlError] = useState<string | null>(null);
@@ -38,7 +56,7 @@ export function Library() {
       try {
         await uploadAudio(file, (fraction) => update({ fraction }));
         setUploads((list) => list.filter((u) => u.id !== id));
-        await refresh();
+        changed();
       } catch (err) {
         update({ error: (err as Error).message });
       }
@@ -131,23 +149,89 @@ export function Library() {
         ))}
       </ul>
 
+      <div className="row library-tools">
+        <label className="grow">
+          Find a track
+          <input
+            type="search"
+            placeholder="Title or file name"
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+            data-testid="library-search"
+            style={{ width: "100%" }}
+          />
+        </label>
+        <p className="muted" data-testid="storage-usage">
+          {usage
+            ? `Storage used: ${formatBytes(usage.bytes)} in ${usage.objects} ${usage.objects === 1 ? "file" : "files"}`
+            : "Storage used: …"}
+        </p>
+      </div>
+
       {error ? <p className="panel error">Could not load the library: {error}</p> : null}
       {jobs === null && !error ? <p className="empty">Loading your library…</p> : null}
       {jobs?.length === 0 && uploads.length === 0 ? (
-        <p className="empty">No audio yet. Drop a file above or paste a link to get started.</p>
+        <p className="empty" data-testid="library-empty">
+          {q
+            ? `No track matches “${q}”.`
+            : pager.page > 1
+              ? "No more tracks."
+              : "No audio yet. Drop a file above or paste a link to get started."}
+        </p>
       ) : null}
       <ul className="list" data-testid="library">
         {jobs?.map((job) => (
-          <LibraryItem key={job.id} job={job} onChange={refresh} />
+          <LibraryItem key={job.id} job={job} onChange={changed} />
         ))}
       </ul>
+      <Pager
+        page={pager.page}
+        onNewer={pager.page > 1 ? pager.newer : null}
+        onOlder={nextCursor ? () => pager.older(nextCursor) : null}
+      />
     </>
+  );
+}
+
+// Page controls: newer (back towards the first page) and older.
+export function Pager({
+  page,
+  onNewer,
+  onOlder,
+}: {
+  page: number;
+  onNewer: (() => void) | null;
+  onOlder: (() => void) | null;
+}) {
+  if (!onNewer && !onOlder) return null;
+  return (
+    <nav className="row pager" aria-label="Pages">
+      <button
+        type="button"
+        className="secondary"
+        disabled={!onNewer}
+        onClick={onNewer ?? undefined}
+      >
+        ← Newer
+      </button>
+      <span className="muted" data-testid="page-number">
+        Page {page}
+      </span>
+      <button
+        type="button"
+        className="secondary"
+        disabled={!onOlder}
+        onClick={onOlder ?? undefined}
+      >
+        Older →
+      </button>
+    </nav>
   );
 }
 
 function LibraryItem({ job, onChange }: { job: JobView; onChange: () => void }) {
   const duration =
-    typeof job.result?.durationSec === "number" ? formatTime(job.result.durationSec) : null;
+    typeof job.result?.durationSec === "number" ? formatLength(job.result.durationSec) : null;
   return (
     <li className="item" data-job-id={job.id}>
       <div className="grow">
@@ -158,22 +242,19 @@ function LibraryItem({ job, onChange }: { job: JobView; onChange: () => void }) 
         </div>
       </div>
       <JobStatus job={job} onChange={onChange} />
-      {job.status === "complete" ? (
-        <div className="row">
-          <Link className="button secondary" href={`/audio/${job.id}`}>
-            Play &amp; edit
-          </Link>
-          <Link className="button" href={`/visual/${job.id}`}>
-            Visualize
-          </Link>
-        </div>
-      ) : null}
+      <div className="row">
+        {job.status === "complete" ? (
+          <>
+            <Link className="button secondary" href={`/audio/${job.id}`}>
+              Play &amp; edit
+            </Link>
+            <Link className="button" href={`/visual/${job.id}`}>
+              Visualize
+            </Link>
+          </>
+        ) : null}
+        <DeleteButton id={job.id} title={job.title} onDeleted={onChange} />
+      </div>
     </li>
   );
-}
-
-// 83.4 → "1:23".
-export function formatTime(sec: number): string {
-  const s = Math.max(0, Math.round(sec));
-  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
 }

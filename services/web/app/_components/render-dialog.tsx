@@ -1,31 +1,42 @@
 "use client";
-// The render dialog: format, fps, whole track or the first N seconds → a render job, followed
-// live until the video is ready to download.
+// The render dialog: format (the one the page previews), fps, whole track or the first N
+// seconds → a render job, followed live until the video is ready to watch and download.
 import { RENDER_FORMAT_NAMES, RENDER_FORMATS, type RenderFormatName } from "@efs/core/formats";
 import Link from "next/link";
 import { useEffect, useRef, useState } from "react";
 import { api, type JobView } from "../../lib/client/api";
 import { useJob } from "../../lib/client/use-job";
+import { formatLabel } from "../../lib/jobs/render-names";
 import { JobStatus } from "./job-status";
+
+// Seconds to offer for "First N seconds": 10, or the whole of a shorter track (to 0.1 s).
+function defaultSeconds(duration: number): number {
+  if (!(duration > 0)) return 10;
+  return Math.min(10, Math.max(0.1, Math.floor(duration * 10) / 10));
+}
 
 export function RenderDialog({
   audioId,
   duration,
+  format,
+  onFormatChange,
   preset,
   visual,
   onClose,
 }: {
   audioId: string;
   duration: number;
+  format: RenderFormatName;
+  onFormatChange: (f: RenderFormatName) => void;
   preset: string;
   visual: Record<string, unknown>;
   onClose: () => void;
 }) {
   const dialog = useRef<HTMLDialogElement>(null);
-  const [format, setFormat] = useState<RenderFormatName>("flat-1080p-landscape");
+  const setFormat = onFormatChange;
   const [fps, setFps] = useState(30);
   const [whole, setWhole] = useState(true);
-  const [seconds, setSeconds] = useState(Math.min(10, Math.max(1, Math.floor(duration))));
+  const [seconds, setSeconds] = useState(defaultSeconds(duration));
   const [renderId, setRenderId] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -81,8 +92,7 @@ export function RenderDialog({
                 const f = RENDER_FORMATS[name];
                 return (
                   <option key={name} value={name}>
-                    {name} ({f.width}×{f.height}
-                    {f.projection === "equirect" ? ", 360°" : ""})
+                    {formatLabel(name)} ({f.width}×{f.height})
                   </option>
                 );
               })}
@@ -113,10 +123,11 @@ export function RenderDialog({
               First{" "}
               <input
                 type="number"
-                min={1}
-                max={Math.max(1, Math.ceil(duration))}
+                min={0.1}
+                step="any"
+                max={duration > 0 ? duration : undefined}
                 value={seconds}
-                onChange={(e) => setSeconds(Math.max(1, Number(e.target.value) || 1))}
+                onChange={(e) => setSeconds(Math.max(0.1, Number(e.target.value) || 0.1))}
                 data-testid="render-seconds"
                 style={{ width: 90 }}
               />{" "}
@@ -134,10 +145,13 @@ export function RenderDialog({
           </div>
         </form>
       ) : (
-        <div>
+        <div data-job-id={renderId}>
           {job ? <JobStatus job={job} /> : <p className="muted">Starting…</p>}
           {job?.status === "complete" && job.urls.download ? (
-            <p>
+            <p className="row">
+              <Link className="button secondary" href={`/renders/${job.id}`}>
+                Watch
+              </Link>
               <a className="button" href={job.urls.download} download data-testid="render-download">
                 Download MP4
               </a>

@@ -1,23 +1,43 @@
 "use client";
 // The visual page: live WebGL preview drawn by @efs/visual (the renderer's own module) in
-// step with the playing audio, preset picker and main controls, and the render dialog.
+// step with the playing audio, in the chosen format's shape — landscape, portrait, square, or
+// 360° (the visual's own equirect frames in the drag-to-look viewer) — preset picker and main
+// controls, and the render dialog.
 //
 // Features: the ingest result's precomputed per-frame features (the exact input the renderer
 // uses, so the preview matches the render). Items without them fall back to live Web Audio
 // analysis mapped to the same feature shape (see lib/client/live-features), re-applied to the
 // visual every few seconds.
 import type { AudioFeatures } from "@efs/core/audio/features";
+import { RENDER_FORMAT_NAMES, RENDER_FORMATS, type RenderFormatName } from "@efs/core/formats";
 import type { VisualRenderer } from "@efs/visual/api";
 import { DEFAULT_PRESET, PRESET_IDS, presetLabel, resolveVisualConfig } from "@efs/visual/presets";
 import Link from "next/link";
 import { type ChangeEvent, useEffect, useMemo, useRef, useState } from "react";
 import { analyseLive, type LiveAnalysis } from "../../lib/client/live-features";
 import { useJob } from "../../lib/client/use-job";
+import { formatLabel } from "../../lib/jobs/render-names";
 import { JobStatus } from "./job-status";
 import { RenderDialog } from "./render-dialog";
+import { SphereViewer, type SphereViewerHandle } from "./sphere-viewer";
 
-const PREVIEW_MAX_WIDTH = 960;
+/** Longest side of a flat preview, in pixels. */
+const PREVIEW_MAX_SIDE = 960;
 const LIVE_REBUILD_MS = 3000;
+const DEFAULT_FORMAT: RenderFormatName = "flat-1080p-landscape";
+
+// Width of the live 360 preview's equirect frame: enough for a sharp view on a big screen,
+// half that on a phone (each cube face is a quarter of it).
+function equirectWidth(hostWidth: number): number {
+  return hostWidth * Math.min(2, devicePixelRatio) >= 720 ? 2048 : 1024;
+}
+
+// A flat preview's pixel size: the format's aspect at the host's width, longest side capped.
+function flatSize(hostWidth: number, w: number, h: number): { width: number; height: number } {
+  const px = Math.round(hostWidth * Math.min(2, devicePixelRatio)) || 640;
+  const scale = Math.min(px / w, PREVIEW_MAX_SIDE / Math.max(w, h));
+  return { width: Math.max(2, Math.round(w * scale)), height: Math.max(2, Math.round(h * scale)) };
+}
 
 export interface Controls {
   gain: number;
@@ -37,7 +57,12 @@ export function VisualStudio({ id }: { id: string }) {
   const [visualError, setVisualError] = useState<string | null>(null);
   const [generation, setGeneration] = useState(0);
   const [dialogOpen, setDialogOpen] = useState(false);
+  const [format, setFormat] = useState<RenderFormatName>(DEFAULT_FORMAT);
+  const [equirect, setEquirect] = useState<HTMLCanvasElement | null>(null);
+  const viewer = useRef<SphereViewerHandle>(null);
   const live = useRef<LiveAnalysis | null>(null);
+  const shape = RENDER_FORMATS[format];
+  const is360 = shape.projection === "equirect";
   const duration = typeof job?.result?.durationSec === "number" ? job.result.durationSec : 0;
 
   // Preset defaults for the controls whenever the preset changes.
@@ -104,11 +129,14 @@ export function VisualStudio({ id }: { id: string }) {
     return () => clearInterval(t);
   }, [featureSource]);
 
-  // Build the visual for (features, preset, controls) and draw it in step with the audio.
+  // Build the visual for (features, preset, controls, format) and draw it in step with the
+  // audio: flat formats into a canvas of the format's aspect; 360° formats into an equirect
+  // frame (the render's projection; the left eye of a stereo pair) the sphere viewer shows.
   // biome-ignore lint/correctness/useExhaustiveDependencies: `generation` re-applies live analysis
   useEffect(() => {
     const host = stage.current;
     if (!host || !features || !overrides) return;
+    const { projection, stereo, width: fw, height: fh } = RENDER_FORMATS[format];
     let visual: VisualRenderer | null = null;
     let raf = 0;
     let stopped = false;
@@ -119,18 +147,19 @@ export function VisualStudio({ id }: { id: string }) {
       try {
         const { createVisual } = await import("@efs/visual");
         if (stopped) return;
-        const width = Math.min(
-          PREVIEW_MAX_WIDTH,
-          Math.round(host.clientWidth * Math.min(2, devicePixelRatio)) || 640,
-        );
-        const height = Math.round((width * 9) / 16);
+        // The stage is hidden in 360 mode: size by the page's width.
+        const pageWidth = host.parentElement?.clientWidth || 960;
+        const size =
+          projection === "equirect"
+            ? { width: equirectWidth(pageWidth), height: equirectWidth(pageWidth) / 2 }
+            : flatSize(host.clientWidth || pageWidth, fw, fh);
         visual = createVisual({
           config: resolveVisualConfig(preset, overrides),
           features,
           fps: features.fps,
-          width,
-          height,
-          projection: "flat",
+          ...size,
+          projection,
+          ...(stereo === "top-bottom" ? { eye: "left" as const } : {}),
           canvas,
         });
         setVisualError(null);
@@ -143,10 +172,12 @@ export function VisualStudio({ id }: { id: string }) {
           if (el && !el.paused) live.current?.sample(t);
           if (t !== lastTime) {
             visual.renderAt(t);
+            viewer.current?.frame();
             lastTime = t;
           }
           if (!attached) {
-            host.replaceChildren(canvas);
+            if (projection === "equirect") setEquirect(canvas);
+            else host.replaceChildren(canvas);
             attached = true;
           }
           raf = requestAnimationFrame(loop);
@@ -163,7 +194,12 @@ export function VisualStudio({ id }: { id: string }) {
       cancelAnimationFrame(raf);
       visual?.dispose();
     };
-  }, [features, preset, overrides, generation]);
+  }, [features, preset, overrides, generation, format]);
+
+  // Leaving 360: the sphere viewer goes, the flat canvas comes back on the next build.
+  useEffect(() => {
+    if (!is360) setEquirect(null);
+  }, [is360]);
 
   if (error && !job) return <p className="panel error">Could not load this audio: {error}</p>;
   if (!job) return <p className="empty">Loading…</p>;
@@ -183,7 +219,31 @@ export function VisualStudio({ id }: { id: string }) {
   return (
     <>
       <h1>{job.title}</h1>
-      <div className="stage" ref={stage} />
+      <label className="format-pick">
+        Preview and render as{" "}
+        <select
+          value={format}
+          onChange={(e) => setFormat(e.target.value as RenderFormatName)}
+          data-testid="preview-format"
+        >
+          {RENDER_FORMAT_NAMES.map((name) => (
+            <option key={name} value={name}>
+              {formatLabel(name)} ({RENDER_FORMATS[name].width}×{RENDER_FORMATS[name].height})
+            </option>
+          ))}
+        </select>
+      </label>
+      {is360 ? <SphereViewer source={equirect} ref={viewer} /> : null}
+      <div
+        className="stage"
+        ref={stage}
+        hidden={is360}
+        data-aspect={`${shape.width}:${shape.height}`}
+        style={{
+          aspectRatio: `${shape.width} / ${shape.height}`,
+          width: `min(100%, calc(70vh * ${shape.width / shape.height}))`,
+        }}
+      />
       {visualError ? <p className="error">{visualError}</p> : null}
       {/* biome-ignore lint/a11y/useMediaCaption: music has no captions */}
       <audio
@@ -197,7 +257,7 @@ export function VisualStudio({ id }: { id: string }) {
       />
       <p className="muted" data-testid="feature-source">
         {featureSource === "precomputed"
-          ? "Preview driven by the track's analysed features: the render will match it frame for frame."
+          ? `Preview driven by the track's analysed features, framed as ${formatLabel(format)}: the render will match it frame for frame.`
           : featureSource === "live"
             ? "Preview driven by live analysis of the playing audio (no precomputed features for this item)."
             : "Loading the audio analysis…"}
@@ -280,6 +340,8 @@ export function VisualStudio({ id }: { id: string }) {
         <RenderDialog
           audioId={id}
           duration={duration}
+          format={format}
+          onFormatChange={setFormat}
           preset={preset}
           visual={overrides ?? {}}
           onClose={() => setDialogOpen(false)}

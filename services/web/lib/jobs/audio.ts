@@ -11,7 +11,7 @@ export interface AudioItem {
 // The audio item `audioId`, or a 404/409 ApiError saying why it cannot be used yet.
 export async function requireAudio(jobs: JobStore, audioId: string): Promise<AudioItem> {
   const job = await jobs.get(audioId);
-  if (!job || (job.type !== "ingest" && job.type !== "save")) {
+  if (!job || job.deletedAt !== null || (job.type !== "ingest" && job.type !== "save")) {
     throw new ApiError(
       404,
       "not_found",

@@ -18,7 +18,9 @@ import type { WebContext } from "../context";
 import { MAX_UPLOAD_BYTES } from "../limits";
 import { uploadIdOf } from "../uploads";
 import { type AudioItem, audioDuration, requireAudio } from "./audio";
+import { renderTitle } from "./render-names";
 import type { CreateJobRequest } from "./schemas";
+import { titleOf } from "./view";
 
 /** Seconds a clip or render may run past the recorded duration (rounding in probes). */
 const DURATION_SLACK_SEC = 0.5;
@@ -66,6 +68,7 @@ export async function createJob(
       }
       const payload: RenderPayload = {
         audioId: req.audioId,
+        title: renderTitle(titleOf(audio.job), req.preset, req.format),
         preset: req.preset,
         format: req.format as RenderPayload["format"],
         fps: req.fps as RenderPayload["fps"],

@@ -2,8 +2,11 @@
 // URLs for what a finished job produced. Never exposes leases, tokens or internal fields.
 import type { IngestResult, PreviewResult, RenderResult } from "@efs/core/jobs/payloads";
 import type { Job, JobProgress, JobStatus, JobType, JsonObject } from "@efs/core/jobs/types";
+import { isValidKey } from "@efs/core/storage/keys";
 import type { Storage } from "@efs/core/storage/types";
+import { displayUrl } from "@efs/core/url-safety";
 import { DOWNLOAD_URL_TTL_SEC } from "../limits";
+import { fileNameFor, renderTitle } from "./render-names";
 
 export interface JobUrls {
   audio?: string;
@@ -29,6 +32,11 @@ export interface JobView {
   finishedAt: number | null;
   /** The request as the user made it (source, recipe, render settings). */
   request: JsonObject;
+  /**
+   * Render quality ("draft" | "final") once the renderer reports which one it used (or the
+   * request asked for one); null until renders carry it.
+   */
+  renderQuality: string | null;
   result: JsonObject | null;
   urls: JobUrls;
 }
@@ -52,6 +60,7 @@ export async function toJobView(
     updatedAt: job.updatedAt,
     finishedAt: job.finishedAt,
     request: requestOf(job),
+    renderQuality: renderQualityOf(job),
     result: job.result,
     urls: job.status === "complete" ? await urlsOf(storage, job) : {},
   };
@@ -62,21 +71,34 @@ export function titleOf(job: Job): string {
   const p = job.payload as Record<string, unknown>;
   const r = (job.result ?? {}) as Record<string, unknown>;
   if (job.type === "render") {
-    return `${String(p.preset ?? "render")} · ${String(p.format ?? "")}`.trim();
+    if (typeof p.title === "string" && p.title) return p.title;
+    return renderTitle(null, String(p.preset ?? "render"), String(p.format ?? ""));
   }
   if (job.type === "preview") return "Edit preview";
   const source = (p.source ?? {}) as Record<string, unknown>;
-  const candidates = [r.title, p.title, source.filename, source.url];
+  const url = typeof source.url === "string" ? displayUrl(source.url) : undefined;
+  const candidates = [r.title, p.title, source.filename, url];
   const found = candidates.find((c): c is string => typeof c === "string" && c.length > 0);
   return found ?? job.id;
+}
+
+// The quality a render used (result) or asked for (request), when either says; else null.
+function renderQualityOf(job: Job): string | null {
+  if (job.type !== "render") return null;
+  for (const source of [job.result, job.payload] as Array<Record<string, unknown> | null>) {
+    const q = source?.quality;
+    if (typeof q === "string" && q) return q;
+  }
+  return null;
 }
 
 function requestOf(job: Job): JsonObject {
   const p = job.payload as Record<string, unknown>;
   if (job.type === "ingest") {
     const s = (p.source ?? {}) as Record<string, unknown>;
+    // A URL may carry credentials or a signed query: the view never shows them.
     return s.kind === "url"
-      ? { source: { kind: "url", url: s.url } }
+      ? { source: { kind: "url", url: typeof s.url === "string" ? displayUrl(s.url) : null } }
       : { source: { kind: "upload", filename: s.filename, size: s.size } };
   }
   return p as JsonObject;
@@ -85,8 +107,10 @@ function requestOf(job: Job): JsonObject {
 async function urlsOf(storage: Storage, job: Job): Promise<JobUrls> {
   const r = job.result as Record<string, unknown> | null;
   if (!r) return {};
+  // A key that is not valid (a row stored before results were checked) gets no URL: one bad
+  // row must not make the library or the job page fail for everyone.
   const sign = async (key: unknown, downloadName?: string): Promise<string | undefined> => {
-    if (typeof key !== "string" || key.length === 0) return undefined;
+    if (typeof key !== "string" || !isValidKey(key)) return undefined;
     const opts = downloadName
       ? { expiresInSec: DOWNLOAD_URL_TTL_SEC, downloadName }
       : { expiresInSec: DOWNLOAD_URL_TTL_SEC };
@@ -104,7 +128,7 @@ async function urlsOf(storage: Storage, job: Job): Promise<JobUrls> {
   } else if (job.type === "render") {
     const rr = r as unknown as RenderResult;
     assign(urls, "video", await sign(rr.videoKey));
-    assign(urls, "download", await sign(rr.videoKey, downloadName(titleOf(job), rr.videoKey)));
+    assign(urls, "download", await sign(rr.videoKey, fileNameFor(titleOf(job), ".mp4")));
     assign(urls, "thumbnail", await sign(rr.thumbnailKey));
   }
   return urls;

@@ -151,6 +151,51 @@ describe("POST /api/uploads", () => {
   });
 });
 
+describe("a signed upload URL", () => {
+  const signed = async (size: number) =>
+    body<{ key: string; upload: { url: string; headers: Record<string, string> } }>(
+      await sign({ filename: "once.mp3", contentType: "audio/mpeg", size }),
+    );
+  const put = (url: string, headers: Record<string, string>, bytes: Uint8Array<ArrayBuffer>) =>
+    callStorage(url, {
+      method: "PUT",
+      raw: bytes,
+      headers: { ...headers, "content-length": String(bytes.length) },
+    });
+
+  it("is single-use: refused once its file arrived, and after the confirm even when the file is gone", async () => {
+    const { key, upload } = await signed(audio.length);
+    expect((await put(upload.url, upload.headers, audio)).status).toBe(200);
+    const replace = await put(upload.url, upload.headers, new Uint8Array(audio.length).fill(9));
+    expect(replace.status).toBe(409);
+    expect((await errorOf(replace)).message).toMatch(/already used/);
+    const confirm = await createJob(
+      request("/api/jobs", {
+        body: { type: "ingest", source: { kind: "upload", key } },
+        cookie: studio.cookie,
+      }),
+    );
+    expect(confirm.status).toBe(201);
+    // What a failed or cancelled ingest does: its upload is deleted.
+    await studio.ctx.storage.delete(key);
+    const reuse = await put(upload.url, upload.headers, audio);
+    expect(reuse.status).toBe(409);
+    expect((await errorOf(reuse)).message).toMatch(/already confirmed/);
+    expect(await studio.ctx.storage.stat(key)).toBeNull();
+  });
+
+  it("refuses a 0-byte or shorter PUT on a URL signed for N bytes", async () => {
+    const { key, upload } = await signed(100);
+    for (const bytes of [new Uint8Array(0), new Uint8Array(50)]) {
+      const res = await put(upload.url, upload.headers, bytes);
+      expect(res.status, `${bytes.length} bytes`).toBe(400);
+      expect((await errorOf(res)).message).toMatch(/signed for exactly 100 bytes/);
+    }
+    expect(await studio.ctx.storage.stat(key)).toBeNull();
+    expect((await put(upload.url, upload.headers, new Uint8Array(100))).status).toBe(200);
+  });
+});
+
 describe("confirming an upload (POST /api/jobs type=ingest, source upload)", () => {
   const confirm = (key: string) =>
     createJob(

@@ -185,18 +185,95 @@ describe("webhook outcomes", () => {
     expect((await studio.ctx.jobs.get(id))?.status).toBe("processing");
   });
 
+  it("refuses a render result whose keys leave the job's folder or traverse, and keeps the job running", async () => {
+    const { id, videoKey } = await dispatchedRender();
+    const other = await dispatchedRender();
+    const base = { videoKey, format: "preview-360p", durationSeconds: 1 };
+    const bad: Array<[Record<string, unknown>, string]> = [
+      [{ ...base, thumbnailKey: "../../x" }, "result.thumbnailKey is not a valid storage key"],
+      [{ ...base, thumbnailKey: "renders/../../etc/passwd" }, "result.thumbnailKey is not a valid"],
+      [
+        { ...base, thumbnailKey: other.videoKey },
+        `result.thumbnailKey must be under "renders/${id}/"`,
+      ],
+      [{ ...base, thumbnailKey: `renders/${id}/thumb.jpg` }, "result.thumbnailKey: no such object"],
+      [{ ...base, videoKey: other.videoKey }, `result.videoKey must be under "renders/${id}/"`],
+      [
+        { ...base, videoKey: "renders/a/../../x.mp4" },
+        "result.videoKey is not a valid storage key",
+      ],
+      [{ ...base, posterKey: 42 }, "result.posterKey is not a valid storage key"],
+    ];
+    for (const [result, message] of bad) {
+      const res = await call({ jobId: id, status: "complete", result }, WEBHOOK_SECRET);
+      expect(res.status, JSON.stringify(result)).toBe(400);
+      expect((await errorOf(res)).message).toContain(message);
+    }
+    expect((await studio.ctx.jobs.get(id))?.status).toBe("processing");
+
+    const thumbnailKey = `renders/${id}/thumb.jpg`;
+    await studio.ctx.storage.put(thumbnailKey, "jpg", { contentType: "image/jpeg" });
+    const ok = await call(
+      { jobId: id, status: "complete", result: { ...base, thumbnailKey } },
+      WEBHOOK_SECRET,
+    );
+    expect(await body(ok)).toEqual({ ok: true, applied: true, status: "complete" });
+    expect((await studio.ctx.jobs.get(id))?.result).toMatchObject({ thumbnailKey });
+  });
+
+  it("never finishes a non-render job: an ingest, preview or save belongs to the worker holding it", async () => {
+    const ingest = await studio.ctx.jobs.create({
+      type: "ingest",
+      payload: { source: { kind: "url", url: "https://example.com/x.mp3" } },
+      priority: 200,
+    });
+    expect(
+      (await studio.ctx.jobs.claim({ owner: "w", leaseMs: 60_000, types: ["ingest"] }))?.id,
+    ).toBe(ingest.id);
+    const forged = {
+      title: "forged",
+      durationSec: 1,
+      sampleRate: 48000,
+      channels: 2,
+      codec: "mp3",
+      keys: { master: "audio/x/master.wav", stream: "audio/x/stream.m4a" },
+    };
+    for (const payload of [
+      { jobId: ingest.id, status: "complete", result: forged },
+      { jobId: ingest.id, status: "failed", error: "forged failure" },
+    ]) {
+      for (const token of [WEBHOOK_SECRET, deriveJobToken(WEBHOOK_SECRET, ingest.id)]) {
+        const res = await call(payload, token);
+        expect(res.status).toBe(409);
+        expect((await errorOf(res)).message).toContain("only render jobs are finished");
+      }
+    }
+    expect(await studio.ctx.jobs.get(ingest.id)).toMatchObject({
+      status: "processing",
+      result: null,
+      error: null,
+    });
+    await studio.ctx.jobs.release(ingest.id, "w");
+    await studio.ctx.jobs.cancel(ingest.id);
+  });
+
   it("follows the shared contract fixtures", async () => {
     for (const f of fixtures.invalid) {
       const res = await call(f.body, WEBHOOK_SECRET);
       expect(res.status, f.name).toBe(f.status);
     }
     for (const f of fixtures.valid) {
-      const { id, videoKey } = await dispatchedRender();
-      const payload = {
-        ...f.body,
-        jobId: id,
-        ...(f.body.result ? { result: { ...(f.body.result as object), videoKey } } : {}),
-      };
+      const { id } = await dispatchedRender();
+      // The fixture's keys (video, thumbnail) moved into this job's folder, each one stored.
+      const result = f.body.result
+        ? (JSON.parse(
+            JSON.stringify(f.body.result).replaceAll(`renders/${f.body.jobId}/`, `renders/${id}/`),
+          ) as Record<string, unknown>)
+        : null;
+      for (const [name, key] of Object.entries(result ?? {})) {
+        if (name.endsWith("Key")) await studio.ctx.storage.put(String(key), "bytes");
+      }
+      const payload = { ...f.body, jobId: id, ...(result ? { result } : {}) };
       const res = await call(payload, deriveJobToken(WEBHOOK_SECRET, id));
       expect(res.status, f.name).toBe(200);
       expect((await body(res)).applied, f.name).toBe(true);

@@ -80,6 +80,7 @@ export const ingestHandler: JobHandler = async (job, deps, run) => {
     const fetched = await fetchUrlSource(payload.source.url, run.tmpDir, {
       maxBytes,
       ytdlpTimeoutMs: options.ingest.ytdlpTimeoutMs,
+      downloadTimeoutMs: options.ingest.downloadTimeoutMs,
       allowHostPorts: options.ingest.allowHostPorts,
       signal: run.signal,
     });
@@ -94,7 +95,7 @@ export const ingestHandler: JobHandler = async (job, deps, run) => {
   const info = await probeMedia(sourcePath, run.signal);
   checkAudio(info, maxDurationSec);
   if (payload.source.kind === "url") {
-    await putFile(storage, originalKey, sourcePath, "application/octet-stream");
+    await putFile(storage, originalKey, sourcePath, "application/octet-stream", run.signal);
   }
   const result = await prepareAudio(
     { id: job.id, title, sourcePath, info, keys: { original: originalKey } },

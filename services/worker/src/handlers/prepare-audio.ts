@@ -75,7 +75,12 @@ export async function prepareAudio(
   await run.progress({ stage: "transcode", percent: 20 });
   await decoding("decode the audio", () => toMasterWav(input.sourcePath, wav, channels, signal));
   const master = await probeMedia(wav, signal);
-  if (!(master.durationSec > 0.01)) throw new PermanentJobError("the audio is empty (zero length)");
+  // The source claimed a length (checkAudio) but nothing decoded: damaged or not audio at all.
+  if (!(master.durationSec > 0.01)) {
+    throw new PermanentJobError(
+      "the file is not readable audio: no sound could be decoded from it (damaged, or not an audio file)",
+    );
+  }
   await decoding("encode the streaming copy", () => toStreamM4a(wav, m4a, signal));
 
   await run.progress({ stage: "analyse", percent: 50 });
@@ -96,11 +101,11 @@ export async function prepareAudio(
     features: `${base}/features-${INGEST_FEATURES_FPS}fps.json`,
     metadata: `${base}/metadata.json`,
   };
-  if (input.masterFormat === "m4a") await putFile(storage, masterKey, m4a, "audio/mp4");
-  else await putFile(storage, masterKey, wav, "audio/wav");
-  await putFile(storage, keys.stream, m4a, "audio/mp4");
-  await putJson(storage, keys.peaks, peaks);
-  await putJson(storage, keys.features, features);
+  if (input.masterFormat === "m4a") await putFile(storage, masterKey, m4a, "audio/mp4", signal);
+  else await putFile(storage, masterKey, wav, "audio/wav", signal);
+  await putFile(storage, keys.stream, m4a, "audio/mp4", signal);
+  await putJson(storage, keys.peaks, peaks, signal);
+  await putJson(storage, keys.features, features, signal);
   const audio = input.info.audio!;
   const metadata = {
     title: input.title,
@@ -116,7 +121,7 @@ export async function prepareAudio(
       codec: "pcm_s16le",
     },
   };
-  await putJson(storage, keys.metadata, metadata);
+  await putJson(storage, keys.metadata, metadata, signal);
   return {
     title: input.title,
     durationSec: metadata.durationSec,

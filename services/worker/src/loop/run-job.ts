@@ -3,9 +3,11 @@
 // The loop, not the handler, makes the final compare-and-set write.
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { join } from "node:path";
+import { deleteOwnedObjects, discardJobFiles } from "@efs/core/jobs/owned-objects";
 import type { Job, JobType } from "@efs/core/jobs/types";
 import { classifyError } from "../errors";
 import type { JobHandler, WorkerDeps } from "../handlers/types";
+import { scratchPrefix } from "./scratch";
 
 export type AbortReason = "cancelled" | "lease-lost" | "shutdown";
 
@@ -47,6 +49,12 @@ export function runJob(
       log(`[Worker] Heartbeat for job ${job.id} failed: ${message(e)}`);
     }
   }, options.heartbeatMs);
+  // A cancel must stop the work within a couple of seconds, not at the next lease renewal
+  // (a third of the lease): a cheap read on its own, shorter timer.
+  const watch = setInterval(async () => {
+    const current = await store.get(job.id).catch(() => null);
+    if (current?.status === "cancelled" || current?.cancelRequested) abort("cancelled");
+  }, options.cancelCheckMs);
 
   const done = (async () => {
     log(`[Worker] Claimed job ${job.id} (${job.type})`);
@@ -58,7 +66,7 @@ export function runJob(
       if (!handler) throw new Error(`no handler for job type "${job.type}"`);
       if (job.cancelRequested) abort("cancelled");
       await mkdir(options.tmpRoot, { recursive: true });
-      tmpDir = await mkdtemp(join(options.tmpRoot, `${job.id.replace(/[^\w-]/g, "_")}-`));
+      tmpDir = await mkdtemp(join(options.tmpRoot, scratchPrefix(job.id)));
       const dir = tmpDir;
       if (!controller.signal.aborted) {
         outcome = await handler(job, deps, {
@@ -74,6 +82,7 @@ export function runJob(
       error = e;
     } finally {
       clearInterval(beat);
+      clearInterval(watch);
       if (tmpDir) await rm(tmpDir, { recursive: true, force: true }).catch(() => {});
     }
     await settle(job, deps, reason, outcome, error);
@@ -95,15 +104,18 @@ async function settle(
   const owner = options.workerId;
   if (reason === "cancelled") {
     await store.cancel(job.id);
+    await discard(deps, job, true);
     log(`[Worker] Job ${job.id} cancelled`);
     return;
   }
   if (reason === "lease-lost") {
+    await discard(deps, job, null);
     log(`[Worker] Job ${job.id} stopped: this worker no longer holds its lease`);
     return;
   }
   if (reason === "shutdown") {
     const released = await store.release(job.id, owner);
+    if (!released) await discard(deps, job, null);
     log(
       `[Worker] Job ${job.id} ${released ? "released back to the queue" : "was not released (no longer held)"}`,
     );
@@ -113,6 +125,10 @@ async function settle(
     const { retryable, reason: why } = classifyError(error);
     const after = await store.fail(job.id, why, { owner, retryable });
     log(`[Worker] Job ${job.id} failed: ${why}`);
+    if (after) await discard(deps, job, after.status === "failed");
+    // Not applied: cancelled meanwhile (the web app deleted the files before this worker
+    // stopped writing them), so they go now.
+    else if ((await store.get(job.id))?.status === "cancelled") await discard(deps, job, true);
     if (after?.status === "pending") {
       log(
         `[Worker] Job ${job.id} will be retried (attempt ${after.attempts} of ${after.maxAttempts})`,
@@ -121,11 +137,44 @@ async function settle(
     return;
   }
   if (outcome?.kind === "complete") {
-    if (await store.complete(job.id, outcome.result, { owner })) {
+    const stored = await store.complete(job.id, outcome.result, { owner }).catch(async (e) => {
+      // The store refuses a result with an invalid storage key: a bug, never a silent success.
+      const why = `internal error: ${message(e)}`;
+      await store.fail(job.id, why, { owner });
+      await discard(deps, job, true);
+      log(`[Worker] Job ${job.id} failed: ${why}`);
+      return null;
+    });
+    if (stored === null) return;
+    if (stored) {
       log(`[Worker] Finished job ${job.id}`);
     } else {
       const current = await store.get(job.id);
+      // Cancelled while it finished: what it wrote goes with it.
+      if (current?.status === "cancelled") await discard(deps, job, true);
       log(`[Worker] Job ${job.id} result discarded: job is ${current?.status ?? "gone"}`);
     }
+  }
+}
+
+// The one clean-up of what a job that did not succeed leaves in storage; never fails the
+// settle. A job deleted while it ran (a tombstone: the deletion cancelled it and removed its
+// objects) loses everything it owns, including what its handler wrote after the deletion.
+// Otherwise the job's files go and, once it has `ended` (failed or cancelled, not retried), its
+// upload; with `ended` null (the job stopped but may be another worker's now) only a deleted
+// job's objects go. What a job owns: core/jobs/owned-objects.
+async function discard(deps: WorkerDeps, job: Job, ended: boolean | null): Promise<void> {
+  try {
+    const now = await deps.store.get(job.id);
+    if (now && now.deletedAt !== null) {
+      const late = await deleteOwnedObjects(deps.storage, now);
+      if (late.objects > 0) {
+        deps.log(`[Worker] Removed ${late.objects} late object(s) of deleted job ${job.id}`);
+      }
+    } else if (ended !== null) {
+      await discardJobFiles(deps.storage, job, { ended });
+    }
+  } catch (e) {
+    deps.log(`[Worker] Job ${job.id}: could not delete its files: ${message(e)}`);
   }
 }

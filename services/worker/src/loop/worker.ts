@@ -104,6 +104,10 @@ export function startWorker(deps: WorkerDeps, opts: StartWorkerOptions): WorkerH
         await all;
       }
       for (const p of periodic.reverse()) await p.stop();
+      // A clean stop leaves no heartbeat behind: `efs status` reports only workers that died.
+      await store.removeWorkerHeartbeat(options.workerId).catch((e: unknown) => {
+        log(`[Worker] Could not remove the heartbeat row: ${message(e)}`);
+      });
       log("[Worker] Stopped");
     })();
     return stopPromise;

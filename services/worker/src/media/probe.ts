@@ -22,6 +22,8 @@ interface ProbeJson {
   }>;
 }
 
+const TEXT_ART_CODECS = new Set(["ansi", "bintext", "xbin", "idf"]);
+
 // Probes a local file; a file ffprobe cannot read is a PermanentJobError naming the cause.
 export async function probeMedia(path: string, signal?: AbortSignal): Promise<MediaInfo> {
   let stdout: string;
@@ -42,8 +44,24 @@ export async function probeMedia(path: string, signal?: AbortSignal): Promise<Me
   }
   const json = JSON.parse(stdout) as ProbeJson;
   const streams = json.streams ?? [];
-  const a = streams.find((s) => s.codec_type === "audio");
-  const hasVideo = streams.some((s) => s.codec_type === "video" && !s.disposition?.attached_pic);
+  // Random bytes still "probe": as an MP3 or FLAC stream with no sample rate and no channels,
+  // or as a text-art "video" (ffmpeg's tty/bintext demuxers read any file). Neither is media.
+  const a = streams.find(
+    (s) => s.codec_type === "audio" && Number(s.sample_rate ?? 0) > 0 && (s.channels ?? 0) > 0,
+  );
+  const hasVideo = streams.some(
+    (s) =>
+      s.codec_type === "video" &&
+      !s.disposition?.attached_pic &&
+      !TEXT_ART_CODECS.has(s.codec_name ?? ""),
+  );
+  if (!a && !hasVideo) {
+    throw new PermanentJobError(
+      streams.length > 0
+        ? "the file is not readable audio or video (ffprobe found no stream it can decode)"
+        : "the file is not readable audio or video (ffprobe found no audio or video stream)",
+    );
+  }
   const duration = Number(json.format?.duration ?? a?.duration ?? Number.NaN);
   return {
     formatName: json.format?.format_name ?? "unknown",

@@ -5,6 +5,7 @@
 import { lookup as dnsLookup } from "node:dns/promises";
 import type { LookupFunction } from "node:net";
 import type { Readable } from "node:stream";
+import { displayUrl, splitUrlCredentials } from "@efs/core/url-safety";
 import { Agent, request } from "undici";
 import { isTransientStatus, PermanentJobError, TransientJobError } from "../errors";
 import { blockedReason } from "./address-policy";
@@ -32,7 +33,10 @@ export function discardBody(body: Readable): void {
 }
 
 export interface GuardedResponse {
+  /** The final URL, without user info (credentials travel only as `authorization`). */
   url: URL;
+  /** The Basic authorization sent to the final URL's origin (from `user:password@`), or null. */
+  authorization: string | null;
   statusCode: number;
   contentType: string;
   contentLength: number | null;
@@ -56,7 +60,7 @@ export async function checkUrl(
   try {
     url = new URL(String(raw));
   } catch {
-    throw new BlockedUrlError(`"${String(raw).slice(0, 200)}" is not a valid URL`);
+    throw new BlockedUrlError(`"${displayUrl(String(raw))}" is not a valid URL`);
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     throw new BlockedUrlError(`only http and https URLs can be fetched (got ${url.protocol})`);
@@ -112,8 +116,21 @@ export async function guardedFetch(
 ): Promise<GuardedResponse> {
   const maxRedirects = opts.maxRedirects ?? 5;
   let next: string | URL = raw;
+  // `user:password@` becomes a Basic authorization header for that origin only (dropped on a
+  // redirect elsewhere); the URL itself, which may be logged or shown, never carries it.
+  let credentials: { origin: string; authorization: string } | null = null;
   for (let hop = 0; hop <= maxRedirects; hop++) {
+    try {
+      const split = splitUrlCredentials(String(next));
+      next = split.url;
+      if (split.authorization) {
+        credentials = { origin: split.url.origin, authorization: split.authorization };
+      }
+    } catch {
+      // not a URL: checkUrl says so
+    }
     const { url, address, family } = await checkUrl(next, opts);
+    const authorization = credentials?.origin === url.origin ? credentials.authorization : null;
     const agent = pinnedAgent(address, family, {
       headers: opts.headersTimeoutMs ?? 30_000,
       body: opts.bodyTimeoutMs ?? 60_000,
@@ -122,7 +139,11 @@ export async function guardedFetch(
       method: "GET",
       dispatcher: agent,
       signal: opts.signal,
-      headers: { "user-agent": "EtherealFlameStudio-worker/0.1", accept: "*/*" },
+      headers: {
+        "user-agent": "EtherealFlameStudio-worker/0.1",
+        accept: "*/*",
+        ...(authorization ? { authorization } : {}),
+      },
     }).catch(async (e: unknown) => {
       await agent.close().catch(() => {});
       throw e;
@@ -145,6 +166,7 @@ export async function guardedFetch(
     const len = Number(res.headers["content-length"]);
     return {
       url,
+      authorization,
       statusCode: res.statusCode,
       contentType: String(res.headers["content-type"] ?? "").toLowerCase(),
       contentLength:

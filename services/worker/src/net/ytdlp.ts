@@ -1,16 +1,32 @@
 // Media from pages yt-dlp understands (YouTube etc.). The page URL has already passed the SSRF
 // guard; yt-dlp runs with no playlist, a size cap, a socket timeout and an overall timeout.
-import { readdir, stat } from "node:fs/promises";
+// The URL (which may hold a signed query) and any credentials never reach its argv: they go
+// in files in the job's own scratch folder (a batch file and a config file, mode 0600).
+import { readdir, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { displayUrl } from "@efs/core/url-safety";
 import { PermanentJobError } from "../errors";
 import { ProcessError, runProcess } from "../media/proc";
 
+// Any URL in yt-dlp's message, shown without credentials or query.
+function scrubUrls(text: string): string {
+  return text.replace(/https?:\/\/[^\s'"<>]+/g, (u) => displayUrl(u));
+}
+
 // Downloads the best audio of `pageUrl` into `dir`; returns the file path.
 export async function ytdlpDownload(
-  pageUrl: string,
+  pageUrl: URL,
   dir: string,
-  opts: { maxBytes: number; timeoutMs: number; signal?: AbortSignal },
+  opts: {
+    maxBytes: number;
+    timeoutMs: number;
+    signal?: AbortSignal;
+    /** Sent as the Authorization header (from `user:password@` in the URL the user gave). */
+    authorization?: string | null;
+  },
 ): Promise<string> {
+  const batch = join(dir, "ytdlp-url.txt");
+  await writeFile(batch, `${pageUrl.href}\n`, { mode: 0o600 });
   const args = [
     "--ignore-config",
     "--no-playlist",
@@ -25,9 +41,15 @@ export async function ytdlpDownload(
     "bestaudio/best",
     "-o",
     join(dir, "ytdlp.%(ext)s"),
-    "--",
-    pageUrl,
   ];
+  if (opts.authorization) {
+    const config = join(dir, "ytdlp-auth.conf");
+    await writeFile(config, `--add-header "Authorization:${opts.authorization}"\n`, {
+      mode: 0o600,
+    });
+    args.push("--config-locations", config);
+  }
+  args.push("--batch-file", batch);
   try {
     await runProcess(process.env.YTDLP_PATH ?? "yt-dlp", args, {
       signal: opts.signal,
@@ -35,7 +57,7 @@ export async function ytdlpDownload(
     });
   } catch (e) {
     if (e instanceof ProcessError) {
-      const last = e.stderrTail.trim().split("\n").pop() ?? "";
+      const last = scrubUrls(e.stderrTail.trim().split("\n").pop() ?? "");
       throw new PermanentJobError(
         e.timedOut
           ? `yt-dlp did not finish within ${Math.round(opts.timeoutMs / 1000)} s (YTDLP_TIMEOUT_MS)`

@@ -1,6 +1,7 @@
 // The renderer status contract (contracts/modal-status.json): GET <status url>?call_id=…
-// → {status: running|completed|failed|unknown, result?, error?}. Authenticated by the same
+// → {status: running|completed|failed|unknown, result?, error?, progress?}. Authenticated by the same
 // token as submit, sent as a Bearer header (never in the URL, so it stays out of access logs).
+import { parseRendererProgress, type RendererProgress } from "@efs/core/render-progress";
 import type { RendererTarget } from "../options";
 import { rendererCall } from "./http";
 
@@ -8,6 +9,8 @@ export interface RenderStatus {
   status: "running" | "completed" | "failed" | "unknown";
   result?: Record<string, unknown>;
   error?: string;
+  /** Stage and frames done/total of a running render (absent when not reported or malformed). */
+  progress?: RendererProgress;
 }
 
 // Asks the renderer how `callId` is doing.
@@ -39,5 +42,12 @@ export async function fetchRenderStatus(
       ? { result: json.result as Record<string, unknown> }
       : {}),
     ...(typeof json.error === "string" ? { error: json.error } : {}),
+    ...progressOf(status, json.progress),
   };
+}
+
+function progressOf(status: string, raw: unknown): { progress?: RendererProgress } {
+  if (status !== "running") return {};
+  const progress = parseRendererProgress(raw);
+  return progress ? { progress } : {};
 }

@@ -1,4 +1,5 @@
-// processing → complete, compare-and-set: a terminal job never changes again.
+// processing → complete, compare-and-set: a terminal job never changes again. The error of an
+// earlier attempt ("lease expired …; retrying") is cleared: the job succeeded.
 import type { Client } from "@libsql/client";
 
 // Completes a processing job (only `owner`'s, when given); false when not applied.
@@ -11,7 +12,7 @@ export async function completeJob(
 ): Promise<boolean> {
   const rs = await db.execute({
     sql: `UPDATE audio_prep_jobs
-      SET status = 'complete', result = :result, progress = NULL, lease_expires_at = NULL,
+      SET status = 'complete', result = :result, error = NULL, progress = NULL, lease_expires_at = NULL,
           updated_at = :now, finished_at = :now
       WHERE id = :id AND status = 'processing' AND (:owner IS NULL OR lease_owner = :owner)`,
     args: { id, result: JSON.stringify(result), owner: owner ?? null, now },

@@ -1,4 +1,5 @@
-// processing → failed, or → pending after a backoff when retryable and attempts remain.
+// processing → failed, or → pending after a backoff when retryable and attempts remain (its
+// progress cleared: the next attempt starts from nothing, a failure keeps where it stopped).
 import type { Client } from "@libsql/client";
 import { BACKOFF_SQL, type BackoffPolicy } from "../backoff";
 import { firstJob, JOB_JSON } from "../row";
@@ -23,6 +24,7 @@ export async function failJob(
           dispatch_backend = CASE WHEN ${retry} THEN NULL ELSE dispatch_backend END,
           dispatch_deadline_at = CASE WHEN ${retry} THEN NULL ELSE dispatch_deadline_at END,
           lease_owner = CASE WHEN ${retry} THEN NULL ELSE lease_owner END,
+          progress = CASE WHEN ${retry} THEN NULL ELSE progress END,
           error = :error, lease_expires_at = NULL, updated_at = :now
       WHERE id = :id AND status = 'processing' AND (:owner IS NULL OR lease_owner = :owner)
       RETURNING ${JOB_JSON}`,

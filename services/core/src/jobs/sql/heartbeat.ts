@@ -33,3 +33,20 @@ export async function setJobProgress(
   });
   return rs.rowsAffected === 1;
 }
+
+// Records progress reported by the renderer of a dispatched render (no lease: the call id is
+// the compare-and-set key); false once the job finished, was cancelled or re-dispatched.
+export async function setDispatchedJobProgress(
+  db: Client,
+  id: string,
+  callId: string,
+  progress: JobProgress,
+  now: number,
+): Promise<boolean> {
+  const rs = await db.execute({
+    sql: `UPDATE audio_prep_jobs SET progress = :progress, updated_at = :now
+      WHERE id = :id AND status = 'processing' AND dispatch_call_id = :call_id`,
+    args: { id, call_id: callId, progress: JSON.stringify(progress), now },
+  });
+  return rs.rowsAffected === 1;
+}

@@ -17,6 +17,20 @@ export async function recordWorker(
   });
 }
 
+// Removes a worker's row when it stops cleanly, so only workers that died without stopping
+// (crash, OOM, kill -9) are left behind as stale heartbeats.
+export async function removeWorker(db: Client, workerId: string): Promise<void> {
+  await db.execute({ sql: "DELETE FROM efs_workers WHERE id = ?", args: [workerId] });
+}
+
+// True when the heartbeat table exists (read-only callers check before listing).
+export async function hasWorkerTable(db: Client): Promise<boolean> {
+  const rs = await db.execute(
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'efs_workers'",
+  );
+  return rs.rows.length > 0;
+}
+
 // Every recorded worker, most recently seen first.
 export async function listWorkerRows(db: Client): Promise<WorkerHeartbeat[]> {
   const rs = await db.execute("SELECT * FROM efs_workers ORDER BY last_seen_at DESC, id");

@@ -1,4 +1,4 @@
-// /api/jobs: GET lists jobs (filter by type/status, paginated) with live status; POST creates
+// /api/jobs: GET lists jobs (filter by type/status/title/track, paginated) with live status; POST creates
 // an ingest (confirmed upload or URL), preview, save or render job.
 import { JOB_STATUSES, JOB_TYPES } from "@efs/core/jobs/types";
 import { z } from "zod";
@@ -7,7 +7,7 @@ import { json } from "../../../lib/api/errors";
 import { route } from "../../../lib/api/route";
 import { validate } from "../../../lib/api/validate";
 import { createJob } from "../../../lib/jobs/create";
-import { createJobSchema } from "../../../lib/jobs/schemas";
+import { createJobSchema, jobIdSchema } from "../../../lib/jobs/schemas";
 import { toJobView } from "../../../lib/jobs/view";
 import { MAX_LIST_LIMIT } from "../../../lib/limits";
 
@@ -26,6 +26,8 @@ const listQuery = z.object({
   status: csv(JOB_STATUSES).optional(),
   limit: z.coerce.number().int().min(1).max(MAX_LIST_LIMIT).default(50),
   cursor: z.string().max(200).optional(),
+  q: z.string().trim().max(200).optional(),
+  audioId: jobIdSchema.optional(),
 });
 
 export const GET = route("studio", async (req, ctx) => {
@@ -36,6 +38,8 @@ export const GET = route("studio", async (req, ctx) => {
     ...(q.type ? { type: q.type } : {}),
     ...(q.status ? { status: q.status } : {}),
     ...(q.cursor ? { cursor: q.cursor } : {}),
+    ...(q.q ? { titleContains: q.q } : {}),
+    ...(q.audioId ? { audioId: q.audioId } : {}),
   });
   const views = await Promise.all(
     jobs.map(async (job) =>

@@ -1,4 +1,6 @@
-// POST /api/jobs/:id/cancel: cancels a pending or running job; 409 once it has finished.
+// POST /api/jobs/:id/cancel: cancels a pending or running job (and deletes an ingest's upload
+// and partial files); 409 once it has finished.
+import { discardJobFiles } from "@efs/core/jobs/owned-objects";
 import { TERMINAL_STATUSES } from "@efs/core/jobs/types";
 import { ApiError, json } from "../../../../../lib/api/errors";
 import { route } from "../../../../../lib/api/route";
@@ -19,5 +21,8 @@ export const POST = route<{ id: string }>("studio", async (_req, ctx, { id }) =>
       `Job ${id} is already ${now.status}; there is nothing to cancel.`,
     );
   }
+  // A cancelled ingest keeps neither its upload nor partial files (a running worker also
+  // deletes what it writes after noticing the cancel).
+  await discardJobFiles(ctx.storage, job, { ended: true });
   return json({ job: await toJobView(ctx.storage, now, null) });
 });
