@@ -123,6 +123,7 @@ def render_segment(
             end=None if rng is None else rng.end,
             duration_sec=request.duration_sec,
             visual_file=renderer_cli.write_visual(request.visual, work),
+            quality=request.quality,
             thumbnail=thumb,
         )
         report({"stage": "starting", "framesDone": 0, "framesTotal": 0})

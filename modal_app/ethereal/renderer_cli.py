@@ -1,8 +1,9 @@
 """The one place that knows how to invoke the Node renderer (services/renderer) in the container.
 
 Contract (services/renderer/src/cli.ts), run as `tsx <entry> …`:
-  <entry> render --audio A --preset P --format F --fps N [--from I] [--to J]
-                      [--duration S] [--visual V.json] --gpu|--no-gpu [--thumbnail T.jpg] --out FILE
+  <entry> render --audio A --preset P --format F --fps N [--quality draft|final] [--from I]
+                      [--to J] [--duration S] [--visual V.json] --gpu|--no-gpu [--thumbnail T.jpg]
+                      --out FILE
     --from/--to: frame range [I, J) (no --to: to the last frame); a range writes a
     video-only MPEG-TS chunk with the same encoder settings as a full render.
   <entry> concat --audio A --format F [--duration S] [--thumbnail T.jpg] --out OUT.mp4 CHUNK1.ts …
@@ -46,9 +47,12 @@ def render_argv(
     end: int | None = None,
     duration_sec: float | None = None,
     visual_file: Path | None = None,
+    quality: str | None = None,
     thumbnail: Path | None = None,
 ) -> list[str]:
     argv = [node, entry, "render", "--audio", str(audio), "--preset", preset, "--format", fmt, "--fps", str(fps)]
+    if quality is not None:
+        argv += ["--quality", quality]
     if start is not None:
         argv += ["--from", str(start)]
     if end is not None:

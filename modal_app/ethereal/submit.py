@@ -14,6 +14,8 @@ from .formats import RENDER_FORMATS, RENDER_FPS, get_format
 from .gpu import KNOWN_GPUS, choose_gpu, normalize_gpu
 
 PING_JOB_ID = "test-ping"
+# Mirror of services/core/src/quality.ts; absent: the renderer picks the format's default.
+RENDER_QUALITIES = ("draft", "final")
 JOB_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$")
 MAX_BODY_BYTES = 64 * 1024
 
@@ -31,6 +33,7 @@ class RenderRequest:
     gpu: str | None
     duration_sec: float | None = None
     visual: dict[str, Any] = field(default_factory=dict)
+    quality: str | None = None
 
     # Plain dict for passing to a Modal function (picklable, no secrets beyond the per-job token).
     def to_dict(self) -> dict[str, Any]:
@@ -79,7 +82,7 @@ def _output_key(body: dict[str, Any]) -> str:
     return key
 
 
-def _config(body: dict[str, Any]) -> tuple[str, str, int, float | None, dict[str, Any]]:
+def _config(body: dict[str, Any]) -> tuple[str, str, int, float | None, dict[str, Any], str | None]:
     config = body.get("config")
     if not isinstance(config, dict):
         raise RequestError(400, "config is required: an object {preset, format, fps}")
@@ -98,7 +101,10 @@ def _config(body: dict[str, Any]) -> tuple[str, str, int, float | None, dict[str
         visual = {}
     if not isinstance(visual, dict):
         raise RequestError(400, "config.visual must be an object of preset overrides")
-    return preset, str(fmt), int(fps), (float(duration) if duration is not None else None), visual
+    quality = config.get("quality")
+    if quality is not None and quality not in RENDER_QUALITIES:
+        raise RequestError(400, f"config.quality {quality!r} is not a render quality; use one of {', '.join(RENDER_QUALITIES)}")
+    return preset, str(fmt), int(fps), (float(duration) if duration is not None else None), visual, quality
 
 
 # True for the checklist's health ping ({"config": {}, "job_id": "test-ping"}).
@@ -111,7 +117,7 @@ def validate_render_request(body: dict[str, Any], default_gpu: str) -> RenderReq
     job_id = _string(body, "job_id")
     if not JOB_ID_RE.match(job_id):
         raise RequestError(400, "job_id may use letters, digits and _ . : - (at most 128 characters)")
-    preset, fmt, fps, duration, visual = _config(body)
+    preset, fmt, fps, duration, visual, quality = _config(body)
     requested = body.get("gpu")
     gpu = None
     if requested is not None:
@@ -130,6 +136,7 @@ def validate_render_request(body: dict[str, Any], default_gpu: str) -> RenderReq
         gpu=choose_gpu(RENDER_FORMATS[fmt], gpu, default_gpu),
         duration_sec=duration,
         visual=visual,
+        quality=quality,
     )
 
 

@@ -81,6 +81,7 @@ def main() -> None:
     r.add_argument("--preset", required=True)
     r.add_argument("--format", required=True)
     r.add_argument("--fps", type=int, required=True)
+    r.add_argument("--quality", choices=["draft", "final"])
     r.add_argument("--from", dest="start", type=int)
     r.add_argument("--to", dest="end", type=int)
     r.add_argument("--duration", type=float)

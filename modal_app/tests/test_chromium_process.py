@@ -110,3 +110,6 @@ def test_render_argv_has_the_range_and_no_secrets(tmp_path):
     assert argv[argv.index("--from") + 1] == "30" and "--to" not in argv
     assert argv[argv.index("--duration") + 1] == "12.5" and "--gpu" in argv
     assert argv[-2:] == ["--out", str(tmp_path / "o.ts")]
+    assert "--quality" not in argv
+    final = renderer_cli.render_argv(node="node", entry="/opt/cli.js", audio=tmp_path / "a", preset="p", fmt="flat-4k-landscape", fps=30, out=tmp_path / "o.mp4", gpu=False, quality="final")
+    assert final[final.index("--quality") + 1] == "final"

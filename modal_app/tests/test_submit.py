@@ -67,6 +67,15 @@ def test_render_request_is_spawned_with_every_field_and_the_answer_names_the_cal
     assert RenderRequest.from_dict(req.to_dict()) == req
 
 
+def test_quality_is_passed_on_and_absent_means_the_renderers_default():
+    spawn = Spawner()
+    with_quality = CONTRACT["valid"][1]["body"]
+    assert submit(with_quality, spawn)[0] == 200
+    assert spawn.requests[0].quality == with_quality["config"]["quality"] == "final"
+    assert submit(CONTRACT["valid"][0]["body"], spawn)[0] == 200
+    assert spawn.requests[1].quality is None
+
+
 def test_gpu_formats_get_the_default_gpu_and_cpu_formats_none():
     base = dict(CONTRACT["valid"][1]["body"])
     base.pop("gpu")
@@ -94,6 +103,7 @@ def test_unknown_gpu_is_refused_naming_the_choices():
         ({"config": {"format": "preview-360p"}}, "preset"),
         ({"config": {"preset": "x", "format": "preview-360p", "durationSec": -1}}, "durationSec"),
         ({"config": {"preset": "x", "format": "preview-360p", "visual": [1]}}, "visual"),
+        ({"config": {"preset": "x", "format": "preview-360p", "quality": "ultra"}}, "quality"),
         ({"audio_url": "ftp://x/a.m4a"}, "audio_url"),
         ({"output_key": "/abs/output.mp4"}, "output_key"),
         ({"output_key": "renders/../x.mp4"}, "output_key"),

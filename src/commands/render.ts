@@ -20,6 +20,10 @@ export function register(program: Command, ctx: CliContext): void {
       "flat-1080p-landscape",
     )
     .option("--fps <n>", "30 or 60", "30")
+    .option(
+      "--quality <q>",
+      "draft (particles at reduced resolution, fast) or final (everything at the output resolution); default: final above 1080p, else draft",
+    )
     .option("--duration <s>", "render only the first S seconds")
     .option("--from <frame>", "first frame of a range: writes a video-only MPEG-TS chunk")
     .option("--to <frame>", "end of the range (exclusive)")

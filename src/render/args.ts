@@ -1,5 +1,6 @@
 // Parses `efs render` flags into renderer options; errors name the flag and the fix.
 import { RENDER_FORMAT_NAMES } from "@efs/core/formats";
+import { isRenderQuality, RENDER_QUALITIES, type RenderQuality } from "@efs/core/quality";
 import { usageError } from "../errors";
 
 export interface RenderArgs {
@@ -7,6 +8,8 @@ export interface RenderArgs {
   preset: string;
   format: string;
   fps: number;
+  /** Absent: the format's default (final above 1080p, else draft). */
+  quality?: RenderQuality;
   durationSec?: number;
   from?: number;
   to?: number;
@@ -49,6 +52,12 @@ export function parseRenderArgs(o: Record<string, unknown>): RenderArgs {
       `pass --format with one of ${RENDER_FORMAT_NAMES.join(", ")}`,
     );
   }
+  if (o.quality !== undefined && !isRenderQuality(o.quality)) {
+    throw usageError(
+      `--quality must be ${RENDER_QUALITIES.join(" or ")} (got ${String(o.quality)})`,
+      "pass --quality draft for a quick look or --quality final for the video to publish",
+    );
+  }
   const capture = String(o.capture ?? "auto");
   if (capture !== "auto" && capture !== "webcodecs" && capture !== "raw") {
     throw usageError(
@@ -61,6 +70,7 @@ export function parseRenderArgs(o: Record<string, unknown>): RenderArgs {
     preset: String(o.preset),
     format,
     fps,
+    quality: o.quality as RenderQuality | undefined,
     durationSec,
     from: intFlag(o.from, "--from"),
     to: intFlag(o.to, "--to"),

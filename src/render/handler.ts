@@ -7,7 +7,8 @@ import type { CommandResult, Runtime } from "../runtime";
 import { parseRenderArgs } from "./args";
 import { progressBar } from "./progress-bar";
 
-// Renders per the flags; returns {out, frames, durationSec, mode, webglRenderer} as --json data.
+// Renders per the flags; returns {out, frames, durationSec, quality, mode, webglRenderer} as
+// --json data.
 export async function render(rt: Runtime, raw: Record<string, unknown>): Promise<CommandResult> {
   const a = parseRenderArgs(raw);
   const audio = resolve(rt.cwd, a.audio);
@@ -51,6 +52,7 @@ export async function render(rt: Runtime, raw: Record<string, unknown>): Promise
       visual,
       format: a.format,
       fps: a.fps,
+      quality: a.quality,
       durationSec: a.durationSec,
       from: a.from,
       to: a.to,
@@ -66,13 +68,14 @@ export async function render(rt: Runtime, raw: Record<string, unknown>): Promise
     });
     bar.done();
     rt.out.success(
-      `${r.frames} frames (${r.mode}, ${r.webglRenderer}) in ${(r.wallMs / 1000).toFixed(1)} s → ${out}`,
+      `${r.frames} frames (${r.quality}, ${r.mode}, ${r.webglRenderer}) in ${(r.wallMs / 1000).toFixed(1)} s → ${out}`,
     );
     return {
       data: {
         out,
         frames: r.frames,
         durationSec: r.durationSec,
+        quality: r.quality,
         mode: r.mode,
         webglRenderer: r.webglRenderer,
       },

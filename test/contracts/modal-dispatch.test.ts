@@ -101,6 +101,7 @@ function workerDispatchBody(
       preset: "ethereal-flame",
       format,
       fps: 30,
+      quality: "final",
       durationSec: 12.5,
       visual: { hue: 0.3 },
       featuresUrl:
@@ -148,6 +149,7 @@ describe("modal submit contract (worker client → Python handlers)", () => {
       fps: 30,
       duration_sec: 12.5,
       visual: { hue: 0.3 },
+      quality: "final",
       output_key: "renders/job_w2/output.mp4",
       webhook_token: deriveJobToken("a".repeat(64), "job_w2"),
       gpu: "L40S",

@@ -18,6 +18,7 @@ describe("efs render flags", () => {
       parseRenderArgs({
         ...base,
         fps: "60",
+        quality: "final",
         duration: "12.5",
         from: "30",
         to: "90",
@@ -29,6 +30,7 @@ describe("efs render flags", () => {
       preset: "ethereal-flame",
       format: "preview-360p",
       fps: 60,
+      quality: "final",
       durationSec: 12.5,
       from: 30,
       to: 90,
@@ -46,6 +48,7 @@ describe("efs render flags", () => {
     [{ duration: "-3" }, /--duration must be a positive number/],
     [{ from: "1.5" }, /--from must be a whole number/],
     [{ capture: "png" }, /--capture must be auto, webcodecs or raw/],
+    [{ quality: "high" }, /--quality must be draft or final \(got high\)/],
   ])("rejects %o as a usage error with a fix", (patch, message) => {
     let err: unknown;
     try {

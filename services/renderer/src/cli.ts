@@ -1,12 +1,13 @@
 // The renderer's own command line (what Modal's container and `efs up` run):
-//   render --audio A --preset P --format F [--fps N] [--from I] [--to J] [--duration S]
-//          [--visual V.json] [--gpu|--no-gpu] [--capture auto|webcodecs|raw]
-//          [--thumbnail T.jpg] --out FILE
+//   render --audio A --preset P --format F [--fps N] [--quality draft|final] [--from I]
+//          [--to J] [--duration S] [--visual V.json] [--gpu|--no-gpu]
+//          [--capture auto|webcodecs|raw] [--thumbnail T.jpg] --out FILE
 //   concat --audio A --format F [--duration S] [--thumbnail T.jpg] --out OUT.mp4 CHUNK.ts…
 // Progress goes to stderr as `progress {"stage","framesDone","framesTotal","fps","etaSec"}`
 // lines (on each stage change, then at most every 2 s); Modal's wrapper reads them.
 //   serve  [--port 3100] [--host 127.0.0.1]      (auth token from RENDERER_AUTH_TOKEN)
 import { readFile } from "node:fs/promises";
+import { isRenderQuality } from "@efs/core/quality";
 import { Command, InvalidArgumentError } from "commander";
 import { concatChunks, renderVideo } from "./render";
 
@@ -31,6 +32,14 @@ program
   .option("--preset <id>", "visual preset", "ethereal-flame")
   .requiredOption("--format <name>", "output format (see formats.ts)")
   .option("--fps <n>", "30 or 60", int("--fps"), 30)
+  .option(
+    "--quality <q>",
+    "draft | final (default: final above 1080p, else draft)",
+    (v: string) => {
+      if (!isRenderQuality(v)) throw new InvalidArgumentError("--quality must be draft or final");
+      return v;
+    },
+  )
   .option("--from <frame>", "first frame of a range (writes a video-only .ts chunk)", int("--from"))
   .option("--to <frame>", "end of the range (exclusive)", int("--to"))
   .option("--duration <s>", "render only the first S seconds", num("--duration"))
@@ -57,6 +66,7 @@ program
       visual,
       format: o.format,
       fps: o.fps,
+      quality: o.quality,
       from: o.from,
       to: o.to,
       durationSec: o.duration,

@@ -10,6 +10,12 @@ import {
   RENDER_FORMATS,
   type RenderFormat,
 } from "@efs/core/formats";
+import {
+  defaultQuality,
+  isRenderQuality,
+  RENDER_QUALITIES,
+  type RenderQuality,
+} from "@efs/core/quality";
 import { resolveVisualConfig } from "@efs/visual/presets";
 import { audioArgs, chunkArgs, type MuxOptions, muxArgs, runFfmpeg } from "./ffmpeg";
 import { injectSphericalMetadata } from "./mp4/spherical";
@@ -37,6 +43,8 @@ export interface RenderOptions {
   /** A format name from formats.ts (or, for benchmarks and tests, a custom format object). */
   format: string | RenderFormat;
   fps?: number;
+  /** "draft" or "final" (core/quality.ts); default: final above 1080p, else draft. */
+  quality?: RenderQuality;
   /** Render only the first N seconds of the audio. */
   durationSec?: number;
   /** Frame range [from, to): writes a video-only MPEG-TS chunk to `out` (join with concatChunks). */
@@ -63,6 +71,7 @@ export interface RenderResult {
   out: string;
   frames: number;
   durationSec: number;
+  quality: RenderQuality;
   mode: CaptureMode;
   webglRenderer: string;
   wallMs: number;
@@ -71,7 +80,11 @@ export interface RenderResult {
 }
 
 // Validates the options that do not need I/O; throws with the fix in the message.
-export function checkRenderOptions(o: RenderOptions): { format: RenderFormat; fps: number } {
+export function checkRenderOptions(o: RenderOptions): {
+  format: RenderFormat;
+  fps: number;
+  quality: RenderQuality;
+} {
   let format: RenderFormat;
   if (typeof o.format !== "string") format = o.format;
   else if (isRenderFormat(o.format)) format = RENDER_FORMATS[o.format];
@@ -91,8 +104,13 @@ export function checkRenderOptions(o: RenderOptions): { format: RenderFormat; fp
   if (o.from !== undefined && o.to !== undefined && o.to <= o.from) {
     throw new Error(`--to (${o.to}) must be greater than --from (${o.from})`);
   }
+  if (o.quality !== undefined && !isRenderQuality(o.quality)) {
+    throw new Error(
+      `--quality must be one of ${RENDER_QUALITIES.join(", ")} (got ${JSON.stringify(o.quality)})`,
+    );
+  }
   resolveVisualConfig(o.preset, o.visual);
-  return { format, fps };
+  return { format, fps, quality: o.quality ?? defaultQuality(format) };
 }
 
 function checkFps(o: RenderOptions): number {
@@ -101,8 +119,9 @@ function checkFps(o: RenderOptions): number {
   return fps;
 }
 
-// Builds the page job for a format (bitrate ×1.5 at 60 fps, closed GOP of half the rate).
-// Renders use output "offscreen"; "canvas" is for still frames, screenshots and draw-only runs.
+// Builds the page job for a format (bitrate ×1.5 at 60 fps, closed GOP of half the rate,
+// the format's default quality). Renders use output "offscreen"; "canvas" is for still
+// frames, screenshots and draw-only runs.
 export function captureJob(
   format: RenderFormat,
   fps: number,
@@ -123,6 +142,7 @@ export function captureJob(
     bitrate: Math.round(format.videoKbps * (fps === 60 ? 1.5 : 1) * 1000),
     gop: Math.max(1, Math.round(fps / 2)),
     markers,
+    quality: defaultQuality(format),
     output,
   };
 }
@@ -243,7 +263,7 @@ function explainCaptureFailure(
 // while the final mux runs.
 export async function renderVideo(o: RenderOptions): Promise<RenderResult> {
   const t0 = performance.now();
-  const { format, fps } = checkRenderOptions(o);
+  const { format, fps, quality } = checkRenderOptions(o);
   const config = resolveVisualConfig(o.preset, o.visual);
   const ms = (t: number) => `${Math.round(performance.now() - t)} ms`;
   const isChunk = o.from !== undefined || o.to !== undefined;
@@ -252,7 +272,7 @@ export async function renderVideo(o: RenderOptions): Promise<RenderResult> {
   const planned = analyzeAudio(o.audioPath, { fps, cacheDir: o.cacheDir, signal: o.signal }).then(
     ({ features }) => {
       o.log?.(`analysis: ${ms(t0)}`);
-      return planRender(o, features, fps, format, config);
+      return planRender(o, features, fps, format, config, quality);
     },
   );
   const audio = isChunk
@@ -276,7 +296,7 @@ export async function renderVideo(o: RenderOptions): Promise<RenderResult> {
     const { job, from, to, durationSec } = await planned;
     const mode = pickMode(o.capture ?? "auto", session.info.webcodecsCodec, format);
     o.log?.(
-      `capture: ${mode}, ${format.width}×${format.height} @ ${fps} fps, frames ${from}..${to - 1}`,
+      `capture: ${mode}, ${format.width}×${format.height} @ ${fps} fps, ${quality} quality, frames ${from}..${to - 1}`,
     );
     const chunkPath = isChunk ? `${o.out}.partial` : join(tmp, "video.ts");
     const started = performance.now();
@@ -328,6 +348,7 @@ export async function renderVideo(o: RenderOptions): Promise<RenderResult> {
       out: o.out,
       frames: r.frames,
       durationSec,
+      quality,
       mode,
       webglRenderer: session.info.webglRenderer,
       wallMs: performance.now() - t0,
@@ -348,6 +369,7 @@ function planRender(
   fps: number,
   format: RenderFormat,
   config: unknown,
+  quality: RenderQuality,
 ): { job: CaptureJob; from: number; to: number; durationSec: number } {
   const total = Math.min(
     features.frameCount,
@@ -363,6 +385,7 @@ function planRender(
       : features.durationSec;
   const job: CaptureJob = {
     ...captureJob(format, fps, features, config, o.markers, "offscreen"),
+    quality,
     i420Conversion: o.i420Conversion ?? "auto",
   };
   return { job, from, to, durationSec };

@@ -1,6 +1,7 @@
 // The visual engine's public surface, used by the web app's live preview and by the
 // renderer's capture page (one code path, so preview == render).
 import type { AudioFeatures } from "@efs/core/audio/features";
+import type { RenderQuality } from "@efs/core/quality";
 
 export type Projection = "flat" | "equirect";
 export type Eye = "mono" | "left" | "right";
@@ -23,6 +24,12 @@ export interface CreateVisualOptions {
    * width×height for renderPixels (the canvas stays 1×1): the capture path.
    */
   output?: "canvas" | "offscreen";
+  /**
+   * "draft" (default): particles and fire detail at 0.4 of the output resolution, stars
+   * baked into the sky.
+   * "final": particles and stars at the output resolution (slower; docs/rendering.md).
+   */
+  quality?: RenderQuality;
   /** Where renderPixels makes I420: "gpu" (shader pass, default) or "cpu" (RGBA + JS). */
   i420Conversion?: "gpu" | "cpu";
 }

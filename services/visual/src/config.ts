@@ -1,6 +1,6 @@
 // The visual config: typed, validated at the edge, with errors that name the path and the fix.
 
-export const PARTICLE_MODES = ["flame", "mist"] as const;
+export const PARTICLE_MODES = ["flame", "mist", "curtain"] as const;
 export type ParticleMode = (typeof PARTICLE_MODES)[number];
 export const SKYBOX_PRESETS = ["nebula", "void", "aurora", "solar", "neon"] as const;
 export type SkyboxPreset = (typeof SKYBOX_PRESETS)[number];
@@ -12,6 +12,11 @@ export interface BandWeights {
   beat: number;
 }
 
+// Modes: "flame" rises from a bowl at the base into swaying, flickering tongues; "mist"
+// breathes outwards in soft curls; "curtain" stands tall thin rays on a folded ribbon across
+// the sky (aurora) — for curtains spawnRadius is the half-width of the ribbon, rise its
+// height, turbulence its folding, size.peak the ray width and lifetime the period of the
+// bright bands that travel along it.
 export interface LayerConfig {
   mode: ParticleMode;
   /** Number of particles (instanced quads). */
@@ -52,6 +57,11 @@ export interface VisualConfig {
     /** Overall audio reactivity. */
     gain: number;
   };
+  /**
+   * distance: the closest the camera comes (scene units); it moves back as far as the
+   * flames need to stay inside the frame at the output's aspect on the strongest beats
+   * (framing.ts). fov: vertical field of view in degrees.
+   */
   camera: { distance: number; fov: number };
 }
 

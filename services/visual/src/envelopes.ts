@@ -5,6 +5,7 @@ import type { VisualConfig } from "./config";
 
 export interface Envelopes {
   frameCount: number;
+  fps: number;
   bass: Float32Array;
   mids: Float32Array;
   highs: Float32Array;
@@ -50,12 +51,21 @@ export function computeEnvelopes(f: AudioFeatures, config: VisualConfig): Envelo
   for (let i = 0; i < n; i++) beat[i] = Math.min(1.5, beat[i]! * beatSensitivity);
   return {
     frameCount: n,
+    fps: f.fps,
     bass: smooth(f.bass, n, f.fps, attack, release),
     mids: smooth(f.mids, n, f.fps, attack, release),
     highs: smooth(f.highs, n, f.fps, attack, release),
     beat,
     rms: smooth(f.rms, n, f.fps, attack, release),
   };
+}
+
+// The drive the scene uses at a frame: envelopes times the config's gain, at most 2 (the
+// beat is already scaled by beatSensitivity).
+export function frameDrive(e: Envelopes, frame: number, gain: number): FrameDrive {
+  const d = driveAt(e, frame);
+  const g = (x: number) => Math.min(2, x * gain);
+  return { bass: g(d.bass), mids: g(d.mids), highs: g(d.highs), beat: d.beat, rms: g(d.rms) };
 }
 
 // Envelope values at a (possibly fractional) frame position; zero outside the track.

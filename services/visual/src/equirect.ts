@@ -1,64 +1,74 @@
-// Equirectangular output: the scene is captured into a cube map (6 passes) and one
-// full-screen pass maps each output pixel's longitude/latitude to a cube direction.
+// Equirectangular output: the particles are captured into a cube map (6 passes, black
+// background) and one full-screen pass (composite.ts) maps each output pixel's
+// longitude/latitude to a direction, where it reads the sky and the captured particles.
 // Centre of the image = looking down -Z (forward); x grows to the right (+X at u = 0.75).
 import * as THREE from "three";
+import { createComposite, type FrameValues } from "./composite";
+import type { Framing } from "./framing";
 
-const VERT = /* glsl */ `
-varying vec2 vUv;
-void main() { vUv = uv; gl_Position = vec4(position.xy, 0.0, 1.0); }`;
-
-const FRAG = /* glsl */ `
-uniform samplerCube uCube;
-varying vec2 vUv;
-void main() {
-  float lon = (vUv.x - 0.5) * 6.28318530718;
-  float lat = (vUv.y - 0.5) * 3.14159265359;
-  vec3 dir = vec3(sin(lon) * cos(lat), sin(lat), -cos(lon) * cos(lat));
-  gl_FragColor = vec4(textureCube(uCube, dir).rgb, 1.0);
-}`;
-
-export interface EquirectPass {
-  cubeCamera: THREE.CubeCamera;
-  /** Captures the cube and projects it into `target` (null: the canvas). */
-  render(
+export interface EquirectView {
+  draw(
     renderer: THREE.WebGLRenderer,
-    scene: THREE.Scene,
+    particleScene: THREE.Scene,
+    frame: FrameValues,
     target: THREE.WebGLRenderTarget | null,
   ): void;
   dispose(): void;
 }
 
-// Creates the cube capture (face ≈ width/4 matches equator sampling) and the projection pass.
-export function createEquirectPass(width: number): EquirectPass {
-  const face = Math.min(4096, Math.max(64, Math.round(width / 4)));
-  const target = new THREE.WebGLCubeRenderTarget(face, { generateMipmaps: false });
-  target.texture.minFilter = THREE.LinearFilter;
-  const cubeCamera = new THREE.CubeCamera(0.05, 1000, target);
-  const quadScene = new THREE.Scene();
-  const quadCam = new THREE.OrthographicCamera(-1, 1, 1, -1, 0, 1);
-  const geo = new THREE.PlaneGeometry(2, 2);
-  const mat = new THREE.ShaderMaterial({
-    vertexShader: VERT,
-    fragmentShader: FRAG,
-    depthTest: false,
-    depthWrite: false,
-    uniforms: { uCube: { value: target.texture } },
+export interface EquirectViewOptions {
+  width: number;
+  height: number;
+  sky: THREE.Texture;
+  noise: THREE.Texture;
+  seed: number;
+  viewer: THREE.Vector3;
+  reach: Framing["reach"];
+}
+
+// Creates the cube capture (face ≈ width/4 matches the equator's sampling; the cube camera
+// is added to the particle scene by the caller) and the projection pass. The sky cube is
+// baked at the same sampling, so its stars are already at the output resolution.
+export function createEquirectView(
+  o: EquirectViewOptions,
+): EquirectView & { cubeCamera: THREE.CubeCamera } {
+  const face = Math.min(4096, Math.max(64, Math.round(o.width / 4)));
+  const cube = new THREE.WebGLCubeRenderTarget(face, { generateMipmaps: false });
+  cube.texture.minFilter = THREE.LinearFilter;
+  const cubeCamera = new THREE.CubeCamera(0.05, 1000, cube);
+  cubeCamera.position.copy(o.viewer);
+  const composite = createComposite("equirect", o.sky, cube.texture, o.noise, o.seed, 0);
+  composite.setView({
+    camera: new THREE.PerspectiveCamera(),
+    viewer: o.viewer,
+    outputHeight: o.height,
+    reach: o.reach,
   });
-  const quad = new THREE.Mesh(geo, mat);
+  const geo = new THREE.PlaneGeometry(2, 2);
+  const quad = new THREE.Mesh(geo, composite.material);
   quad.frustumCulled = false;
+  const quadScene = new THREE.Scene();
   quadScene.add(quad);
+  const quadCam = new THREE.OrthographicCamera(-1, 1, 1, -1, 0, 1);
+  const black = new THREE.Color(0, 0, 0);
+  const prevClear = new THREE.Color();
   return {
     cubeCamera,
-    render(renderer, scene, target) {
-      cubeCamera.update(renderer, scene);
+    draw(renderer, particleScene, frame, target) {
+      composite.setFrame(frame);
+      renderer.getClearColor(prevClear);
+      const prevAlpha = renderer.getClearAlpha();
+      renderer.setClearColor(black, 0);
+      cubeCamera.update(renderer, particleScene);
+      renderer.setClearColor(prevClear, prevAlpha);
       renderer.setRenderTarget(target);
       renderer.render(quadScene, quadCam);
       renderer.setRenderTarget(null);
     },
     dispose() {
-      target.dispose();
+      cube.dispose();
       geo.dispose();
-      mat.dispose();
+      composite.material.dispose();
     },
   };
 }

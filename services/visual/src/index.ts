@@ -3,17 +3,26 @@
 // app's live preview and in the renderer's capture page alike.
 import * as THREE from "three";
 import type { CreateVisualOptions, VisualRenderer } from "./api";
+import type { FrameValues } from "./composite";
 import { parseVisualConfig } from "./config";
-import { computeEnvelopes, driveAt } from "./envelopes";
-import { createEquirectPass, type EquirectPass } from "./equirect";
-import { createParticlePass, type ParticlePass } from "./particle-pass";
-import { createParticleLayer } from "./particles";
+import { computeEnvelopes, type Envelopes, frameDrive } from "./envelopes";
+import { createEquirectView, type EquirectView } from "./equirect";
+import { limitEnvelopes } from "./flash-limiter";
+import { createFlatView, type FlatView } from "./flat-view";
+import { frameScene } from "./framing";
+import { createNoiseTexture } from "./noise-texture";
+import { PARTICLE_SCALE } from "./particle-pass";
+import { createParticleLayer, HEADROOM } from "./particles";
+import { probeLuminance } from "./probe";
 import { createReadback, type Readback } from "./readback";
-import { bakeSkybox } from "./skybox";
+import { bakeSkybox, starBrightness } from "./skybox";
 
 /** Half the interpupillary distance, in scene units (the orb is about 1 unit across). */
 const HALF_IPD = 0.032;
-const LOOK_Y = 0.4;
+/** 360 markers' light relative to their colour (see below). */
+const MARKER_LIGHT = 1.5;
+/** 360 output keeps the landscape composition (and flash measure) for its forward view. */
+const EQUIRECT_ASPECT = 16 / 9;
 
 // Creates a visual bound to a canvas; throws VisualConfigError on a bad config.
 export function createVisual(opts: CreateVisualOptions): VisualRenderer {
@@ -42,86 +51,117 @@ export function createVisual(opts: CreateVisualOptions): VisualRenderer {
   if (readback) renderer.setSize(1, 1, false);
   else renderer.setSize(opts.width, opts.height, false);
 
-  const scene = new THREE.Scene();
+  const quality = opts.quality ?? "draft";
+  const flat = opts.projection !== "equirect";
   const longest = Math.max(opts.width, opts.height);
-  const skyFace =
-    opts.projection === "equirect" ? (longest > 4096 ? 2048 : 1024) : longest > 1280 ? 1024 : 512;
-  const sky = bakeSkybox(renderer, config.skybox.preset, config.seed, skyFace);
+  // 360: a face matches the equator's sampling, so baked stars are at the output
+  // resolution already. Flat "final" draws its stars per output pixel instead.
+  const skyFace = !flat ? (longest > 4096 ? 2048 : 1024) : longest > 1280 ? 1024 : 512;
+  const stars = flat && quality === "final" ? starBrightness(config.skybox.preset) : 0;
+  const sky = bakeSkybox(renderer, config.skybox.preset, config.seed, skyFace, stars === 0);
+  const noise = createNoiseTexture(config.seed);
   const layers = config.layers.map((l, i) =>
     createParticleLayer(l, config.seed * 7919 + i * 104729),
   );
-  // Flat: particles go to a low-resolution target composited over the sky. Equirect: they
-  // stay in the scene the cube camera captures (full resolution per face).
-  const particlePass: ParticlePass | null =
-    opts.projection === "equirect"
-      ? null
-      : createParticlePass(opts.width, opts.height, sky.texture);
-  if (!particlePass) scene.background = sky.texture;
-  // Flat: the composite quad covers every pixel, so the canvas needs no clear.
-  else renderer.autoClearColor = false;
-  for (const l of layers) (particlePass?.scene ?? scene).add(l.mesh);
-  if (particlePass) scene.add(particlePass.composite);
+  const particleScene = new THREE.Scene();
+  for (const l of layers) particleScene.add(l.mesh);
   const envelopes = computeEnvelopes(features, config);
 
   // Stereo: a flat pair moves the camera by half the IPD; 360 uses omni-directional stereo
   // (ODS): the camera stays at the centre and each point is shifted as if seen from an eye
   // offset along the horizontal "right" of that point's own direction (particles.ts).
   const eyeSign = opts.eye === "left" ? -1 : opts.eye === "right" ? 1 : 0;
-  const ods = opts.projection === "equirect" ? eyeSign * HALF_IPD : 0;
-  const eyeX = opts.projection === "equirect" ? 0 : eyeSign * HALF_IPD;
-  const viewer = new THREE.Vector3(eyeX, LOOK_Y, config.camera.distance);
-  for (const l of layers) l.setStereo(viewer, ods);
-  const camera = new THREE.PerspectiveCamera(
-    config.camera.fov,
-    opts.width / opts.height,
-    0.05,
-    1000,
-  );
-  camera.position.copy(viewer);
-  camera.lookAt(eyeX, LOOK_Y, 0);
-  let equirect: EquirectPass | null = null;
-  if (opts.projection === "equirect") {
-    equirect = createEquirectPass(opts.width);
-    equirect.cubeCamera.position.copy(viewer);
-    scene.add(equirect.cubeCamera);
+  const ods = flat ? 0 : eyeSign * HALF_IPD;
+  const eyeX = flat ? eyeSign * HALF_IPD : 0;
+  const rotation = THREE.MathUtils.degToRad(config.skybox.rotationSpeed);
+  // Sets the particles for a (possibly fractional) frame; the composite's values for it.
+  const prepare = (env: Envelopes, timeSec: number, frame: number): FrameValues => {
+    const drive = frameDrive(env, frame, config.dynamics.gain);
+    for (const l of layers) l.update(timeSec, drive);
+    return {
+      skyRotation: new THREE.Euler(0, rotation * timeSec, 0),
+      skyIntensity: config.skybox.brightness * (0.85 + 0.25 * drive.rms),
+      timeSec,
+    };
+  };
+
+  // The camera frames the flames for the output's aspect (framing.ts); the flash limiter
+  // measures that framing (flash-limiter.ts, probe.ts).
+  const aim = (aspect: number) => {
+    const framing = frameScene(config, aspect);
+    const viewer = new THREE.Vector3(eyeX, framing.lookY, framing.distance);
+    const lookAt = new THREE.Vector3(eyeX, framing.lookY, 0);
+    // The probe looks from between the eyes, so both eyes of a stereo pair get the same
+    // limited envelopes (the same motion).
+    const centre = new THREE.Vector3(0, framing.lookY, framing.distance);
+    for (const l of layers) l.setStereo(centre, 0);
+    const limited = limitEnvelopes(envelopes, config, (frames) =>
+      probeLuminance(
+        {
+          renderer,
+          particleScene,
+          sky: sky.texture,
+          noise,
+          seed: config.seed,
+          fov: config.camera.fov,
+          aspect,
+          viewer: centre,
+          lookAt: new THREE.Vector3(0, framing.lookY, 0),
+          prepare: (f) => prepare(envelopes, f / fps, f),
+        },
+        frames,
+      ),
+    );
+    for (const l of layers) l.setStereo(viewer, ods);
+    return { viewer, lookAt, reach: framing.reach, envelopes: limited };
+  };
+  let aimed = aim(flat ? opts.width / opts.height : EQUIRECT_ASPECT);
+
+  const viewOptions = () => ({
+    width: opts.width,
+    height: opts.height,
+    sky: sky.texture,
+    noise,
+    seed: config.seed,
+    viewer: aimed.viewer,
+  });
+  let flatView: FlatView | null = null;
+  let equirect: (EquirectView & { cubeCamera: THREE.CubeCamera }) | null = null;
+  if (flat) {
+    flatView = createFlatView({
+      ...viewOptions(),
+      particleScale: PARTICLE_SCALE[quality],
+      stars,
+      fov: config.camera.fov,
+      lookAt: aimed.lookAt,
+    });
+  } else {
+    equirect = createEquirectView({ ...viewOptions(), reach: aimed.reach });
+    particleScene.add(equirect.cubeCamera);
   }
+
   const markerGeo = new THREE.SphereGeometry(0.08, 16, 12);
   const markerMats: THREE.Material[] = [];
   for (const m of opts.markers ?? []) {
-    const mat = new THREE.MeshBasicMaterial({ color: new THREE.Color(m.color), depthTest: false });
+    // 360 markers are captured with the particles: stored as light / HEADROOM like them, with
+    // no flame density (alpha 0, so no fire detail), 1.5× their colour so the tone curve's
+    // shoulder leaves them near full strength (flat markers are drawn over the composite).
+    const color = new THREE.Color(m.color).multiplyScalar(flat ? 1 : MARKER_LIGHT / HEADROOM);
+    const mat = new THREE.MeshBasicMaterial({ color, depthTest: false, opacity: flat ? 1 : 0 });
     markerMats.push(mat);
     const mesh = new THREE.Mesh(markerGeo, mat);
     const dir = new THREE.Vector3(...m.direction).normalize();
     // Markers are shifted whole, by the same ODS rule as a particle's centre.
     const odsShift = new THREE.Vector3(-dir.z, 0, dir.x).multiplyScalar(-ods);
-    mesh.position.copy(viewer).addScaledVector(dir, 2).add(odsShift);
+    mesh.position.copy(aimed.viewer).addScaledVector(dir, 2).add(odsShift);
     mesh.renderOrder = 10;
-    scene.add(mesh);
+    (flatView?.quadScene ?? particleScene).add(mesh);
   }
 
-  const { gain } = config.dynamics;
-  const rotation = THREE.MathUtils.degToRad(config.skybox.rotationSpeed);
   // Draws into `target` (null: the canvas).
   const draw = (timeSec: number, frame: number, target: THREE.WebGLRenderTarget | null) => {
-    const d = driveAt(envelopes, frame);
-    const g = (x: number) => Math.min(2, x * gain);
-    const drive = {
-      bass: g(d.bass),
-      mids: g(d.mids),
-      highs: g(d.highs),
-      beat: d.beat,
-      rms: g(d.rms),
-    };
-    for (const l of layers) l.update(timeSec, drive);
-    scene.backgroundRotation.set(0, rotation * timeSec, 0);
-    scene.backgroundIntensity = config.skybox.brightness * (0.85 + 0.25 * drive.rms);
-    if (equirect) equirect.render(renderer, scene, target);
-    else {
-      particlePass?.render(renderer, camera, scene.backgroundRotation, scene.backgroundIntensity);
-      renderer.setRenderTarget(target);
-      renderer.render(scene, camera);
-      renderer.setRenderTarget(null);
-    }
+    const values = prepare(aimed.envelopes, timeSec, frame);
+    (flatView ?? equirect)!.draw(renderer, particleScene, values, target);
   };
 
   return {
@@ -143,16 +183,23 @@ export function createVisual(opts: CreateVisualOptions): VisualRenderer {
     resize(width, height) {
       if (readback) readback.setSize(width, height);
       else renderer.setSize(width, height, false);
-      particlePass?.setSize(width, height);
-      camera.aspect = width / height;
-      camera.updateProjectionMatrix();
+      if (!flatView) return;
+      // A new aspect is framed (and its flashes measured) anew.
+      const aspect = width / height;
+      const reframe = Math.abs(aspect - flatView.camera.aspect) > 1e-6;
+      flatView.resize(width, height);
+      if (reframe) {
+        aimed = aim(aspect);
+        flatView.aim(aimed.viewer, aimed.lookAt);
+      }
     },
     dispose() {
       for (const l of layers) l.dispose();
+      flatView?.dispose();
       equirect?.dispose();
-      particlePass?.dispose();
       readback?.dispose();
       sky.dispose();
+      noise.dispose();
       markerGeo.dispose();
       for (const m of markerMats) m.dispose();
       renderer.dispose();

@@ -41,7 +41,7 @@ const flameHalo = (
   mode: "flame",
   count: 2200,
   size: { start: 0.05, peak: 0.16, end: 0.03 },
-  spawnRadius: 1.0,
+  spawnRadius: 0.75,
   lifetime: 2.6,
   rise: 0.6,
   turbulence: 1.4,
@@ -71,6 +71,23 @@ const mistCloud = (
   ...extra,
 });
 
+// Aurora curtain: rays `size.peak` wide standing on a ribbon `spawnRadius` either side of the
+// centre, `rise` tall, folded by `turbulence`; `lifetime` sets how fast bright bands travel.
+const curtain = (inner: string, outer: string, extra: Partial<LayerConfig> = {}): LayerConfig => ({
+  mode: "curtain",
+  count: 3000,
+  size: { start: 0.06, peak: 0.06, end: 0.06 },
+  spawnRadius: 4.5,
+  lifetime: 2.5,
+  rise: 2.4,
+  turbulence: 1,
+  colorInner: inner,
+  colorOuter: outer,
+  opacity: 0.16,
+  bandWeights: w(0.4, 0.9, 0.6, 0.4),
+  ...extra,
+});
+
 const dyn = (attack: number, release: number, beatSensitivity: number, gain: number) => ({
   attack,
   release,
@@ -83,10 +100,10 @@ const RAW = {
     label: "Ethereal Flame",
     config: {
       seed: 1,
-      layers: [flameCore("#fff1c4", "#ff6a1a"), flameHalo("#ffb347", "#b3202a")],
+      layers: [flameCore("#fff0b0", "#ff6a10"), flameHalo("#ff8a1e", "#c01a08")],
       skybox: { preset: "nebula", rotationSpeed: 1.5, brightness: 1 },
       dynamics: dyn(0.04, 0.35, 1, 1),
-      camera: { distance: 4.2, fov: 55 },
+      camera: { distance: 3.3, fov: 55 },
     },
   },
   "ethereal-mist": {
@@ -94,8 +111,13 @@ const RAW = {
     config: {
       seed: 2,
       layers: [
-        mistCloud("#e6f4ff", "#6aa8ff"),
-        mistCloud("#c9b8ff", "#3b2a8f", { count: 2500, spawnRadius: 1.6, opacity: 0.025 }),
+        mistCloud("#b8d4ff", "#4a6fe0", { spawnRadius: 1.3, turbulence: 1, opacity: 0.03 }),
+        mistCloud("#b9a2ff", "#2a1a6e", {
+          count: 2500,
+          spawnRadius: 1.9,
+          turbulence: 1.2,
+          opacity: 0.022,
+        }),
       ],
       skybox: { preset: "nebula", rotationSpeed: 0.8, brightness: 0.8 },
       dynamics: dyn(0.12, 0.8, 0.5, 0.8),
@@ -107,12 +129,17 @@ const RAW = {
     config: {
       seed: 3,
       layers: [
-        flameCore("#d9e8ff", "#4a3cff", { rise: 0.4, turbulence: 1.2 }),
-        mistCloud("#8a7dff", "#140a3a", { count: 3000, spawnRadius: 1.4 }),
+        flameCore("#d9e8ff", "#4a3cff", {
+          rise: 0.7,
+          spawnRadius: 0.5,
+          turbulence: 1.2,
+          opacity: 0.09,
+        }),
+        mistCloud("#8a7dff", "#140a3a", { count: 3000, spawnRadius: 1.7, opacity: 0.022 }),
       ],
       skybox: { preset: "void", rotationSpeed: 0.5, brightness: 1 },
       dynamics: dyn(0.06, 0.6, 0.8, 0.9),
-      camera: { distance: 4.8, fov: 55 },
+      camera: { distance: 3.8, fov: 55 },
     },
   },
   "solar-flare": {
@@ -120,12 +147,12 @@ const RAW = {
     config: {
       seed: 4,
       layers: [
-        flameCore("#ffffff", "#ffb000", { rise: 1.3, opacity: 0.2 }),
-        flameHalo("#ff8c00", "#ff2000", { turbulence: 2, rise: 0.9 }),
+        flameCore("#ffffff", "#ffb000", { rise: 1.1, opacity: 0.16 }),
+        flameHalo("#ff8c00", "#ff2000", { turbulence: 1.8, rise: 0.85 }),
       ],
       skybox: { preset: "solar", rotationSpeed: 2, brightness: 1 },
       dynamics: dyn(0.02, 0.25, 1.6, 1.3),
-      camera: { distance: 4.2, fov: 55 },
+      camera: { distance: 3.6, fov: 55 },
     },
   },
   aurora: {
@@ -133,11 +160,19 @@ const RAW = {
     config: {
       seed: 5,
       layers: [
-        flameCore("#c8ffe8", "#19d18a", { rise: 0.5, turbulence: 1.6 }),
-        mistCloud("#7dffd0", "#2a4dff", { count: 3000, rise: 0.3 }),
+        curtain("#8dffb4", "#12c9b8", {}),
+        curtain("#3dffc0", "#4b52e6", {
+          count: 2000,
+          spawnRadius: 5.5,
+          rise: 3,
+          turbulence: 1.4,
+          lifetime: 3.5,
+          opacity: 0.09,
+          bandWeights: w(0.3, 1, 0.6, 0.3),
+        }),
       ],
       skybox: { preset: "aurora", rotationSpeed: 1, brightness: 1 },
-      dynamics: dyn(0.08, 0.6, 0.7, 1),
+      dynamics: dyn(0.15, 0.9, 0.5, 1),
       camera: { distance: 4.4, fov: 55 },
     },
   },
@@ -151,7 +186,7 @@ const RAW = {
       ],
       skybox: { preset: "neon", rotationSpeed: 3, brightness: 1 },
       dynamics: dyn(0.01, 0.18, 2, 1.4),
-      camera: { distance: 4.2, fov: 55 },
+      camera: { distance: 3.3, fov: 55 },
     },
   },
 } as const;

@@ -27,7 +27,17 @@ describe("visual config", () => {
     const modes = new Set(
       PRESET_IDS.flatMap((id) => resolveVisualConfig(id).layers.map((l) => l.mode)),
     );
-    expect(modes).toEqual(new Set(["flame", "mist"]));
+    expect(modes).toEqual(new Set(["flame", "mist", "curtain"]));
+  });
+
+  it("draws aurora as curtains of green and teal light, not a flame", () => {
+    const aurora = resolveVisualConfig("aurora");
+    expect(aurora.layers.map((l) => l.mode)).toEqual(["curtain", "curtain"]);
+    for (const l of aurora.layers) {
+      // The lower edge (inner colour) is green: more green than red or blue.
+      const [r, g, b] = [1, 3, 5].map((k) => Number.parseInt(l.colorInner.slice(k, k + 2), 16));
+      expect(g).toBeGreaterThan(Math.max(r!, b!));
+    }
   });
 
   it("merges a partial override onto a preset and validates the result", () => {

@@ -13,12 +13,14 @@ export function syntheticFeatures(fps = 30, seconds = 4): AudioFeatures {
   const onsets = Array.from({ length: n }, (_, i) => (i % beatEvery === 0 ? 1 : 0));
   const names = ["sub", "bass", "lowmid", "mid", "highmid", "presence", "brilliance"];
   return {
-    version: 1,
+    version: 2,
     fps,
     sampleRate: 48_000,
     durationSec: seconds,
     frameCount: n,
     bpm: 120,
+    tempoConfidence: 1,
+    tempoCurve: [{ timeSec: seconds / 2, bpm: 120 }],
     bandNames: names,
     rms: bass.map((b, i) => (b + mids[i]!) / 2),
     bass,
@@ -30,6 +32,26 @@ export function syntheticFeatures(fps = 30, seconds = 4): AudioFeatures {
       return b < 2 ? bass[i]! : b < 5 ? mids[i]! : highs[i]!;
     }),
     flux: onsets.map((o) => (o ? 1 : 0.05)),
+    onsets,
+    beats: onsets.flatMap((o, i) => (o ? [i] : [])),
+  };
+}
+
+// The loudest a track can drive a preset: every band at full scale and a full-strength
+// onset every `every` frames (for framing and clipping checks on beats).
+export function loudFeatures(fps = 30, seconds = 3, every = 8): AudioFeatures {
+  const f = syntheticFeatures(fps, seconds);
+  const n = f.frameCount;
+  const ones = Array<number>(n).fill(1);
+  const onsets = Array.from({ length: n }, (_, i) => (i % every === 0 ? 1 : 0));
+  return {
+    ...f,
+    rms: ones,
+    bass: ones,
+    mids: ones,
+    highs: ones,
+    bands: Array<number>(n * f.bandNames.length).fill(1),
+    flux: onsets.map((o) => (o ? 1 : 0.2)),
     onsets,
     beats: onsets.flatMap((o, i) => (o ? [i] : [])),
   };

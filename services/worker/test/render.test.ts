@@ -109,7 +109,7 @@ describe("render dispatch to the local renderer + reconciliation", () => {
     expect(sent.body).toMatchObject({
       auth_token: "local-token-xyz",
       job_id: job.id,
-      config: { preset: "ethereal-flame", format: "preview-360p", fps: 30 },
+      config: { preset: "ethereal-flame", format: "preview-360p", fps: 30, quality: "draft" },
       output_key: `renders/${job.id}/output.mp4`,
       webhook_url: "http://localhost:3999/api/webhooks/worker",
       webhook_token: deriveJobToken(TEST_WEBHOOK_SECRET, job.id),
@@ -121,6 +121,7 @@ describe("render dispatch to the local renderer + reconciliation", () => {
       preset: "ethereal-flame",
       format: "preview-360p",
       fps: 30,
+      quality: "draft",
       audioUrl: sent.body.audio_url,
       outputKey: `renders/${job.id}/output.mp4`,
       webhookToken: sent.body.webhook_token,

@@ -11,7 +11,7 @@ import { ANALYSIS_SAMPLE_RATE, decodeToMonoPcm } from "./decode";
 import type { AudioFeatures } from "./features";
 
 /** Bump when the analysis output changes for the same input (invalidates the cache). */
-export const ANALYSIS_VERSION = 1;
+export const ANALYSIS_VERSION = 2;
 
 export interface AnalyzeOptions {
   fps: number;

@@ -2,12 +2,18 @@
 
 import { BANDS, bandAmplitudes } from "./bands";
 import { type AudioFeatures, FEATURES_VERSION } from "./features";
+import { loudnessGate } from "./loudness";
 import { normalize01, round4 } from "./normalize";
 import { pickOnsets, spectralFlux } from "./onsets";
 import { stft } from "./stft";
-import { estimateTempo } from "./tempo";
+import { analyzeTempo } from "./tempo";
 
 const FFT_SIZE = 2048;
+/** The track's last 40 ms are faded before analysis (a hard stop is not an onset). */
+const END_FADE_SEC = 0.04;
+/** An "onset" after which the signal is this much quieter than before is a stop, not a hit. */
+const OFFSET_RATIO = 0.5;
+const OFFSET_WINDOW_SEC = 0.04;
 
 // Checks that a frame rate gives a whole-sample hop at this sample rate.
 export function hopFor(sampleRate: number, fps: number): number {
@@ -32,7 +38,8 @@ export function computeFeatures(
   const k = Math.max(1, Math.ceil(hop / (FFT_SIZE / 2)));
   const subHop = Math.round(hop / k);
   const subCount = Math.ceil(samples.length / subHop) + 1;
-  const spec = stft(samples, sampleRate, subHop, subCount, FFT_SIZE);
+  const fade = Math.min(samples.length, Math.round(END_FADE_SEC * sampleRate));
+  const spec = stft(samples, sampleRate, subHop, subCount, FFT_SIZE, fade);
   const frameOf = (j: number) => Math.min(frameCount - 1, Math.round(j / k));
 
   const bandSums = BANDS.map(() => new Float64Array(frameCount));
@@ -55,12 +62,6 @@ export function computeFeatures(
       (_, i) => idx.reduce((a, bi) => a + bandRaw[bi]![i]!, 0) / idx.length,
     );
   };
-  const bandNorm = bandRaw.map((s) => normalize01(s));
-  const bands = new Array<number>(frameCount * BANDS.length);
-  for (let i = 0; i < frameCount; i++) {
-    for (let bi = 0; bi < BANDS.length; bi++) bands[i * BANDS.length + bi] = bandNorm[bi]![i]!;
-  }
-
   const rmsRaw = new Float64Array(frameCount);
   for (let i = 0; i < frameCount; i++) {
     const a = Math.max(0, i * hop - hop / 2);
@@ -69,15 +70,35 @@ export function computeFeatures(
     for (let n = a; n < b; n++) s += samples[n]! * samples[n]!;
     rmsRaw[i] = b > a ? Math.sqrt(s / (b - a)) : 0;
   }
+  // Normalised per track, then held down to the absolute loudness floor (loudness.ts).
+  const gate = loudnessGate(rmsRaw);
+  const gated = (xs: number[]) => xs.map((v, i) => round4(v * gate[i]!));
+  const bandNorm = bandRaw.map((s) => gated(normalize01(s)));
+  const bands = new Array<number>(frameCount * BANDS.length);
+  for (let i = 0; i < frameCount; i++) {
+    for (let bi = 0; bi < BANDS.length; bi++) bands[i * BANDS.length + bi] = bandNorm[bi]![i]!;
+  }
 
   const subFlux = spectralFlux(spec.mags, subCount, spec.bins);
   const envRate = fps * k;
+  const energy = (from: number, to: number) => {
+    let s = 0;
+    for (let n = Math.max(0, from); n < Math.min(samples.length, to); n++) s += samples[n]! ** 2;
+    return s;
+  };
+  const w = Math.round(OFFSET_WINDOW_SEC * sampleRate);
   const peaks = pickOnsets(subFlux, {
     medianRadius: Math.max(2, Math.round(0.2 * envRate)),
     lambda: 1.5,
     delta: 0.08,
     peakRadius: Math.max(1, Math.round(0.03 * envRate)),
     minGap: Math.max(1, Math.round(0.08 * envRate)),
+  }).filter((j) => {
+    // Below the loudness floor nothing is an onset; nor is a stop (the signal quieter after
+    // than before: a track that ends or cuts to silence mid-note).
+    if (gate[frameOf(j)]! < 0.5) return false;
+    const t = j * subHop;
+    return energy(t, t + w) >= OFFSET_RATIO * energy(t - w, t);
   });
   const onsets = new Array<number>(frameCount).fill(0);
   for (const j of peaks) onsets[frameOf(j)] = 1;
@@ -87,27 +108,28 @@ export function computeFeatures(
     fluxFrame[i] = Math.max(fluxFrame[i]!, subFlux[j]!);
   }
   const onsetTimes = peaks.map((j) => (j * subHop) / sampleRate);
-  const tempo = estimateTempo(subFlux, envRate, onsetTimes);
-  const beats: number[] = [];
-  if (tempo) {
-    for (let t = tempo.phase; t * fps < frameCount - 0.5; t += tempo.period)
-      beats.push(Math.round(t * fps));
-  }
+  const durationSec = samples.length / sampleRate;
+  const tempo = analyzeTempo(subFlux, envRate, onsetTimes, durationSec);
+  const beats = [
+    ...new Set(tempo.beats.map((t) => Math.round(t * fps)).filter((i) => i < frameCount)),
+  ];
 
   return {
     version: FEATURES_VERSION,
     fps,
     sampleRate,
-    durationSec: round4(samples.length / sampleRate),
+    durationSec: round4(durationSec),
     frameCount,
-    bpm: tempo ? tempo.bpm : null,
+    bpm: tempo.bpm,
+    tempoConfidence: tempo.confidence,
+    tempoCurve: tempo.curve.map((p) => ({ timeSec: round4(p.timeSec), bpm: p.bpm })),
     bandNames: BANDS.map((b) => b.name),
-    rms: normalize01(rmsRaw),
-    bass: normalize01(groupRaw("bass")),
-    mids: normalize01(groupRaw("mids")),
-    highs: normalize01(groupRaw("highs")),
+    rms: gated(normalize01(rmsRaw)),
+    bass: gated(normalize01(groupRaw("bass"))),
+    mids: gated(normalize01(groupRaw("mids"))),
+    highs: gated(normalize01(groupRaw("highs"))),
     bands,
-    flux: normalize01(fluxFrame),
+    flux: gated(normalize01(fluxFrame)),
     onsets,
     beats,
   };

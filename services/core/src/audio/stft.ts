@@ -12,13 +12,16 @@ export interface Spectrogram {
   mags: Float32Array;
 }
 
-// Hann-windowed STFT; frame j is centred on sample j*hop (zero-padded at both ends).
+// Hann-windowed STFT; frame j is centred on sample j*hop (zero-padded at both ends). The
+// last `fadeOut` samples are read through a raised-cosine fade, so a track that stops
+// mid-note ends without the broadband click a hard cut would put into the last frames.
 export function stft(
   samples: Float32Array,
   sampleRate: number,
   hop: number,
   count: number,
   size = 2048,
+  fadeOut = 0,
 ): Spectrogram {
   const fft = new FFT(size);
   const window = new Float32Array(size);
@@ -28,11 +31,15 @@ export function stft(
   const input = new Array<number>(size).fill(0);
   const out = fft.createComplexArray() as number[];
   const half = size / 2;
+  const fadeFrom = samples.length - fadeOut;
   for (let j = 0; j < count; j++) {
     const start = j * hop - half;
     for (let n = 0; n < size; n++) {
       const s = start + n;
-      input[n] = s >= 0 && s < samples.length ? samples[s]! * window[n]! : 0;
+      let x = s >= 0 && s < samples.length ? samples[s]! * window[n]! : 0;
+      if (s >= fadeFrom && s < samples.length)
+        x *= 0.5 + 0.5 * Math.cos((Math.PI * (s - fadeFrom + 1)) / fadeOut);
+      input[n] = x;
     }
     fft.realTransform(out, input);
     const row = j * bins;

@@ -1,6 +1,7 @@
 // Job payload and result shapes per job type: what the web app writes into `payload` and what
 // the worker (or the renderer's webhook) writes into `result`. Part of the web ↔ worker contract.
 import type { RenderFormatName } from "../formats";
+import type { RenderQuality } from "../quality";
 
 /** Where an ingest gets its audio: an object the browser uploaded, or a URL to fetch. */
 export type IngestSource =
@@ -84,6 +85,12 @@ export interface RenderPayload {
   preset: string;
   format: RenderFormatName;
   fps: 30 | 60;
+  /**
+   * Draft or final (core/quality.ts). The web app records the one used (the format's
+   * default when none was asked for), so the UI can say which; absent in older jobs: the
+   * format's default.
+   */
+  quality?: RenderQuality;
   /** Seconds from the start of the track; null/absent renders the whole track. */
   durationSec?: number | null;
   /** Optional overrides of the preset's visual config (validated by services/visual). */

@@ -60,6 +60,7 @@ async function init(inline?: CaptureJob): Promise<PageInfo> {
       eye,
       canvas,
       markers: job.markers,
+      quality: job.quality,
       output,
       i420Conversion: i420Conversion ?? undefined,
     });

@@ -1,5 +1,6 @@
 // The job the capture page fetches from its server (GET /job.json): everything a frame needs.
 import type { AudioFeatures } from "@efs/core/audio/features";
+import type { RenderQuality } from "@efs/core/quality";
 import type { Projection } from "@efs/visual/api";
 import type { I420Conversion } from "@efs/visual/readback";
 
@@ -19,6 +20,8 @@ export interface CaptureJob {
   /** Keyframe interval in frames. */
   gop: number;
   markers?: Array<{ direction: [number, number, number]; color: string }>;
+  /** Draft or final drawing (visual/api.ts); absent: draft. */
+  quality?: RenderQuality;
   /**
    * "canvas": frames are drawn into canvases on the page (draw-only, screenshots, pixels).
    * "offscreen": frames are drawn offscreen and read back for the capture modes.

@@ -101,6 +101,7 @@ export function createRendererApp(o: RendererAppOptions): RendererApp {
         visual: r.visual,
         format: r.format,
         fps: r.fps,
+        quality: r.quality,
         durationSec: r.durationSec,
         out,
         thumbnail,

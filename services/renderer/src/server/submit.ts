@@ -5,6 +5,7 @@ import {
   RENDER_FORMATS,
   type RenderFormatName,
 } from "@efs/core/formats";
+import { isRenderQuality, RENDER_QUALITIES, type RenderQuality } from "@efs/core/quality";
 import { isPresetId, PRESET_IDS } from "@efs/visual/presets";
 
 export const PING_JOB_ID = "test-ping";
@@ -14,6 +15,8 @@ export interface RenderRequest {
   preset: string;
   format: RenderFormatName;
   fps: 30 | 60;
+  /** Absent: the format's default (core/quality.ts). */
+  quality?: RenderQuality;
   durationSec?: number;
   visual?: unknown;
   audioUrl: string;
@@ -76,6 +79,10 @@ export function parseSubmit(body: unknown): RenderRequest {
   if (d !== undefined && (typeof d !== "number" || !(d > 0))) {
     throw new RequestError(400, "config.durationSec must be a positive number");
   }
+  const quality = config.quality;
+  if (quality !== undefined && !isRenderQuality(quality)) {
+    throw new RequestError(400, `config.quality must be one of ${RENDER_QUALITIES.join(", ")}`);
+  }
   if (config.visual !== undefined && !isObj(config.visual))
     throw new RequestError(400, "config.visual must be an object");
   return {
@@ -83,6 +90,7 @@ export function parseSubmit(body: unknown): RenderRequest {
     preset,
     format: RENDER_FORMATS[config.format].name as RenderFormatName,
     fps,
+    ...(quality ? { quality } : {}),
     durationSec: d as number | undefined,
     visual: config.visual,
     audioUrl: url(body, "audio_url"),

@@ -12,7 +12,8 @@ import { Pager } from "./library";
 /** Renders per page. */
 const RENDERS_PAGE = 24;
 
-// "30 fps · first 2 s", "60 fps · whole track", plus the quality once renders report it.
+// "30 fps · first 2 s · draft quality", "60 fps · whole track · final quality" (the quality the
+// render used, else the one its job recorded; older jobs may have none).
 export function renderSettings(job: JobView): string {
   const r = job.request as { fps?: number; durationSec?: number | null };
   return [

@@ -2,7 +2,7 @@
 // Fallback when an audio item has no precomputed features: live Web Audio analysis of the
 // playing element, written frame by frame into the same AudioFeatures shape the renderer uses
 // (rms, bass, mids, highs, flux, onsets; 0..1), so the same visual code can draw from it.
-import type { AudioFeatures } from "@efs/core/audio/features";
+import { type AudioFeatures, FEATURES_VERSION } from "@efs/core/audio/features";
 
 const BANDS: Array<[name: "bass" | "mids" | "highs", lowHz: number, highHz: number]> = [
   ["bass", 20, 250],
@@ -37,12 +37,14 @@ export function analyseLive(audio: HTMLAudioElement, durationSec: number, fps = 
   const frameCount = Math.max(1, Math.ceil(durationSec * fps));
   const zeros = () => new Array<number>(frameCount).fill(0);
   const features: AudioFeatures = {
-    version: 1,
+    version: FEATURES_VERSION,
     fps,
     sampleRate: ctx.sampleRate,
     durationSec,
     frameCount,
     bpm: null,
+    tempoConfidence: 0,
+    tempoCurve: [],
     bandNames: ["bass", "mids", "highs"],
     rms: zeros(),
     bass: zeros(),

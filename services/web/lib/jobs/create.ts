@@ -1,6 +1,7 @@
 // Turns a validated create request into a job row, checking what only the server knows:
 // that the upload exists and fits, that the audio is ready, that times fit the track.
 
+import { RENDER_FORMATS, type RenderFormatName } from "@efs/core/formats";
 import { newId } from "@efs/core/jobs/ids";
 import type {
   EditRecipe,
@@ -10,6 +11,7 @@ import type {
   SavePayload,
 } from "@efs/core/jobs/payloads";
 import type { Job } from "@efs/core/jobs/types";
+import { defaultQuality } from "@efs/core/quality";
 import { isPresetId, PRESET_IDS, resolveVisualConfig } from "@efs/visual/presets";
 import { ApiError } from "../api/errors";
 import type { WebContext } from "../context";
@@ -70,6 +72,8 @@ export async function createJob(
         preset: req.preset,
         format: req.format as RenderPayload["format"],
         fps: req.fps as RenderPayload["fps"],
+        // Recorded, so the UI can say which quality the render uses.
+        quality: req.quality ?? defaultQuality(RENDER_FORMATS[req.format as RenderFormatName]),
         durationSec: req.durationSec ?? null,
         ...(req.visual ? { visual: req.visual } : {}),
       };

@@ -1,5 +1,6 @@
 // Request schemas for job creation: one per job type, bounded in every dimension.
 import { RENDER_FORMAT_NAMES, RENDER_FPS } from "@efs/core/formats";
+import { RENDER_QUALITIES } from "@efs/core/quality";
 import { z } from "zod";
 import { MAX_CLIPS, MAX_INGEST_URL_LENGTH, MAX_TITLE_LENGTH } from "../limits";
 
@@ -91,6 +92,13 @@ export const renderSchema = z
       .number()
       .refine((n) => (RENDER_FPS as readonly number[]).includes(n), "must be 30 or 60")
       .default(30),
+    quality: z
+      .enum(RENDER_QUALITIES, {
+        errorMap: () => ({
+          message: `must be ${RENDER_QUALITIES.join(" or ")} (draft: quick look; final: full resolution)`,
+        }),
+      })
+      .optional(),
     durationSec: z
       .number()
       .finite()

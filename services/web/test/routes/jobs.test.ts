@@ -187,7 +187,7 @@ describe("preview, save and render jobs", () => {
     }
   });
 
-  it("creates a render job with the preset, format, fps and duration", async () => {
+  it("creates a render job with the preset, format, fps, duration and the quality it uses", async () => {
     const res = await post({
       type: "render",
       audioId,
@@ -204,11 +204,26 @@ describe("preview, save and render jobs", () => {
       preset: "ethereal-flame",
       format: "preview-360p",
       fps: 30,
+      quality: "draft",
       durationSec: 4,
     });
+    // Asked for, or the format's default (final above 1080p): either way on the job.
+    for (const [format, quality, want] of [
+      ["preview-360p", "final", "final"],
+      ["flat-4k-landscape", undefined, "final"],
+      ["flat-4k-landscape", "draft", "draft"],
+    ] as const) {
+      const r = await post({ type: "render", audioId, preset: "aurora", format, quality });
+      expect(r.status).toBe(201);
+      const id = (await jobOf(r)).id;
+      const j = await studio.ctx.jobs.get(id);
+      expect(j?.payload).toMatchObject({ format, quality: want });
+      // What the renders page and player show ("final quality").
+      expect((await jobOf(await get(id))).renderQuality).toBe(want);
+    }
   });
 
-  it("refuses unknown formats, presets, fps, overlong durations and bad visual overrides", async () => {
+  it("refuses unknown formats, presets, fps, qualities, overlong durations and bad visual overrides", async () => {
     const base = {
       type: "render",
       audioId,
@@ -220,6 +235,7 @@ describe("preview, save and render jobs", () => {
       [{ format: "vhs" }, /^format: must be one of .*preview-360p/],
       [{ preset: "disco" }, /^preset: unknown preset "disco"/],
       [{ fps: 24 }, /^fps: must be 30 or 60/],
+      [{ quality: "ultra" }, /^quality: must be draft or final/],
       [{ durationSec: 600 }, /longer than the track/],
       [{ visual: { dynamics: { gain: 99 } } }, /^visual: .*gain/],
       [
@@ -271,7 +287,8 @@ describe("preview, save and render jobs", () => {
       durationSeconds: 12,
     });
     const job = await jobOf(await get(id));
-    expect(job.renderQuality).toBeNull(); // renders do not report a quality yet
+    // The quality the job recorded at creation (1080p's default), which the player shows.
+    expect(job.renderQuality).toBe("draft");
     const download = await callStorage(job.urls.download!);
     expect(download.status).toBe(200);
     expect(download.headers.get("content-disposition")).toBe(

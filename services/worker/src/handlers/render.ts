@@ -1,9 +1,10 @@
 // `render`: resolve the audio, sign GET URLs for it (and its per-frame features), and hand
 // the render to Modal or the local renderer; the job then waits, lease-free, for the webhook
 // (or the reconciler) with its own long deadline.
-import { isRenderFormat, RENDER_FPS } from "@efs/core/formats";
+import { isRenderFormat, RENDER_FORMATS, RENDER_FPS } from "@efs/core/formats";
 import type { RenderPayload } from "@efs/core/jobs/payloads";
 import type { JsonObject } from "@efs/core/jobs/types";
+import { defaultQuality, isRenderQuality, RENDER_QUALITIES } from "@efs/core/quality";
 import { deriveJobToken } from "@efs/core/webhook-auth";
 import { PermanentJobError } from "../errors";
 import { submitRender } from "../render/submit";
@@ -25,6 +26,11 @@ export function parseRenderPayload(p: JsonObject): RenderPayload {
       `payload.fps must be one of ${RENDER_FPS.join(", ")} (got ${JSON.stringify(p.fps)})`,
     );
   }
+  if (p.quality !== undefined && !isRenderQuality(p.quality)) {
+    throw new PermanentJobError(
+      `payload.quality must be one of ${RENDER_QUALITIES.join(", ")} (got ${JSON.stringify(p.quality)})`,
+    );
+  }
   const d = p.durationSec;
   if (d !== undefined && d !== null && !(typeof d === "number" && d > 0)) {
     throw new PermanentJobError("payload.durationSec must be a positive number of seconds or null");
@@ -34,6 +40,7 @@ export function parseRenderPayload(p: JsonObject): RenderPayload {
     preset: p.preset,
     format: p.format,
     fps: p.fps as 30 | 60,
+    quality: p.quality ?? defaultQuality(RENDER_FORMATS[p.format]),
     durationSec: (d as number | null | undefined) ?? null,
     ...(p.visual && typeof p.visual === "object"
       ? { visual: p.visual as Record<string, unknown> }
@@ -69,6 +76,7 @@ export const renderHandler: JobHandler = async (job, deps, run) => {
         preset: payload.preset,
         format: payload.format,
         fps: payload.fps,
+        quality: payload.quality,
         ...(payload.durationSec ? { durationSec: payload.durationSec } : {}),
         ...(payload.visual ? { visual: payload.visual } : {}),
         ...(featuresUrl ? { featuresUrl } : {}),
