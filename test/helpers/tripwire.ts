@@ -45,8 +45,11 @@ export async function startTripwire(
       await trip(seen);
     }
     const headers = { ...req.headers } as Record<string, string>;
+    // fetch sets these itself (undici refuses a hand-set content-length once npm undici is
+    // the global dispatcher, as it is when a test file loads a module that installs it).
     delete headers.host;
     delete headers.connection;
+    delete headers["content-length"];
     const upstream = await fetch(new URL(seen.path, target), {
       method: seen.method,
       headers,

@@ -2,9 +2,9 @@
 // The library: add audio (file picker, drag-and-drop, or a URL), follow each item live, find
 // tracks by title, page through all of them, delete them; shows the storage used.
 import Link from "next/link";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { api, type JobView, mediaTypeOf, uploadAudio } from "../../lib/client/api";
-import { useJobs, usePager, useUsage } from "../../lib/client/use-job";
+import { useJobs, usePager, useSearch, useUsage } from "../../lib/client/use-job";
 import { formatBytes, formatLength } from "../../lib/client/words";
 import { DeleteButton } from "./delete-button";
 import { JobStatus } from "./job-status";
@@ -22,9 +22,9 @@ interface Uploading {
 let nextUploadId = 1;
 
 export function Library() {
-  const [search, setSearch] = useState("");
-  const [q, setQ] = useState("");
   const pager = usePager();
+  // Search as you type; a new search starts at the first page.
+  const { text: search, setText: setSearch, term: q } = useSearch(pager.reset);
   const { jobs, nextCursor, error, refresh } = useJobs("ingest,save", {
     q,
     cursor: pager.cursor,
@@ -32,15 +32,6 @@ export function Library() {
   });
   const { usage, refresh: refreshUsage } = useUsage();
   const [uploads, setUploads] = useState<Uploading[]>([]);
-  // Search as you type, a moment after the last key; a new search starts at the first page.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: pager.reset is stable in effect
-  useEffect(() => {
-    const t = setTimeout(() => {
-      setQ(search);
-      pager.reset();
-    }, 300);
-    return () => clearTimeout(t);
-  }, [search]);
   const changed = () => {
     void refresh();
     void refreshUsage();

@@ -2,9 +2,8 @@
 // Renders list: thumbnail, title, settings, live status with progress, and Watch (in the page;
 // 360° in the drag-to-look viewer), Download and Delete. Searchable by title, in pages.
 import Link from "next/link";
-import { useEffect, useState } from "react";
 import type { JobView } from "../../lib/client/api";
-import { useJobs, usePager } from "../../lib/client/use-job";
+import { useJobs, usePager, useSearch } from "../../lib/client/use-job";
 import { formatLabel } from "../../lib/jobs/render-names";
 import { DeleteButton } from "./delete-button";
 import { JobStatus } from "./job-status";
@@ -26,22 +25,14 @@ export function renderSettings(job: JobView): string {
 }
 
 export function Renders() {
-  const [search, setSearch] = useState("");
-  const [q, setQ] = useState("");
   const pager = usePager();
+  // Search as you type; a new search starts at the first page.
+  const { text: search, setText: setSearch, term: q } = useSearch(pager.reset);
   const { jobs, nextCursor, error, refresh } = useJobs("render", {
     q,
     cursor: pager.cursor,
     limit: RENDERS_PAGE,
   });
-  // biome-ignore lint/correctness/useExhaustiveDependencies: pager.reset is stable in effect
-  useEffect(() => {
-    const t = setTimeout(() => {
-      setQ(search);
-      pager.reset();
-    }, 300);
-    return () => clearTimeout(t);
-  }, [search]);
   return (
     <>
       <h1>Renders</h1>

@@ -22,20 +22,26 @@ export function useJobs(types: string, query: JobsQuery = {}) {
   const [nextCursor, setNextCursor] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  // Only the newest request may set state: an answer for the page or search the user has
+  // already left must not land on top of the one they are looking at.
+  const latest = useRef(0);
   const { q = "", cursor = null, limit = 100 } = query;
   const load = useCallback(async () => {
     if (timer.current) clearTimeout(timer.current);
+    const request = ++latest.current;
     let next = IDLE_MS;
     try {
       const params = new URLSearchParams({ type: types, limit: String(limit) });
       if (q.trim()) params.set("q", q.trim());
       if (cursor) params.set("cursor", cursor);
       const data = await api<{ jobs: JobView[]; nextCursor: string | null }>(`/api/jobs?${params}`);
+      if (request !== latest.current) return;
       setJobs(data.jobs);
       setNextCursor(data.nextCursor);
       setError(null);
       if (data.jobs.some(isActive)) next = ACTIVE_MS;
     } catch (err) {
+      if (request !== latest.current) return;
       setError((err as Error).message);
     }
     timer.current = setTimeout(load, next);
@@ -53,13 +59,27 @@ export function useJobs(types: string, query: JobsQuery = {}) {
 export function usePager() {
   const [stack, setStack] = useState<Array<string | null>>([null]);
   const cursor = stack[stack.length - 1] ?? null;
-  return {
-    cursor,
-    page: stack.length,
-    older: (next: string) => setStack((s) => [...s, next]),
-    newer: () => setStack((s) => (s.length > 1 ? s.slice(0, -1) : s)),
-    reset: () => setStack([null]),
-  };
+  const older = useCallback((next: string) => setStack((s) => [...s, next]), []);
+  const newer = useCallback(() => setStack((s) => (s.length > 1 ? s.slice(0, -1) : s)), []);
+  const reset = useCallback(() => setStack([null]), []);
+  return { cursor, page: stack.length, older, newer, reset };
+}
+
+// A search box's text and the term searched for: the term follows the text a moment after the
+// last key, and only a changed term calls `onNewTerm` (back to the first page). Loading the
+// page does not count as a new search, so a page turned early is not turned back.
+export function useSearch(onNewTerm: () => void, delayMs = 300) {
+  const [text, setText] = useState("");
+  const [term, setTerm] = useState("");
+  useEffect(() => {
+    if (text === term) return;
+    const t = setTimeout(() => {
+      setTerm(text);
+      onNewTerm();
+    }, delayMs);
+    return () => clearTimeout(t);
+  }, [text, term, onNewTerm, delayMs]);
+  return { text, setText, term };
 }
 
 export interface StorageUsage {
