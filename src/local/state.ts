@@ -1,6 +1,7 @@
 // The running studio's state file (`<data>/up-state.json`): who supervises, which pids, which
 // ports, how far readiness got. Written atomically by the supervisor; read by up/down/logs.
 import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { groupAlive, signalGroup } from "@efs/core/proc/group";
 import { isSameProcess, type ProcIdentity } from "./proc-identity";
 
 /** One supervised process (the leader of its own process group). */
@@ -59,28 +60,6 @@ export function pidAlive(pid: number | null | undefined): boolean {
   if (!pid) return false;
   try {
     process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
-// Sends `signal` to the process group led by `pid`. Only the group: never a bare pid, which
-// may by now belong to another program (callers check with ownedGroup first).
-export function signalGroup(pid: number | null | undefined, signal: NodeJS.Signals): void {
-  if (!pid) return;
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // no such group (any more)
-  }
-}
-
-// True while the process group `pid` led still has a member.
-export function groupAlive(pid: number | null | undefined): boolean {
-  if (!pid) return false;
-  try {
-    process.kill(-pid, 0);
     return true;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === "EPERM";

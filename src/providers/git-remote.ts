@@ -1,5 +1,5 @@
 // Finds the GitHub repository of a working tree from `git remote get-url`.
-import { execa } from "execa";
+import { runChild } from "@efs/core/proc/run";
 import type { RepoRef } from "./github";
 
 // Parses owner/repo out of an https, ssh or scp-like GitHub remote URL.
@@ -16,6 +16,6 @@ export function parseRepoArg(value: string): RepoRef | null {
 
 // The GitHub repository behind `remote` in `cwd`, or null when there is none.
 export async function repoFromGit(cwd: string, remote = "origin"): Promise<RepoRef | null> {
-  const res = await execa("git", ["remote", "get-url", remote], { cwd, reject: false });
-  return res.exitCode === 0 ? parseGitHubRemote(String(res.stdout)) : null;
+  const res = await runChild("git", ["remote", "get-url", remote], { cwd });
+  return res.exitCode === 0 ? parseGitHubRemote(res.stdout) : null;
 }

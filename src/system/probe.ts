@@ -1,7 +1,7 @@
 // Finds programs on PATH and asks them for their version (no shell, short timeouts).
-import { execFile } from "node:child_process";
 import { accessSync, constants } from "node:fs";
 import { delimiter, join } from "node:path";
+import { runChild } from "@efs/core/proc/run";
 
 // The absolute path of `name` on PATH, or null.
 export function which(name: string, env: Readonly<NodeJS.ProcessEnv>): string | null {
@@ -31,24 +31,19 @@ export interface ProbeOutput {
 }
 
 // Runs `file args` (10 s limit) and returns its output; never throws.
-export function probe(
+export async function probe(
   file: string,
   args: readonly string[],
   env: Readonly<NodeJS.ProcessEnv>,
   cwd?: string,
   timeoutMs = 10_000,
 ): Promise<ProbeOutput> {
-  return new Promise((resolve) => {
-    execFile(
-      file,
-      [...args],
-      { env: env as NodeJS.ProcessEnv, cwd, timeout: timeoutMs, encoding: "utf8" },
-      (err, stdout, stderr) => {
-        const code = err ? (typeof err.code === "number" ? err.code : null) : 0;
-        resolve({ code, stdout: stdout ?? "", stderr: stderr ?? "" });
-      },
-    );
-  });
+  try {
+    const res = await runChild(file, args, { env, inheritEnv: false, cwd, timeoutMs });
+    return { code: res.timedOut ? null : res.exitCode, stdout: res.stdout, stderr: res.stderr };
+  } catch {
+    return { code: null, stdout: "", stderr: "" };
+  }
 }
 
 // The first line matching a version number in a program's --version output.

@@ -1,8 +1,8 @@
 // The git pre-commit guard that refuses to commit the vault, env files or any file holding
 // an efs vault. `efs vault hook install` writes it (chained into an existing hook).
-import { execFile } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
+import { runChild } from "@efs/core/proc/run";
 import { EfsError } from "../errors";
 
 export const GUARD_NAME = "efs-vault-guard";
@@ -34,16 +34,14 @@ exit 0
 `;
 }
 
-function git(
+// git's trimmed stdout, or null when it fails or cannot run.
+async function git(
   args: string[],
   cwd: string,
   env: Readonly<NodeJS.ProcessEnv>,
 ): Promise<string | null> {
-  return new Promise((resolve) => {
-    execFile("git", args, { cwd, env: env as NodeJS.ProcessEnv, encoding: "utf8" }, (err, stdout) =>
-      resolve(err ? null : stdout.trim()),
-    );
-  });
+  const res = await runChild("git", args, { cwd, env, inheritEnv: false }).catch(() => null);
+  return res?.exitCode === 0 ? res.stdout.trim() : null;
 }
 
 // The repository's hooks directory (honours core.hooksPath), or null outside a repository.

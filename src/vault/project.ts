@@ -1,7 +1,7 @@
 // Which project a vault belongs to: the repository its project directory is a checkout of,
 // named by the `origin` remote (host/path, no credentials). A vault records it on its first
 // write; reading it from a checkout of another repository is refused (docs/vault.md).
-import { execa } from "execa";
+import { runChild } from "@efs/core/proc/run";
 
 export const PROJECT_JOURNAL_KEY = "project";
 
@@ -39,8 +39,8 @@ export function normalizeRemote(url: string): string {
 // The project's origin (normalized), or null when cwd is not a git checkout with an origin.
 export async function projectOrigin(cwd: string): Promise<string | null> {
   try {
-    const res = await execa("git", ["remote", "get-url", "origin"], { cwd, reject: false });
-    const url = String(res.stdout ?? "").trim();
+    const res = await runChild("git", ["remote", "get-url", "origin"], { cwd });
+    const url = res.stdout.trim();
     return res.exitCode === 0 && url ? normalizeRemote(url) : null;
   } catch {
     return null;

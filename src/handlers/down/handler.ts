@@ -3,15 +3,10 @@
 // then removes the studio's scratch folder. A recorded pid is signalled only while it is still
 // the process efs started (start time and executable match, see proc-identity.ts).
 import { rmSync } from "node:fs";
+import { groupAlive } from "@efs/core/proc/group";
 import { upPaths } from "../../local/paths";
 import { isSameProcess } from "../../local/proc-identity";
-import {
-  groupAlive,
-  ownedGroup,
-  readState,
-  removeState,
-  signalOwnedGroup,
-} from "../../local/state";
+import { ownedGroup, readState, removeState, signalOwnedGroup } from "../../local/state";
 import type { CommandResult, Runtime } from "../../runtime";
 
 /** Parsed `efs down` flags. */

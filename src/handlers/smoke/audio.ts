@@ -1,16 +1,13 @@
 // The smoke test's audio: a few seconds of tones made by ffmpeg on the spot (no network, no
 // shipped files), different each run so a cached ingest cannot hide a broken pipeline.
-import { execFile } from "node:child_process";
 import { join } from "node:path";
-import { promisify } from "node:util";
-
-const run = promisify(execFile);
+import { runChild } from "@efs/core/proc/run";
 
 // Writes a `seconds`-long stereo 48 kHz WAV into `dir` and returns its path.
 export async function makeTestAudio(dir: string, seconds: number): Promise<string> {
   const file = join(dir, "efs-smoke.wav");
   const freq = 220 + Math.floor(Math.random() * 440);
-  await run(
+  await runChild(
     "ffmpeg",
     [
       "-nostdin",
@@ -34,7 +31,7 @@ export async function makeTestAudio(dir: string, seconds: number): Promise<strin
       "-y",
       file,
     ],
-    { timeout: 60_000 },
+    { timeoutMs: 60_000, reject: true },
   );
   return file;
 }
@@ -48,10 +45,10 @@ export interface MediaInfo {
 
 // ffprobe's view of `file` (streams and duration).
 export async function probeMedia(file: string): Promise<MediaInfo> {
-  const { stdout } = await run(
+  const { stdout } = await runChild(
     "ffprobe",
     ["-v", "error", "-show_streams", "-show_format", "-of", "json", file],
-    { timeout: 60_000 },
+    { timeoutMs: 60_000, reject: true },
   );
   const j = JSON.parse(stdout) as {
     streams?: Array<{ codec_type?: string; codec_name?: string; width?: number; height?: number }>;

@@ -2,9 +2,9 @@
 // when services/web/.next has no build or a source file is newer than the build.
 // The worker and the renderer run from TypeScript through tsx; the renderer bundles its
 // capture page in memory at start, so neither needs a build step.
-import { spawn } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { runChild } from "@efs/core/proc/run";
 
 const WEB_SOURCES = [
   "services/web/app",
@@ -49,39 +49,31 @@ function newestMtime(path: string): { mtime: number; file: string } {
 }
 
 // Runs `next build` in services/web; `onLine` gets its output; rejects with the tail on failure.
-export function buildWeb(
+export async function buildWeb(
   root: string,
   env: Readonly<NodeJS.ProcessEnv>,
   onLine: (line: string) => void,
   signal: AbortSignal,
 ): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const tail: string[] = [];
-    const child = spawn(
-      process.execPath,
-      [join(root, "node_modules/next/dist/bin/next"), "build"],
-      {
-        cwd: join(root, "services/web"),
-        env: { ...env, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
-        stdio: ["ignore", "pipe", "pipe"],
-        signal,
-        killSignal: "SIGKILL",
-      },
-    );
-    const take = (d: Buffer) => {
-      for (const line of d.toString().split("\n")) {
-        if (!line.trim()) continue;
+  const tail: string[] = [];
+  const res = await runChild(
+    process.execPath,
+    [join(root, "node_modules/next/dist/bin/next"), "build"],
+    {
+      cwd: join(root, "services/web"),
+      env: { ...env, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
+      inheritEnv: false,
+      signal,
+      killGraceMs: 0,
+      onLine: (line) => {
+        if (!line.trim()) return;
         tail.push(line);
         if (tail.length > 30) tail.shift();
         onLine(line);
-      }
-    };
-    child.stdout.on("data", take);
-    child.stderr.on("data", take);
-    child.once("error", reject);
-    child.once("exit", (code) => {
-      if (code === 0) resolve();
-      else reject(new Error(`next build failed (exit ${code}):\n${tail.join("\n")}`));
-    });
-  });
+      },
+    },
+  );
+  if (res.exitCode !== 0) {
+    throw new Error(`next build failed (exit ${res.exitCode ?? res.signal}):\n${tail.join("\n")}`);
+  }
 }

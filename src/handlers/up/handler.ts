@@ -4,6 +4,7 @@
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, openSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { signalGroup } from "@efs/core/proc/group";
 import { EfsError, usageError } from "../../errors";
 import { logFile, upPaths } from "../../local/paths";
 import { isSameProcess } from "../../local/proc-identity";
@@ -11,7 +12,6 @@ import {
   pidAlive,
   readState,
   removeState,
-  signalGroup,
   signalOwnedGroup,
   type UpState,
 } from "../../local/state";

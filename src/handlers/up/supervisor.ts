@@ -3,8 +3,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createWriteStream, type WriteStream } from "node:fs";
 import { createInterface } from "node:readline";
+import { groupAlive, signalGroup } from "@efs/core/proc/group";
 import { type ProcIdentity, processIdentity } from "../../local/proc-identity";
-import { groupAlive, signalGroup } from "../../local/state";
 import type { ServiceSpec } from "./services";
 
 /** What the supervisor reports. */
