@@ -6,7 +6,7 @@ import { EfsError } from "../errors";
 import { acquireLock } from "../vault/lock";
 
 // Where the init lock lives in a project.
-export function initLockPath(root: string): string {
+function initLockPath(root: string): string {
   return join(root, ".efs", "init.lock");
 }
 

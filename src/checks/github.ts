@@ -7,10 +7,10 @@ import type { RemoteSnapshot } from "../stack/remote";
 import { guard } from "./guard";
 import { type CheckResult, result } from "./types";
 
-export const WORKFLOW = ".github/workflows/deploy.yml";
+const WORKFLOW = ".github/workflows/deploy.yml";
 
 // Whether a workflow's `on.push.branches` includes `branch` (block or flow style).
-export function workflowTargets(text: string, branch: string): boolean {
+function workflowTargets(text: string, branch: string): boolean {
   const flow = /branches:\s*\[([^\]]*)\]/.exec(text);
   if (flow) return flow[1]!.split(",").some((b) => b.trim().replace(/^["']|["']$/g, "") === branch);
   const block = /branches:\s*\n((?:\s+-\s*.+\n?)+)/.exec(text);

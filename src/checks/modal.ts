@@ -7,7 +7,7 @@ import { networkReason, probe } from "./http-probe";
 import { type CheckResult, result } from "./types";
 
 // The status URL derived from the submit URL (ARCHITECTURE.md env catalog).
-export function deriveStatusUrl(submitUrl: string): string | undefined {
+function deriveStatusUrl(submitUrl: string): string | undefined {
   return submitUrl.includes("ethereal-submit")
     ? submitUrl.replace("ethereal-submit", "ethereal-status")
     : undefined;

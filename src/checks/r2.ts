@@ -16,7 +16,7 @@ import { guard, missingVar } from "./guard";
 import { type CheckResult, result } from "./types";
 
 // Cause and fix for an S3 error from R2.
-export function diagnoseS3(err: unknown, bucket: string): { detail: string; fix: string } {
+function diagnoseS3(err: unknown, bucket: string): { detail: string; fix: string } {
   const name = (err as { name?: string; Code?: string }).name ?? "Error";
   const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
   switch (name) {

@@ -6,7 +6,7 @@ import { guard, missingVar } from "./guard";
 import { type CheckResult, result } from "./types";
 
 // The `exp` (unix seconds) of a JWT, or undefined when the token is not a JWT.
-export function jwtExpiry(token: string): number | undefined {
+function jwtExpiry(token: string): number | undefined {
   const part = token.split(".")[1];
   if (!part) return undefined;
   try {

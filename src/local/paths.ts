@@ -1,7 +1,7 @@
 // Where `efs up` keeps its files inside the data dir.
 import { join, resolve } from "node:path";
 
-export const DEFAULT_UP_DATA_DIR = ".efs/local";
+const DEFAULT_UP_DATA_DIR = ".efs/local";
 
 /** Files of one local studio. */
 export interface UpPaths {

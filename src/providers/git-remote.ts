@@ -3,7 +3,7 @@ import { runChild } from "@efs/core/proc/run";
 import type { RepoRef } from "./github";
 
 // Parses owner/repo out of an https, ssh or scp-like GitHub remote URL.
-export function parseGitHubRemote(url: string): RepoRef | null {
+function parseGitHubRemote(url: string): RepoRef | null {
   const m = /github\.com[:/]([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+?)(?:\.git)?\/?$/.exec(url.trim());
   return m?.[1] && m[2] ? { owner: m[1], repo: m[2] } : null;
 }

@@ -3,7 +3,7 @@
 import { cliFailure, runCli } from "./cli-run";
 import { ProviderError } from "./errors";
 
-export const MODAL_URL = /https:\/\/[a-z0-9-]+--[a-z0-9-]+\.modal\.run/g;
+const MODAL_URL = /https:\/\/[a-z0-9-]+--[a-z0-9-]+\.modal\.run/g;
 
 export interface ModalCli {
   checkToken(): Promise<void>;
@@ -25,7 +25,7 @@ export function parseModalUrls(output: string): string[] {
   return [...new Set(output.match(MODAL_URL) ?? [])];
 }
 
-export const MODAL_TOKEN_HELP =
+const MODAL_TOKEN_HELP =
   "run `modal token new`, or set MODAL_TOKEN_ID and MODAL_TOKEN_SECRET (https://modal.com/settings/tokens)";
 
 // Wraps the modal CLI; MODAL_TOKEN_ID/SECRET reach it through env when set; `signal`

@@ -11,8 +11,6 @@ export interface DesiredVar {
   readonly fixed: boolean;
 }
 
-export const SYNC_TARGETS: readonly Target[] = TARGETS;
-
 // Parses a --target value: vercel, render, github, modal (both secrets) or modal:<secret>.
 export function parseTargets(value: string | undefined): Target[] | null {
   if (!value) return [...TARGETS];

@@ -8,7 +8,7 @@ import { MissingCredential, type VerifyContext } from "./context";
 import { type DesiredVar, desiredFor, parseTargets } from "./desired";
 import { type RemoteSnapshot, readRemote } from "./remote";
 
-export type PlanAction = "add" | "change" | "unchanged" | "remote-only" | "unverifiable";
+type PlanAction = "add" | "change" | "unchanged" | "remote-only" | "unverifiable";
 
 /** One key's planned action (no values: only names and reasons). */
 export interface PlanItem {

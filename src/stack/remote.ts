@@ -6,7 +6,7 @@ import { EfsError } from "../errors";
 import type { VerifyContext } from "./context";
 
 /** One variable as the target reports it. */
-export interface RemoteVar {
+interface RemoteVar {
   readonly key: string;
   // The stored value, when the API returns it (undefined: write-only).
   readonly value?: string;

@@ -8,7 +8,7 @@ import type { Check } from "./types";
 export const CHROMIUM_FLAGS = CHROMIUM_HEADLESS_FLAGS;
 
 // Reads UNMASKED_RENDERER_WEBGL from a headless page; throws with the reason on failure.
-export async function probeWebgl(executablePath: string, timeoutMs = 45_000): Promise<string> {
+async function probeWebgl(executablePath: string, timeoutMs = 45_000): Promise<string> {
   const { default: puppeteer } = await import("puppeteer-core");
   const browser = await puppeteer.launch({
     executablePath,

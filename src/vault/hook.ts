@@ -5,12 +5,12 @@ import { isAbsolute, join } from "node:path";
 import { runChild } from "@efs/core/proc/run";
 import { EfsError } from "../errors";
 
-export const GUARD_NAME = "efs-vault-guard";
+const GUARD_NAME = "efs-vault-guard";
 const MARKER = "# efs-vault-guard";
 const CALL = `"$(dirname "$0")/${GUARD_NAME}" || exit 1 ${MARKER}`;
 
 // The guard script (POSIX sh).
-export function guardScript(): string {
+function guardScript(): string {
   return `#!/bin/sh
 ${MARKER}: refuses to commit the efs vault or env files (installed by efs vault hook install)
 bad=""
@@ -45,10 +45,7 @@ async function git(
 }
 
 // The repository's hooks directory (honours core.hooksPath), or null outside a repository.
-export async function hooksDir(
-  cwd: string,
-  env: Readonly<NodeJS.ProcessEnv>,
-): Promise<string | null> {
+async function hooksDir(cwd: string, env: Readonly<NodeJS.ProcessEnv>): Promise<string | null> {
   const p = await git(["rev-parse", "--git-path", "hooks"], cwd, env);
   if (p === null) return null;
   return isAbsolute(p) ? p : join(cwd, p);

@@ -6,13 +6,13 @@ import { runChild } from "@efs/core/proc/run";
 export const PROJECT_JOURNAL_KEY = "project";
 
 /** The binding kept in the vault's encrypted journal. */
-export interface ProjectBinding {
+interface ProjectBinding {
   readonly origin: string;
 }
 
 // host/path of a remote URL (https, ssh, scp-like or a local path), without user, password
 // or ".git": the same repository gives the same string however it was cloned.
-export function normalizeRemote(url: string): string {
+function normalizeRemote(url: string): string {
   const u = url.trim();
   let host = "";
   let path = u;

@@ -11,7 +11,7 @@ import { createS3Storage, type S3Storage } from "@efs/core/storage/s3";
 import type { VaultState } from "../../vault/state";
 
 /** S3's most keys per ListObjectsV2 page and per DeleteObjects call. */
-export const PAGE = 1000;
+const PAGE = 1000;
 
 // An S3 client for the vault's bucket, or null when its keys are not in the vault.
 export function openBucket(

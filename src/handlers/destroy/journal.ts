@@ -8,7 +8,7 @@ import type { DestroyContext } from "./context";
 import type { DestroySection, ResourcePlan } from "./types";
 
 export const DESTROY_KEY = "destroy";
-export const HISTORY_KEY = "destroyed";
+const HISTORY_KEY = "destroyed";
 
 /** One destroyed (or found gone) resource, as the vault remembers it. */
 export interface HistoryEntry {

@@ -7,7 +7,7 @@ import { openContext } from "../../stack/open";
 import { planAll, uncheckedTargets } from "../../stack/plan";
 import { printPlan, warnUnchecked } from "./push";
 
-export type Drift =
+type Drift =
   | "in-sync"
   | "missing"
   | "differs"

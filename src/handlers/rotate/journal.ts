@@ -4,7 +4,7 @@ import type { VaultState } from "../../vault/state";
 import type { Vault } from "../../vault/vault";
 import type { RotationName } from "./kinds";
 
-export const ROTATE_KEY = "rotate";
+const ROTATE_KEY = "rotate";
 
 /** One rotation in progress. */
 export interface RotationRecord {

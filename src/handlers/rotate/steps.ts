@@ -13,7 +13,7 @@ const ORDER: readonly Target[] = [
 ];
 
 // The targets holding any of `vars`, in switch-over order.
-export function targetsOf(vars: readonly string[]): Target[] {
+function targetsOf(vars: readonly string[]): Target[] {
   const used = new Set(ENV_CATALOG.filter((e) => vars.includes(e.name)).flatMap((e) => e.targets));
   return ORDER.filter((t) => used.has(t));
 }

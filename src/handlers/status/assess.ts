@@ -14,7 +14,7 @@ import type {
 } from "./types";
 
 /** A stale row older than this is history (the worker is gone), not a current problem. */
-export const WORKER_FORGET_MS = 24 * 3_600_000;
+const WORKER_FORGET_MS = 24 * 3_600_000;
 
 // Classifies heartbeat rows: live (fresh), stale (stopped recently without a clean stop), gone.
 export function classifyWorkers(

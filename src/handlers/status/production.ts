@@ -97,7 +97,7 @@ async function envDrift(rt: Runtime, vault: Vault): Promise<EnvStatus> {
 }
 
 // Condenses the per-key plans into one line.
-export function summarizeDrift(plans: readonly TargetPlan[]): EnvStatus {
+function summarizeDrift(plans: readonly TargetPlan[]): EnvStatus {
   const drifted: string[] = [];
   const unread: string[] = [];
   const clean: string[] = [];

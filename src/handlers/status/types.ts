@@ -15,7 +15,7 @@ export interface AppStatus {
   readonly error: string | null;
 }
 
-export type WorkerState = "live" | "stale" | "gone";
+type WorkerState = "live" | "stale" | "gone";
 
 /** One row of the worker heartbeat table, classified by its age. */
 export interface WorkerStatus {

@@ -40,7 +40,7 @@ export function studioUrl(port: number): string {
 }
 
 // The environment every studio process shares.
-export function stackEnv(s: StackSettings): NodeJS.ProcessEnv {
+function stackEnv(s: StackSettings): NodeJS.ProcessEnv {
   const renderer = `http://127.0.0.1:${s.rendererPort}`;
   const env: NodeJS.ProcessEnv = {
     ...s.baseEnv,

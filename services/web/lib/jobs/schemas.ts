@@ -17,7 +17,7 @@ const seconds = z
   .min(0)
   .max(24 * 3600);
 
-export const clipSchema = z
+const clipSchema = z
   .object({
     start: seconds,
     end: seconds,
@@ -31,7 +31,7 @@ export const clipSchema = z
     message: "fades are longer than the clip",
   });
 
-export const recipeSchema = z
+const recipeSchema = z
   .object({
     clips: z.array(clipSchema).min(1, "needs at least one clip").max(MAX_CLIPS),
     normalize: z.boolean().optional(),
@@ -53,7 +53,7 @@ const urlSource = z
   })
   .strict();
 
-export const ingestSchema = z
+const ingestSchema = z
   .object({
     type: z.literal("ingest"),
     source: z.discriminatedUnion("kind", [uploadSource, urlSource]),
@@ -61,11 +61,11 @@ export const ingestSchema = z
   })
   .strict();
 
-export const previewSchema = z
+const previewSchema = z
   .object({ type: z.literal("preview"), audioId: jobId, recipe: recipeSchema })
   .strict();
 
-export const saveSchema = z
+const saveSchema = z
   .object({
     type: z.literal("save"),
     audioId: jobId,
@@ -75,7 +75,7 @@ export const saveSchema = z
   })
   .strict();
 
-export const renderSchema = z
+const renderSchema = z
   .object({
     type: z.literal("render"),
     audioId: jobId,
