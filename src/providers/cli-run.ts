@@ -46,7 +46,18 @@ export async function runCli(
       timeoutMs: opts.timeoutMs ?? 10 * 60_000,
       signal: opts.signal,
     });
-    return { stdout: res.stdout, stderr: res.stderr, exitCode: res.exitCode ?? 1 };
+    if (res.exitCode === null) {
+      // Stopped by the timeout or killed by a signal: it did not answer, unlike a failed run.
+      const timeoutS = Math.round((opts.timeoutMs ?? 10 * 60_000) / 1000);
+      throw new ProviderError({
+        provider,
+        operation: `run \`${command} ${args[0] ?? ""}\``,
+        providerMessage: res.timedOut
+          ? `${command} did not finish within ${timeoutS} s`
+          : `${command} was killed by ${res.signal}`,
+      });
+    }
+    return { stdout: res.stdout, stderr: res.stderr, exitCode: res.exitCode };
   } catch (e) {
     throwIfInterrupted(opts.signal);
     if (!(e instanceof ChildError) || e.code === "SECRET_IN_ARGV") throw e;
