@@ -8,8 +8,8 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { buildWeb, webBuildReason } from "../src/up/build";
-import { freePort } from "../src/up/port";
+import { buildWeb, webBuildReason } from "../src/handlers/up/build";
+import { freePort } from "../src/handlers/up/port";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const EFS = join(ROOT, "bin/efs.js");

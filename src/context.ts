@@ -21,7 +21,7 @@ export interface RunState {
 }
 
 // "env ls" for `efs env ls`.
-export function commandPath(cmd: Command): string {
+function commandPath(cmd: Command): string {
   const names: string[] = [];
   for (let c: Command | null = cmd; c?.parent; c = c.parent) names.unshift(c.name());
   return names.join(" ");

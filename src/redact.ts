@@ -7,7 +7,7 @@
 // the union of those ranges is masked, so no part of a secret survives next to a mask.
 
 // Names whose values are secrets even when they never enter the vault.
-export const SECRET_ENV_NAMES = [
+const SECRET_ENV_NAMES = [
   "EFS_VAULT_KEY",
   "EFS_VAULT_PASSPHRASE",
   "CLOUDFLARE_API_TOKEN",

@@ -24,7 +24,7 @@ import { type InitJournal, type Journal, readJournal } from "./journal";
 export type TokenName = CredentialName;
 
 // Where each credential is created, and with which scopes.
-export const TOKEN_HELP: Record<TokenName, string> = {
+const TOKEN_HELP: Record<TokenName, string> = {
   CLOUDFLARE_API_TOKEN:
     'create a token at https://dash.cloudflare.com/profile/api-tokens with "Workers R2 Storage: Edit" and "API Tokens: Edit", then export CLOUDFLARE_API_TOKEN',
   CLOUDFLARE_ACCOUNT_ID:
@@ -39,7 +39,7 @@ export const TOKEN_HELP: Record<TokenName, string> = {
     "create a fine-grained token at https://github.com/settings/personal-access-tokens with Secrets: Read and write on the repository, and export GITHUB_TOKEN",
 };
 
-export interface Reporter {
+interface Reporter {
   say(message: string): void;
   warn(message: string): void;
   // A next step for the outro; a later message with the same key replaces nothing.

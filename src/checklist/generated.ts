@@ -1,7 +1,7 @@
 // Secrets efs generates once and keeps in the vault.
 import { randomBytes } from "node:crypto";
 
-export const GENERATORS: Readonly<Record<string, () => string>> = Object.freeze({
+const GENERATORS: Readonly<Record<string, () => string>> = Object.freeze({
   // 32 random bytes, hex: the 64-char webhook secret the catalog requires.
   INTERNAL_WEBHOOK_SECRET: () => randomBytes(32).toString("hex"),
   MODAL_AUTH_TOKEN: () => `mat_${randomBytes(32).toString("base64url")}`,

@@ -81,7 +81,7 @@ const clean = (v: string | undefined) =>
   v === undefined || v.trim() === "" ? undefined : v.trim();
 
 /** What an earlier `efs init` recorded in the vault besides resource names (names.ts). */
-export interface Recorded {
+interface Recorded {
   cloudflareAccountId?: string;
   bucketJurisdiction?: string;
   vercelToken?: string;
@@ -89,7 +89,7 @@ export interface Recorded {
 }
 
 // The account, jurisdiction, token and team a vault records (values and the init journal).
-export function recorded(state: VaultState | undefined): Recorded {
+function recorded(state: VaultState | undefined): Recorded {
   if (!state) return {};
   const journal = readJournal(state);
   const org = state.get("VERCEL_ORG_ID");

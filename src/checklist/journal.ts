@@ -6,7 +6,7 @@ import { throwIfInterrupted } from "../errors";
 import type { VaultDraft, VaultState } from "../vault/state";
 import type { Vault } from "../vault/vault";
 
-export const JOURNAL_KEY = "init";
+const JOURNAL_KEY = "init";
 
 export interface ResourceRecord {
   intentAt?: string;

@@ -10,7 +10,7 @@ import type { Step } from "./types";
 const SECRETS = ["r2-credentials", "ethereal-auth"] as const;
 
 // The variables a Modal secret holds, per the catalog's "modal:<name>" targets.
-export function modalSecretVars(secret: string): string[] {
+function modalSecretVars(secret: string): string[] {
   return ENV_CATALOG.filter((e) => e.targets.includes(`modal:${secret}` as never)).map(
     (e) => e.name,
   );

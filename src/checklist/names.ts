@@ -31,7 +31,7 @@ export const NAME_INPUTS: Record<NameKey, { flag: string; env: string }> = {
   renderService: { flag: "--render-service", env: "EFS_RENDER_SERVICE" },
 };
 
-export type NameSource = "flag" | "env" | "vault" | "checklist";
+type NameSource = "flag" | "env" | "vault" | "checklist";
 
 /** A resolved name and where it came from (`detail` says which flag, variable or record). */
 export interface Named {

@@ -16,7 +16,7 @@ const DEV_ORIGINS = ["http://localhost:3000"];
 
 // The CORS rule ARCHITECTURE.md requires: app origin (+ localhost), PUT/GET/HEAD. The browser's
 // upload sends `If-None-Match: *` (signed, so an upload URL can store its file only once).
-export function corsRules(appUrl: string | undefined): CorsRule[] {
+function corsRules(appUrl: string | undefined): CorsRule[] {
   const origins = appUrl ? [new URL(appUrl).origin, ...DEV_ORIGINS] : DEV_ORIGINS;
   return [
     {
@@ -41,7 +41,7 @@ export async function applyCors(
 }
 
 /** The id of the lifecycle rule efs owns (other rules on the bucket are kept). */
-export const RETENTION_RULE_ID = "efs-uploads-retention";
+const RETENTION_RULE_ID = "efs-uploads-retention";
 
 // The R2 lifecycle rule: objects under uploads/ are deleted `days` after they were written.
 export function uploadRetentionRule(days: number): LifecycleRule {
@@ -62,11 +62,7 @@ export function retentionDays(rules: readonly LifecycleRule[]): number | null {
 }
 
 // Sets efs's retention rule, keeping every other rule on the bucket (PUT replaces the set).
-export async function applyRetention(
-  cf: CloudflareClient,
-  bucket: string,
-  days: number,
-): Promise<void> {
+async function applyRetention(cf: CloudflareClient, bucket: string, days: number): Promise<void> {
   const others = (await cf.getLifecycle(bucket)).filter((r) => r.id !== RETENTION_RULE_ID);
   await cf.putLifecycle(bucket, [...others, uploadRetentionRule(days)]);
 }

@@ -56,7 +56,7 @@ export interface RegionChoice {
 }
 
 // Throws a usage error unless `region` is a Render region.
-export function assertRenderRegion(region: string): RenderRegion {
+function assertRenderRegion(region: string): RenderRegion {
   if ((RENDER_REGIONS as readonly string[]).includes(region)) return region as RenderRegion;
   throw new EfsError(`--render-region ${region}: not a Render region`, {
     fix: `use one of: ${RENDER_REGIONS.join(", ")}`,

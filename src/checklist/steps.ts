@@ -9,7 +9,7 @@ import type { Step, StepName } from "./types";
 import { vercelStep } from "./vercel";
 import { webhookStep } from "./webhook";
 
-export const STEPS: readonly Step[] = [
+const STEPS: readonly Step[] = [
   templatesStep,
   r2Step,
   tursoStep,

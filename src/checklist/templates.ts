@@ -1,9 +1,9 @@
 // The repository files step: deploy workflow, render.yaml, .env.example (local only).
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { TEMPLATE_FILES, type TemplateVars, writeTemplate } from "../init/templates";
 import type { StepContext } from "./context";
 import { workerRegion } from "./render";
+import { TEMPLATE_FILES, type TemplateVars, writeTemplate } from "./template-files";
 import type { Step } from "./types";
 
 // render.yaml names the worker and its region as the render step creates (or found) it.

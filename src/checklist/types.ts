@@ -28,7 +28,7 @@ export interface StepPlan {
 }
 
 /** What a step needs before it can run. */
-export interface Needs {
+interface Needs {
   // Env vars (or their flags) holding credentials, e.g. CLOUDFLARE_API_TOKEN.
   readonly tokens: readonly string[];
   // Vault variables earlier steps must have produced.

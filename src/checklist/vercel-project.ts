@@ -7,7 +7,7 @@ export const DEPLOYED_NODE_MAJOR = 24;
 export const VERCEL_NODE_VERSION = `${DEPLOYED_NODE_MAJOR}.x`;
 
 /** Build settings of the web app's project (null = Vercel's framework default). */
-export const VERCEL_BUILD_SETTINGS = Object.freeze({
+const VERCEL_BUILD_SETTINGS = Object.freeze({
   framework: "nextjs",
   rootDirectory: "services/web",
   installCommand: null,

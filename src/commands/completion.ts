@@ -16,7 +16,7 @@ export function register(program: Command, ctx: CliContext): void {
     )
     .action(async (shell: string, _opts: unknown, cmd: Command) => {
       await ctx.run(cmd, async (rt) => {
-        const { completion } = await import("../handlers/completion");
+        const { completion } = await import("../handlers/completion/handler");
         return completion(rt, { shell, program: ctx.program });
       });
     });

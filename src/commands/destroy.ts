@@ -1,4 +1,4 @@
-// `efs destroy`: removes what efs init created (flags and help; the handler is src/destroy).
+// `efs destroy`: removes what efs init created (flags and help; handler: src/handlers/destroy/).
 import type { Command } from "commander";
 import type { CliContext } from "../context";
 import { addTargetOptions, targetFlags } from "./target-options";
@@ -47,7 +47,7 @@ export function register(program: Command, ctx: CliContext): void {
     .addHelpText("after", HELP)
     .action(async (opts: Record<string, unknown>, c: Command) => {
       await ctx.run(c, async (rt) => {
-        const { destroy } = await import("../destroy/handler");
+        const { destroy } = await import("../handlers/destroy/handler");
         return destroy(rt, {
           flags: {
             ...targetFlags(opts),

@@ -14,7 +14,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option("--no-webgl", "skip launching Chromium to test WebGL")
     .action(async (opts: { fix?: boolean; webgl: boolean }, cmd: Command) => {
       await ctx.run(cmd, async (rt) => {
-        const { doctor } = await import("../handlers/doctor");
+        const { doctor } = await import("../handlers/doctor/handler");
         return doctor(rt, { fix: opts.fix === true, webgl: opts.webgl !== false });
       });
     });

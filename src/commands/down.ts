@@ -20,7 +20,7 @@ export function register(program: Command, ctx: CliContext): void {
     )
     .action(async (opts: { dataDir?: string; timeout: number }, cmd: Command) => {
       await ctx.run(cmd, async (rt) => {
-        const { down } = await import("../up/down");
+        const { down } = await import("../handlers/down/handler");
         return down(rt, { dataDir: opts.dataDir, timeoutSec: opts.timeout });
       });
     });

@@ -15,7 +15,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option("--set-only", "hide catalog variables that are not set yet")
     .action(async (opts: { setOnly?: boolean }, cmd: Command) => {
       await ctx.run(cmd, async (rt) => {
-        const { envLs } = await import("../handlers/env-ls");
+        const { envLs } = await import("../handlers/env/ls");
         return envLs(rt, { setOnly: opts.setOnly === true });
       });
     });
@@ -27,7 +27,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option("--reveal", "print the real value (only the value, for pipes)")
     .action(async (name: string, opts: { reveal?: boolean }, cmd: Command) => {
       await ctx.run(cmd, async (rt) => {
-        const { envGet } = await import("../handlers/env-get");
+        const { envGet } = await import("../handlers/env/get");
         return envGet(rt, { name, reveal: opts.reveal === true });
       });
     });
@@ -50,7 +50,7 @@ export function register(program: Command, ctx: CliContext): void {
     )
     .action(async (name: string, opts: { value?: string; source?: string }, cmd: Command) => {
       await ctx.run(cmd, async (rt) => {
-        const { envSet } = await import("../handlers/env-set");
+        const { envSet } = await import("../handlers/env/set");
         return envSet(rt, { name, value: opts.value, source: opts.source });
       });
     });
@@ -61,7 +61,7 @@ export function register(program: Command, ctx: CliContext): void {
     .argument("<name>", "variable name")
     .action(async (name: string, _opts: unknown, cmd: Command) => {
       await ctx.run(cmd, async (rt) => {
-        const { envUnset } = await import("../handlers/env-unset");
+        const { envUnset } = await import("../handlers/env/unset");
         return envUnset(rt, { name });
       });
     });
@@ -80,7 +80,7 @@ export function register(program: Command, ctx: CliContext): void {
     )
     .action(async (file: string, opts: { format?: string }, cmd: Command) => {
       await ctx.run(cmd, async (rt) => {
-        const { envImport } = await import("../handlers/env-import");
+        const { envImport } = await import("../handlers/env/import");
         return envImport(rt, { file, format: opts.format });
       });
     });
@@ -93,7 +93,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option("--reveal", "print the values on stdout")
     .action(async (opts: { format: string; out?: string; reveal?: boolean }, cmd: Command) => {
       await ctx.run(cmd, async (rt) => {
-        const { envExport } = await import("../handlers/env-export");
+        const { envExport } = await import("../handlers/env/export");
         return envExport(rt, { format: opts.format, out: opts.out, reveal: opts.reveal === true });
       });
     });
@@ -114,7 +114,7 @@ export function register(program: Command, ctx: CliContext): void {
       cmd: Command,
     ) => {
       await ctx.run(cmd, async (rt) => {
-        const { envPush } = await import("../envsync/push");
+        const { envPush } = await import("../handlers/env/push");
         return envPush(rt, {
           target: opts.target,
           dryRun: opts.dryRun === true,
@@ -138,7 +138,7 @@ export function register(program: Command, ctx: CliContext): void {
       ),
   ).action(async (opts: { target?: string }, cmd: Command) => {
     await ctx.run(cmd, async (rt) => {
-      const { envStatus } = await import("../envsync/status");
+      const { envStatus } = await import("../handlers/env/status");
       return envStatus(rt, { target: opts.target, flags: targetFlags(opts) });
     });
   });

@@ -1,4 +1,4 @@
-// `efs init`: the provisioning wizard (flags and help only; the handler is src/init/handler).
+// `efs init`: the provisioning wizard (flags and help only; the handler is src/handlers/init/).
 import { type Command, InvalidArgumentError } from "commander";
 import type { CliContext } from "../context";
 
@@ -103,7 +103,7 @@ export function register(program: Command, ctx: CliContext): void {
     .addHelpText("after", HELP)
     .action(async (opts: Record<string, unknown>, cmd: Command) => {
       await ctx.run(cmd, async (rt) => {
-        const { init } = await import("../init/handler");
+        const { init } = await import("../handlers/init/handler");
         return init(rt, {
           flags: opts,
           only: opts.only as string[] | undefined,

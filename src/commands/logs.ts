@@ -27,7 +27,7 @@ export function register(program: Command, ctx: CliContext): void {
         cmd: Command,
       ) => {
         await ctx.run(cmd, async (rt) => {
-          const { logs } = await import("../up/logs");
+          const { logs } = await import("../handlers/logs/handler");
           return logs(rt, {
             service,
             dataDir: opts.dataDir,

@@ -42,7 +42,7 @@ export function register(program: Command, ctx: CliContext): void {
     .requiredOption("--out <file>", "output .mp4 (.ts for a --from/--to range)")
     .action(async (opts: Record<string, unknown>, cmd: Command) => {
       await ctx.run(cmd, async (rt) => {
-        const { render } = await import("../render/handler");
+        const { render } = await import("../handlers/render/handler");
         return render(rt, opts);
       });
     });

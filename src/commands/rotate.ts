@@ -14,7 +14,7 @@ export function register(program: Command, ctx: CliContext): void {
       .argument("<what>", "webhook-secret, modal-token, turso-token or access-key"),
   ).action(async (what: string, opts: Record<string, unknown>, cmd: Command) => {
     await ctx.run(cmd, async (rt) => {
-      const { rotate } = await import("../rotate/run");
+      const { rotate } = await import("../handlers/rotate/handler");
       return rotate(rt, { what, flags: targetFlags(opts) });
     });
   });

@@ -45,7 +45,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option("--timeout <s>", "limit for each job to finish", positive("--timeout", 3600), 600)
     .action(async (opts: SmokeOpts, cmd: Command) => {
       await ctx.run(cmd, async (rt) => {
-        const { smoke } = await import("../smoke/smoke");
+        const { smoke } = await import("../handlers/smoke/handler");
         return smoke(rt, {
           target: opts.target,
           url: opts.url,

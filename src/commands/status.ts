@@ -56,7 +56,7 @@ export function register(program: Command, ctx: CliContext): void {
         cmd: Command,
       ) => {
         await ctx.run(cmd, async (rt) => {
-          const { status } = await import("../status/handler");
+          const { status } = await import("../handlers/status/handler");
           return status(rt, {
             target: opts.target,
             url: opts.url,

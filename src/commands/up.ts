@@ -51,7 +51,7 @@ export function register(program: Command, ctx: CliContext): void {
     .addOption(new Option("--supervise").hideHelp())
     .action(async (opts: UpOpts, cmd: Command) => {
       await ctx.run(cmd, async (rt) => {
-        const { up } = await import("../up/up");
+        const { up } = await import("../handlers/up/handler");
         return up(rt, {
           port: opts.port,
           dataDir: opts.dataDir,

@@ -13,7 +13,7 @@ export function register(program: Command, ctx: CliContext): void {
     .description("where the vault and its key are, and whether they are healthy")
     .action(async (_opts: unknown, cmd: Command) => {
       await ctx.run(cmd, async (rt) => {
-        const { vaultStatus } = await import("../handlers/vault");
+        const { vaultStatus } = await import("../handlers/vault/status");
         return vaultStatus(rt);
       });
     });
@@ -26,7 +26,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option("--reveal", "print the 32-byte key (base64)")
     .action(async (opts: { reveal?: boolean }, cmd: Command) => {
       await ctx.run(cmd, async (rt) => {
-        const { vaultKey } = await import("../handlers/vault");
+        const { vaultKey } = await import("../handlers/vault/key");
         return vaultKey(rt, { reveal: opts.reveal === true });
       });
     });
@@ -38,7 +38,7 @@ export function register(program: Command, ctx: CliContext): void {
     )
     .action(async (_opts: unknown, cmd: Command) => {
       await ctx.run(cmd, async (rt) => {
-        const { vaultRebind } = await import("../handlers/vault");
+        const { vaultRebind } = await import("../handlers/vault/rebind");
         return vaultRebind(rt);
       });
     });
@@ -51,7 +51,7 @@ export function register(program: Command, ctx: CliContext): void {
     .description("install the guard into .git/hooks (chained into an existing pre-commit hook)")
     .action(async (_opts: unknown, cmd: Command) => {
       await ctx.run(cmd, async (rt) => {
-        const { vaultHookInstall } = await import("../handlers/vault");
+        const { vaultHookInstall } = await import("../handlers/vault/hook-install");
         return vaultHookInstall(rt);
       });
     });

@@ -12,7 +12,7 @@ export function register(program: Command, ctx: CliContext): void {
       .argument("[service]", "r2, turso, modal, webhook, vercel, render or github (default: all)"),
   ).action(async (service: string | undefined, opts: Record<string, unknown>, cmd: Command) => {
     await ctx.run(cmd, async (rt) => {
-      const { verify } = await import("../verify/run");
+      const { verify } = await import("../handlers/verify/handler");
       return verify(rt, { service, flags: targetFlags(opts) });
     });
   });

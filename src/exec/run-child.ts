@@ -1,11 +1,13 @@
-// Runs a child process (a provider CLI such as turso, vercel or modal) so that no secret
-// reaches its argv or our output: secrets go on stdin or into 0600 temp files, and the
-// child's stdout/stderr are redacted, including when streamed through (--debug, progress).
+// Runs a program for a command (apt-get, a provider CLI) through the one runner
+// (@efs/core/proc/run), fed with the command's Redactor: secrets go on stdin or into 0600
+// temp files, never argv, and the child's stdout/stderr come back redacted, including when
+// streamed through (--debug, progress). Failures to run become EfsErrors that say the fix.
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { execa } from "execa";
+import { ChildError } from "@efs/core/proc/errors";
+import { runChild as runProgram } from "@efs/core/proc/run";
 import { EfsError } from "../errors";
 import { onCleanup } from "../process-cleanup";
 import type { Redactor } from "../redact";
@@ -54,40 +56,38 @@ export async function runChild(
   const r = options.redactor;
   if (options.stdinSecret !== undefined) r.add(options.stdinSecret, `${cmd} stdin`);
   for (const [name, content] of Object.entries(options.secretFiles ?? {})) r.add(content, name);
-  for (const a of [cmd, ...args]) {
-    if (r.redact(a) !== a) {
-      throw new EfsError(
-        `Refusing to run ${cmd}: a secret would appear in its arguments (${r.redact(a)})`,
-        {
-          fix: "pass the secret with stdinSecret or secretFiles (this is a bug in efs; please report it)",
-          code: "SECRET_IN_ARGV",
-        },
-      );
-    }
-  }
+  const redact = (t: string) => r.redact(t);
   const { argv, cleanup } = materialiseFiles(args, options.secretFiles ?? {});
   const unregister = onCleanup(cleanup);
   const display = [cmd, ...args].join(" ");
-  options.log?.(`$ ${r.redact(display)}`);
+  options.log?.(`$ ${redact(display)}`);
+  const sink = options.passthrough;
   try {
-    const child = execa(cmd, argv, {
+    const res = await runProgram(cmd, argv, {
       cwd: options.cwd,
-      env: options.env as Record<string, string>,
-      extendEnv: true,
+      env: options.env,
       input: options.stdinSecret ?? options.input ?? "",
-      reject: false,
-      cancelSignal: options.signal,
-      timeout: options.timeoutMs,
-      stripFinalNewline: false,
-      buffer: true,
+      redact,
+      signal: options.signal,
+      timeoutMs: options.timeoutMs,
+      onLine: sink && ((line) => sink.write(`${line}\n`)),
     });
-    if (options.passthrough) {
-      const sink = options.passthrough;
-      for (const stream of [child.stdout, child.stderr]) stream?.on("data", lineRedactor(r, sink));
+    return {
+      command: redact(display),
+      exitCode: res.exitCode ?? (res.timedOut ? 124 : 1),
+      stdout: res.stdout,
+      stderr: res.stderr,
+      timedOut: res.timedOut,
+    };
+  } catch (e) {
+    if (!(e instanceof ChildError)) throw e;
+    if (e.code === "SECRET_IN_ARGV") {
+      throw new EfsError(e.message, {
+        fix: "pass the secret with stdinSecret or secretFiles (this is a bug in efs; please report it)",
+        code: "SECRET_IN_ARGV",
+      });
     }
-    const res = await child;
-    const spawnError = (res as { code?: string }).code;
-    if (spawnError === "ENOENT") {
+    if (e.code === "MISSING_PROGRAM") {
       throw new EfsError(`${cmd} is not installed or not on PATH`, {
         fix: options.installHint
           ? `install it: ${options.installHint} (or run efs doctor)`
@@ -95,33 +95,17 @@ export async function runChild(
         code: "MISSING_PROGRAM",
       });
     }
-    if (res.isCanceled)
+    if (e.code === "ABORTED") {
       throw new EfsError(`Interrupted while running ${cmd}`, {
         exitCode: 130,
         code: "INTERRUPTED",
       });
-    return {
-      command: r.redact(display),
-      exitCode: res.exitCode ?? (res.timedOut ? 124 : 1),
-      stdout: r.redact(String(res.stdout ?? "")),
-      stderr: r.redact(String(res.stderr ?? "")),
-      timedOut: res.timedOut === true,
-    };
+    }
+    throw new EfsError(e.message, { fix: "check the program and its folder, then retry" });
   } finally {
     unregister();
     cleanup();
   }
-}
-
-// Turns a chunk stream into redacted whole lines (a secret never spans a line).
-function lineRedactor(r: Redactor, sink: TextSink): (chunk: Buffer | string) => void {
-  let pending = "";
-  return (chunk) => {
-    pending += chunk.toString();
-    const lines = pending.split("\n");
-    pending = lines.pop() ?? "";
-    for (const line of lines) sink.write(`${r.redact(line)}\n`);
-  };
 }
 
 function materialiseFiles(

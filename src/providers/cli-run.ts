@@ -1,9 +1,8 @@
-// Runs a provider CLI: secrets travel by env, stdin or a deleted file's descriptor — never
-// argv, and never a file that outlives the process.
-import { mkdtempSync, openSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { execa, type Options } from "execa";
+// Runs a provider CLI through the one runner (@efs/core/proc/run): secrets travel by env,
+// stdin or a deleted file's descriptor — never argv — and come back redacted; a CLI that
+// cannot run is a ProviderError naming how to install it.
+import { ChildError } from "@efs/core/proc/errors";
+import { runChild } from "@efs/core/proc/run";
 import { throwIfInterrupted } from "../errors";
 import { ProviderError, type ProviderName } from "./errors";
 import { redactorFor } from "./redact";
@@ -18,12 +17,14 @@ export interface CliRunOptions {
   cwd?: string;
   env?: Record<string, string | undefined>;
   input?: string;
-  // A descriptor to give the child as stdin (see secretStdin); closed after the run.
-  stdinFd?: number;
+  // Read by the CLI as /dev/stdin from a regular file deleted before it starts (`modal
+  // secret create --from-json /dev/stdin`).
+  stdinFile?: string;
+  // Refused in argv; redacted from the output and errors.
   secrets?: readonly string[];
   timeoutMs?: number;
-  // Cancels the child (SIGTERM) and makes runCli throw the interruption; an aborted signal
-  // means the child is never started.
+  // Cancels the CLI (its process group gets SIGTERM) and makes runCli throw the
+  // interruption; an aborted signal means the CLI is never started.
   signal?: AbortSignal;
 }
 
@@ -35,32 +36,39 @@ export async function runCli(
   opts: CliRunOptions = {},
 ): Promise<CliResult> {
   throwIfInterrupted(opts.signal);
-  // execa's types list only descriptors 3-9; any open descriptor works, as with spawn.
-  const stdin =
-    opts.stdinFd === undefined
-      ? { input: opts.input ?? "" }
-      : ({ stdin: opts.stdinFd } as unknown as Options);
-  const res = await execa(command, args, {
-    cwd: opts.cwd,
-    env: opts.env,
-    ...stdin,
-    reject: false,
-    timeout: opts.timeoutMs ?? 10 * 60_000,
-    stripFinalNewline: false,
-    cancelSignal: opts.signal,
-  });
-  throwIfInterrupted(opts.signal);
-  if (res.failed && res.exitCode === undefined) {
-    const redact = redactorFor(opts.secrets ?? []);
-    const missing = (res as { code?: string }).code === "ENOENT";
+  try {
+    const res = await runChild(command, args, {
+      cwd: opts.cwd,
+      env: opts.env,
+      input: opts.input,
+      stdinFile: opts.stdinFile,
+      redact: redactorFor(opts.secrets ?? []),
+      timeoutMs: opts.timeoutMs ?? 10 * 60_000,
+      signal: opts.signal,
+    });
+    if (res.exitCode === null) {
+      // Stopped by the timeout or killed by a signal: it did not answer, unlike a failed run.
+      const timeoutS = Math.round((opts.timeoutMs ?? 10 * 60_000) / 1000);
+      throw new ProviderError({
+        provider,
+        operation: `run \`${command} ${args[0] ?? ""}\``,
+        providerMessage: res.timedOut
+          ? `${command} did not finish within ${timeoutS} s`
+          : `${command} was killed by ${res.signal}`,
+      });
+    }
+    return { stdout: res.stdout, stderr: res.stderr, exitCode: res.exitCode };
+  } catch (e) {
+    throwIfInterrupted(opts.signal);
+    if (!(e instanceof ChildError) || e.code === "SECRET_IN_ARGV") throw e;
+    const missing = e.code === "MISSING_PROGRAM";
     throw new ProviderError({
       provider,
       operation: `run \`${command} ${args[0] ?? ""}\``,
-      providerMessage: redact(missing ? `${command} is not installed` : String(res.shortMessage)),
+      providerMessage: missing ? `${command} is not installed` : e.message,
       hint: missing ? installHint(command) : undefined,
     });
   }
-  return { stdout: String(res.stdout), stderr: String(res.stderr), exitCode: res.exitCode ?? 1 };
 }
 
 // Throws a ProviderError carrying the CLI's own `Error: …` line, redacted.
@@ -91,60 +99,5 @@ function installHint(command: string): string {
       return "install it: pip install modal (then `modal token new`, or set MODAL_TOKEN_ID and MODAL_TOKEN_SECRET)";
     default:
       return `install ${command} and make sure it is on PATH`;
-  }
-}
-
-const SECRET_DIR_PREFIX = "efs-secret-";
-// A secret dir of an efs that no longer runs: created by a dead pid, or (from efs versions
-// that did not record the pid) older than this.
-const LEGACY_SECRET_DIR_AGE_MS = 10 * 60_000;
-
-// Opens `content` as a read-only descriptor of a file that is already deleted: the child
-// reads it as /dev/stdin (a regular file, as `modal secret create --from-json` requires,
-// unlike a pipe), and nothing is left on disk once the descriptors close — kill -9 included.
-export function secretStdin(content: string): number {
-  sweepSecretDirs();
-  const dir = mkdtempSync(join(tmpdir(), `${SECRET_DIR_PREFIX}${process.pid}-`));
-  try {
-    const path = join(dir, "secret");
-    writeFileSync(path, content, { mode: 0o600, flag: "wx" });
-    return openSync(path, "r");
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-// Removes secret dirs that an efs killed before it could clean up left in $TMPDIR.
-function sweepSecretDirs(now = Date.now()): string[] {
-  const removed: string[] = [];
-  let names: string[];
-  try {
-    names = readdirSync(tmpdir()).filter((n) => n.startsWith(SECRET_DIR_PREFIX));
-  } catch {
-    return removed;
-  }
-  for (const name of names) {
-    const path = join(tmpdir(), name);
-    try {
-      const st = statSync(path);
-      if (!st.isDirectory() || st.uid !== process.getuid?.()) continue;
-      const pid = Number(/^efs-secret-(\d+)-/.exec(name)?.[1]);
-      const dead = pid > 0 ? !alive(pid) : now - st.mtimeMs > LEGACY_SECRET_DIR_AGE_MS;
-      if (!dead) continue;
-      rmSync(path, { recursive: true, force: true });
-      removed.push(path);
-    } catch {
-      // gone already, or not ours
-    }
-  }
-  return removed;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
   }
 }

@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { ProviderError } from "./errors";
 import { createHttp, type Http, type HttpConfig, type ParsedError } from "./http";
 
-export interface R2Bucket {
+interface R2Bucket {
   name: string;
   creation_date?: string;
   jurisdiction?: Jurisdiction;
@@ -30,7 +30,7 @@ export interface LifecycleRule {
 }
 
 /** What a delete found: it removed the resource, or the resource was already gone. */
-export type DeleteOutcome = "deleted" | "gone";
+type DeleteOutcome = "deleted" | "gone";
 
 export interface ApiToken {
   id: string;
@@ -39,7 +39,7 @@ export interface ApiToken {
   value?: string;
 }
 
-export interface PermissionGroup {
+interface PermissionGroup {
   id: string;
   name: string;
   scopes?: string[];
@@ -76,7 +76,7 @@ export interface CloudflareClient {
   deleteToken(id: string, scope: TokenScope): Promise<DeleteOutcome>;
 }
 
-export interface BucketTokenArgs {
+interface BucketTokenArgs {
   name: string;
   bucket: string;
   scope: TokenScope;
@@ -84,7 +84,7 @@ export interface BucketTokenArgs {
 }
 
 export const R2_ITEM_WRITE = "Workers R2 Storage Bucket Item Write";
-export const TOKEN_DASHBOARD = "https://dash.cloudflare.com/profile/api-tokens";
+const TOKEN_DASHBOARD = "https://dash.cloudflare.com/profile/api-tokens";
 
 interface Envelope<T> {
   success: boolean;

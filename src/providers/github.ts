@@ -16,7 +16,7 @@ export interface GitHubClient {
   deleteSecret(repo: RepoRef, name: string): Promise<"deleted" | "gone">;
 }
 
-export const GITHUB_TOKEN_HELP =
+const GITHUB_TOKEN_HELP =
   "create a fine-grained token at https://github.com/settings/personal-access-tokens with Secrets: Read and write on the repository, and set GITHUB_TOKEN";
 
 function parseError(body: unknown): ParsedError {

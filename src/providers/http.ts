@@ -5,7 +5,7 @@ import { interruption, throwIfInterrupted } from "../errors";
 import { ProviderError, type ProviderName } from "./errors";
 import { type Redact, redactorFor } from "./redact";
 
-export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 export type Query = Record<string, string | number | boolean | undefined>;
 
 export interface ParsedError {
@@ -44,7 +44,7 @@ export interface RetryInfo {
   reason: string;
 }
 
-export interface RequestOptions<T> {
+interface RequestOptions<T> {
   operation: string;
   query?: Query;
   body?: unknown;
@@ -61,7 +61,7 @@ export interface RequestOptions<T> {
   headers?: Record<string, string>;
 }
 
-export interface HttpResult<T> {
+interface HttpResult<T> {
   status: number;
   data: T;
   headers: Headers;
@@ -237,7 +237,7 @@ function parseBody(text: string): unknown {
 }
 
 // Retry-After (seconds or HTTP date) when present, else exponential backoff with full jitter.
-export function retryDelay(
+function retryDelay(
   response: Response | undefined,
   attempt: number,
   baseDelay: number,
@@ -281,7 +281,7 @@ function networkFailure(
 }
 
 /** A rate limit the answer announces, and how long until it resets. */
-export interface RateLimit {
+interface RateLimit {
   waitMs: number;
   // Which signal said so (for messages): "Retry-After", "x-ratelimit-reset", …
   signal: string;
@@ -297,7 +297,7 @@ const seconds = (v: string | null | undefined) => {
 // from, in order: Retry-After (all); x-ratelimit-reset, unix seconds (GitHub, Vercel);
 // Vercel's body error.limit.reset / resetMs; Ratelimit-Reset, seconds from now (Render);
 // GitHub's "wait at least one minute" for a secondary limit without Retry-After.
-export function rateLimit(response: Response, body: unknown, now: number): RateLimit | undefined {
+function rateLimit(response: Response, body: unknown, now: number): RateLimit | undefined {
   const h = response.headers;
   const message = String(
     (body as { message?: unknown } | undefined)?.message ??

@@ -1,10 +1,9 @@
 // `modal` CLI: token check, secrets as JSON on stdin (a deleted file's descriptor), deploy
 // and endpoint URLs.
-import { closeSync } from "node:fs";
-import { cliFailure, runCli, secretStdin } from "./cli-run";
+import { cliFailure, runCli } from "./cli-run";
 import { ProviderError } from "./errors";
 
-export const MODAL_URL = /https:\/\/[a-z0-9-]+--[a-z0-9-]+\.modal\.run/g;
+const MODAL_URL = /https:\/\/[a-z0-9-]+--[a-z0-9-]+\.modal\.run/g;
 
 export interface ModalCli {
   checkToken(): Promise<void>;
@@ -26,7 +25,7 @@ export function parseModalUrls(output: string): string[] {
   return [...new Set(output.match(MODAL_URL) ?? [])];
 }
 
-export const MODAL_TOKEN_HELP =
+const MODAL_TOKEN_HELP =
   "run `modal token new`, or set MODAL_TOKEN_ID and MODAL_TOKEN_SECRET (https://modal.com/settings/tokens)";
 
 // Wraps the modal CLI; MODAL_TOKEN_ID/SECRET reach it through env when set; `signal`
@@ -50,19 +49,13 @@ export function createModalCli(
 
     async createSecret(name, vars) {
       const values = [...secrets, ...Object.values(vars)];
-      const fd = secretStdin(JSON.stringify(vars));
-      try {
-        const res = await runCli(
-          "modal",
-          "modal",
-          ["secret", "create", name, "--force", "--from-json", "/dev/stdin"],
-          { env, secrets: values, stdinFd: fd, signal },
-        );
-        if (res.exitCode !== 0)
-          throw cliFailure("modal", `modal secret create ${name}`, res, values);
-      } finally {
-        closeSync(fd);
-      }
+      const res = await runCli(
+        "modal",
+        "modal",
+        ["secret", "create", name, "--force", "--from-json", "/dev/stdin"],
+        { env, secrets: values, stdinFile: JSON.stringify(vars), signal },
+      );
+      if (res.exitCode !== 0) throw cliFailure("modal", `modal secret create ${name}`, res, values);
     },
 
     async deploy(cwd, appFile) {

@@ -1,7 +1,7 @@
 // Render API client: owners, services by name, per-key env vars, deploys, deploy hook.
 import { createHttp, type HttpConfig, type ParsedError } from "./http";
 
-export interface RenderOwner {
+interface RenderOwner {
   id: string;
   name: string;
   email?: string;
@@ -20,7 +20,7 @@ export interface RenderService {
   serviceDetails?: Record<string, unknown>;
 }
 
-export interface RenderDeploy {
+interface RenderDeploy {
   id: string;
   status: string;
   trigger?: string;
@@ -28,7 +28,7 @@ export interface RenderDeploy {
   finishedAt?: string | null;
 }
 
-export interface CreateServiceArgs {
+interface CreateServiceArgs {
   name: string;
   ownerId: string;
   repo: string;
@@ -71,7 +71,7 @@ export function isServiceId(nameOrId: string): boolean {
   return /^srv-[a-z0-9]+$/.test(nameOrId);
 }
 
-export const RENDER_KEY_HELP =
+const RENDER_KEY_HELP =
   "create an API key at https://dashboard.render.com/u/settings#api-keys and set RENDER_API_KEY";
 
 export const DEPLOY_ACTIVE = new Set([

@@ -2,7 +2,7 @@
 import { ProviderError } from "./errors";
 import { createHttp, type HttpConfig, type ParsedError } from "./http";
 
-export interface TursoOrg {
+interface TursoOrg {
   name: string;
   slug: string;
   type: "personal" | "team";
@@ -16,7 +16,7 @@ export interface TursoDatabase {
   primaryRegion?: string;
 }
 
-export interface TursoGroup {
+interface TursoGroup {
   name: string;
   uuid?: string;
   primary?: string;
@@ -41,7 +41,7 @@ export interface TursoClient {
   deleteDatabase(org: string, name: string): Promise<"deleted" | "gone">;
 }
 
-export const TURSO_TOKEN_HELP =
+const TURSO_TOKEN_HELP =
   "set TURSO_API_TOKEN to a platform API token (`turso auth api-tokens mint efs`), or log in with `turso auth login`";
 
 // Database URL from the API's Hostname (never built by hand).

@@ -17,9 +17,9 @@ export interface VercelProject {
   targets?: { production?: { alias?: string[]; url?: string; readyState?: string } };
 }
 
-export type VercelEnvType = "system" | "secret" | "encrypted" | "plain" | "sensitive";
+type VercelEnvType = "system" | "secret" | "encrypted" | "plain" | "sensitive";
 
-export interface VercelEnv {
+interface VercelEnv {
   id: string;
   key: string;
   value: string;
@@ -35,7 +35,7 @@ export interface VercelEnvInput {
   target: string[];
 }
 
-export interface VercelDeployment {
+interface VercelDeployment {
   uid: string;
   url: string;
   state?: string;
@@ -67,7 +67,7 @@ export interface VercelClient {
   deleteProject(idOrName: string): Promise<"deleted" | "gone">;
 }
 
-export const VERCEL_TOKEN_HELP =
+const VERCEL_TOKEN_HELP =
   "create a token at https://vercel.com/account/tokens (scope: the team that owns the project) and set VERCEL_TOKEN";
 
 // The production origin of a project, from targets.production.alias (bare hostnames).
@@ -276,7 +276,7 @@ const MAX_ENV_PAGES = 50;
 const STRENGTH: Record<string, number> = { plain: 0, encrypted: 1, secret: 1, sensitive: 2 };
 
 /** One write that sets a variable as asked. */
-export type SetEnvStep =
+type SetEnvStep =
   | { kind: "create"; input: VercelEnvInput }
   | { kind: "patch"; id: string; body: Partial<VercelEnvInput> }
   // Removes the asked targets from an existing variable that also serves other targets.
@@ -292,7 +292,7 @@ const targetsOf = (e: VercelEnv) => (Array.isArray(e.target) ? e.target : [e.tar
 // secret is never left plain and a sensitive one stays sensitive); a variable that also
 // serves other targets keeps them with its value, loses ours, and ours is created beside
 // it; a variable whose targets lie inside ours is widened by the same PATCH.
-export function setEnvPlan(existing: readonly VercelEnv[], vars: readonly VercelEnvInput[]) {
+function setEnvPlan(existing: readonly VercelEnv[], vars: readonly VercelEnvInput[]) {
   const steps: SetEnvStep[] = [];
   for (const v of vars) {
     const overlapping = existing.filter(

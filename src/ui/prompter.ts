@@ -22,7 +22,7 @@ export interface ConfirmQuestion extends Question {
   readonly initial?: boolean;
 }
 
-export interface Choice<T extends string> {
+interface Choice<T extends string> {
   readonly value: T;
   readonly label: string;
   readonly hint?: string;
@@ -84,7 +84,7 @@ export function createPrompter(options: PrompterOptions): Prompter {
 }
 
 /** Never prompts: confirmations need --yes, every other question throws naming its flag. */
-export class NonInteractivePrompter implements Prompter {
+class NonInteractivePrompter implements Prompter {
   readonly interactive = false;
   readonly #o: PrompterOptions;
 

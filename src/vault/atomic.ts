@@ -42,7 +42,7 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, mode = 
 }
 
 // Flushes a directory entry change (rename) to disk; a no-op where unsupported.
-export function fsyncDir(dir: string): void {
+function fsyncDir(dir: string): void {
   let fd: number | undefined;
   try {
     fd = openSync(dir, "r");

@@ -7,7 +7,7 @@ export const ENV_FILE_FORMATS = ["dotenv", "json"] as const;
 export type EnvFileFormat = (typeof ENV_FILE_FORMATS)[number];
 
 /** One NAME=value read from a file, with the line it came from (1-based). */
-export interface FileVar {
+interface FileVar {
   readonly name: string;
   readonly value: string;
   readonly line: number;
@@ -24,7 +24,7 @@ const PLAIN = /^[A-Za-z0-9_\-.:/@+=,]*$/;
 
 // One dotenv line that parseDotenv (and, for values without both quote kinds and a
 // backslash, every common dotenv reader) reads back as `value`.
-export function formatDotenvLine(name: string, value: string): string {
+function formatDotenvLine(name: string, value: string): string {
   if (PLAIN.test(value)) return `${name}=${value}`;
   if (!value.includes("'")) return `${name}='${value}'`;
   return `${name}="${value.replace(/[\\"]/g, (c) => `\\${c}`)}"`;

@@ -1,16 +1,16 @@
 // The git pre-commit guard that refuses to commit the vault, env files or any file holding
 // an efs vault. `efs vault hook install` writes it (chained into an existing hook).
-import { execFile } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
+import { runChild } from "@efs/core/proc/run";
 import { EfsError } from "../errors";
 
-export const GUARD_NAME = "efs-vault-guard";
+const GUARD_NAME = "efs-vault-guard";
 const MARKER = "# efs-vault-guard";
 const CALL = `"$(dirname "$0")/${GUARD_NAME}" || exit 1 ${MARKER}`;
 
 // The guard script (POSIX sh).
-export function guardScript(): string {
+function guardScript(): string {
   return `#!/bin/sh
 ${MARKER}: refuses to commit the efs vault or env files (installed by efs vault hook install)
 bad=""
@@ -34,23 +34,18 @@ exit 0
 `;
 }
 
-function git(
+// git's trimmed stdout, or null when it fails or cannot run.
+async function git(
   args: string[],
   cwd: string,
   env: Readonly<NodeJS.ProcessEnv>,
 ): Promise<string | null> {
-  return new Promise((resolve) => {
-    execFile("git", args, { cwd, env: env as NodeJS.ProcessEnv, encoding: "utf8" }, (err, stdout) =>
-      resolve(err ? null : stdout.trim()),
-    );
-  });
+  const res = await runChild("git", args, { cwd, env, inheritEnv: false }).catch(() => null);
+  return res?.exitCode === 0 ? res.stdout.trim() : null;
 }
 
 // The repository's hooks directory (honours core.hooksPath), or null outside a repository.
-export async function hooksDir(
-  cwd: string,
-  env: Readonly<NodeJS.ProcessEnv>,
-): Promise<string | null> {
+async function hooksDir(cwd: string, env: Readonly<NodeJS.ProcessEnv>): Promise<string | null> {
   const p = await git(["rev-parse", "--git-path", "hooks"], cwd, env);
   if (p === null) return null;
   return isAbsolute(p) ? p : join(cwd, p);

@@ -24,7 +24,7 @@ export interface ResolvedKey {
 }
 
 // The efs config dir: $XDG_CONFIG_HOME/efs, else ~/.config/efs.
-export function configDir(env: Readonly<NodeJS.ProcessEnv>): string {
+function configDir(env: Readonly<NodeJS.ProcessEnv>): string {
   const base = env.XDG_CONFIG_HOME || join(env.HOME || homedir(), ".config");
   return join(base, "efs");
 }
@@ -35,7 +35,7 @@ export function keyFilePath(env: Readonly<NodeJS.ProcessEnv>, projectId: string)
 }
 
 // Decodes a 32-byte key given as 64 hex characters or base64/base64url.
-export function decodeKey(text: string, origin: string): Buffer {
+function decodeKey(text: string, origin: string): Buffer {
   const t = text.trim();
   if (/^[0-9a-fA-F]{64}$/.test(t)) return Buffer.from(t, "hex");
   if (/^[A-Za-z0-9+/_-]{43}=?$/.test(t)) {

@@ -8,7 +8,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { EfsError, interruption } from "../errors";
 import { onCleanup } from "../process-cleanup";
 
-export interface LockHolder {
+interface LockHolder {
   readonly pid: number;
   readonly hostname: string;
   readonly createdAt: number;

@@ -1,18 +1,18 @@
 // Which project a vault belongs to: the repository its project directory is a checkout of,
 // named by the `origin` remote (host/path, no credentials). A vault records it on its first
 // write; reading it from a checkout of another repository is refused (docs/vault.md).
-import { execa } from "execa";
+import { runChild } from "@efs/core/proc/run";
 
 export const PROJECT_JOURNAL_KEY = "project";
 
 /** The binding kept in the vault's encrypted journal. */
-export interface ProjectBinding {
+interface ProjectBinding {
   readonly origin: string;
 }
 
 // host/path of a remote URL (https, ssh, scp-like or a local path), without user, password
 // or ".git": the same repository gives the same string however it was cloned.
-export function normalizeRemote(url: string): string {
+function normalizeRemote(url: string): string {
   const u = url.trim();
   let host = "";
   let path = u;
@@ -39,8 +39,8 @@ export function normalizeRemote(url: string): string {
 // The project's origin (normalized), or null when cwd is not a git checkout with an origin.
 export async function projectOrigin(cwd: string): Promise<string | null> {
   try {
-    const res = await execa("git", ["remote", "get-url", "origin"], { cwd, reject: false });
-    const url = String(res.stdout ?? "").trim();
+    const res = await runChild("git", ["remote", "get-url", "origin"], { cwd });
+    const url = res.stdout.trim();
     return res.exitCode === 0 && url ? normalizeRemote(url) : null;
   } catch {
     return null;

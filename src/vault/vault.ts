@@ -26,8 +26,8 @@ import { acquireLock, type LockOptions, pidAlive } from "./lock";
 import { boundOrigin, PROJECT_JOURNAL_KEY } from "./project";
 import { type StoredEntry, VaultDraft, VaultState } from "./state";
 
-export const VAULT_DIR = ".efs";
-export const VAULT_FILE = "vault.json";
+const VAULT_DIR = ".efs";
+const VAULT_FILE = "vault.json";
 
 export interface VaultOptions {
   // The project directory; the vault is <root>/.efs/vault.json.

@@ -13,8 +13,8 @@ import { parse } from "yaml";
 import { DEFAULTS } from "../../src/checklist/inputs";
 import { CHECKLIST_NAMES } from "../../src/checklist/names";
 import { RENDER_REGIONS, renderRegionFor } from "../../src/checklist/regions";
+import { renderYaml } from "../../src/checklist/template-files";
 import { DEPLOYED_NODE_MAJOR, VERCEL_PROJECT_SETTINGS } from "../../src/checklist/vercel-project";
-import { renderYaml } from "../../src/init/templates";
 
 const ROOT = join(import.meta.dirname, "../..");
 const read = (p: string) => readFileSync(join(ROOT, p), "utf8");

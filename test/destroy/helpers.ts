@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { openJobStore } from "@efs/core/jobs/store";
 import { createS3Storage, type S3Storage } from "@efs/core/storage/s3";
 import { CHECKLIST_NAMES } from "../../src/checklist/names";
-import { countBucket, emptyBucket } from "../../src/destroy/bucket";
+import { countBucket, emptyBucket } from "../../src/handlers/destroy/bucket";
 import { Vault } from "../../src/vault/vault";
 import { createHarness, type Harness, registerVaultSecrets } from "../init/harness";
 import { type SharedS3, startSharedS3 } from "../verify/stack";

@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { HistoryEntry } from "../../src/destroy/journal";
+import type { HistoryEntry } from "../../src/handlers/destroy/journal";
 import { Vault } from "../../src/vault/vault";
 import { resourceCounts } from "../emulators/state";
 import { fill, PROJECT, provisioned, type SharedS3, startBucketS3, type World } from "./helpers";

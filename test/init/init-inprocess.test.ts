@@ -1,6 +1,6 @@
 import { PassThrough } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
-import { init } from "../../src/init/handler";
+import { init } from "../../src/handlers/init/handler";
 import { Redactor } from "../../src/redact";
 import { createRuntime } from "../../src/runtime";
 import { ScriptedPrompter } from "../../src/ui/scripted-prompter";

@@ -1,6 +1,6 @@
 import { closeSync, readFileSync, readlinkSync } from "node:fs";
+import { deletedFileFd } from "@efs/core/proc/run";
 import { afterEach, describe, expect, it } from "vitest";
-import { secretStdin } from "../../src/providers/cli-run";
 import { createModalCli, parseModalUrls } from "../../src/providers/modal-cli";
 import { createTursoCli } from "../../src/providers/turso-cli";
 import { createFakes, type Fakes } from "../fakes/fakes";
@@ -73,7 +73,7 @@ describe("provider CLIs through the fake executables", () => {
   });
 
   it("opens secret content as a descriptor whose file is already deleted", () => {
-    const fd = secretStdin('{"A":"1"}');
+    const fd = deletedFileFd('{"A":"1"}');
     try {
       expect(readFileSync(fd, "utf8")).toBe('{"A":"1"}');
       expect(readlinkSync(`/proc/self/fd/${fd}`)).toMatch(/\(deleted\)$/);

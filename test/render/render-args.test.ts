@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { isEfsError } from "../../src/errors";
-import { parseRenderArgs } from "../../src/render/args";
-import { progressBar } from "../../src/render/progress-bar";
+import { parseRenderArgs } from "../../src/handlers/render/args";
+import { progressBar } from "../../src/handlers/render/progress-bar";
 
 const base = {
   audio: "a.mp3",

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { openJobStore } from "@efs/core/jobs/store";
 import { createLocalStorage } from "@efs/core/storage/local";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { StatusSnapshot } from "../../src/status/types";
+import type { StatusSnapshot } from "../../src/handlers/status/types";
 import { ensureWebBuild } from "../../test-support/web-server";
 import {
   cleanEnv,

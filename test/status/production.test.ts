@@ -6,7 +6,7 @@ import { ALLOWED_PREFIXES } from "@efs/core/storage/keys";
 import { createS3Storage, type S3Storage } from "@efs/core/storage/s3";
 import { createClient } from "@libsql/client";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { StatusSnapshot } from "../../src/status/types";
+import type { StatusSnapshot } from "../../src/handlers/status/types";
 import { runEfsInProcess } from "../helpers/cli";
 import { createStack, type SharedS3, type Stack, startSharedS3 } from "../verify/stack";
 

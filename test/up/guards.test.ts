@@ -19,9 +19,9 @@ import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { webBuildReason } from "../../src/up/build";
-import { processIdentity } from "../../src/up/proc-identity";
-import { loadOrCreateSecrets } from "../../src/up/secrets";
+import { webBuildReason } from "../../src/handlers/up/build";
+import { loadOrCreateSecrets } from "../../src/handlers/up/secrets";
+import { processIdentity } from "../../src/local/proc-identity";
 import { alive, cleanEnv, efs, envelope, freePort, until } from "./helpers";
 
 let root: string;

@@ -103,7 +103,7 @@ export function portFree(port: number): Promise<boolean> {
   });
 }
 
-export { freePort } from "../../src/up/port";
+export { freePort } from "../../src/handlers/up/port";
 
 // Polls `fn` until it returns true or `timeoutMs` passes.
 export async function until(

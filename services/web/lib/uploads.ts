@@ -17,7 +17,7 @@ export function uploadIdOf(key: string): string | null {
 }
 
 // ASCII letters, digits, dot, dash, underscore; keeps the extension; never empty or dot-only.
-export function safeFileName(filename: string): string {
+function safeFileName(filename: string): string {
   const base = filename.split(/[\\/]/).pop() ?? "";
   const ascii = base.normalize("NFKD").replace(/[^\x20-\x7e]/g, "");
   const extMatch = /\.([A-Za-z0-9]{1,8})$/.exec(ascii);

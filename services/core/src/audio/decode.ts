@@ -1,5 +1,5 @@
 // Decodes any audio ffmpeg can read into mono 32-bit float PCM at a fixed sample rate.
-import { spawn } from "node:child_process";
+import { runChild } from "../proc/run";
 
 export const ANALYSIS_SAMPLE_RATE = 48_000;
 
@@ -16,32 +16,25 @@ export async function decodeToMonoPcm(
   const sampleRate = opts.sampleRate ?? ANALYSIS_SAMPLE_RATE;
   const args = ["-v", "error", "-nostdin", "-i", inputPath, "-vn", "-ac", "1"];
   args.push("-ar", String(sampleRate), "-f", "f32le", "pipe:1");
-  const child = spawn(opts.ffmpegPath ?? "ffmpeg", args, {
-    stdio: ["ignore", "pipe", "pipe"],
-    signal: opts.signal,
-  });
   let buf = new Uint8Array(1 << 20);
   let len = 0;
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => {
-    if (len + chunk.length > buf.length) {
-      const next = new Uint8Array(Math.max(buf.length * 2, len + chunk.length));
-      next.set(buf.subarray(0, len));
-      buf = next;
-    }
-    buf.set(chunk, len);
-    len += chunk.length;
+  const res = await runChild(opts.ffmpegPath ?? "ffmpeg", args, {
+    signal: opts.signal,
+    killGraceMs: 0,
+    onStdout: (chunk) => {
+      if (len + chunk.length > buf.length) {
+        const next = new Uint8Array(Math.max(buf.length * 2, len + chunk.length));
+        next.set(buf.subarray(0, len));
+        buf = next;
+      }
+      buf.set(chunk, len);
+      len += chunk.length;
+    },
   });
-  child.stderr.on("data", (d: Buffer) => {
-    if (stderr.length < 4000) stderr += d.toString();
-  });
-  const code = await new Promise<number | null>((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", resolve);
-  });
-  if (code !== 0) {
+  if (res.exitCode !== 0) {
+    const why = res.stderr.trim().split("\n").slice(-2).join(" ") || "no output";
     throw new Error(
-      `ffmpeg could not decode ${inputPath} (exit ${code}): ${stderr.trim().split("\n").slice(-2).join(" ") || "no output"}`,
+      `ffmpeg could not decode ${inputPath} (exit ${res.exitCode ?? res.signal}): ${why}`,
     );
   }
   const usable = len - (len % 4);

@@ -21,7 +21,7 @@ const STAGE_WORDS: Record<string, string> = {
 };
 
 // "Queued (2nd in line)", "Analysing the sound · 50%", "Ready", "Failed: …".
-export function describe(job: JobView): string {
+function describe(job: JobView): string {
   switch (job.status) {
     case "pending":
       return job.queuePosition ? `Queued (position ${job.queuePosition})` : "Queued";

@@ -2,7 +2,7 @@
 import { ApiError } from "./errors";
 
 /** Default limit for small JSON bodies (job creation, unlock). */
-export const DEFAULT_JSON_LIMIT = 16 * 1024;
+const DEFAULT_JSON_LIMIT = 16 * 1024;
 
 // Parses the body as JSON after checking its content type and size; throws ApiError otherwise.
 export async function readJson(req: Request, limitBytes = DEFAULT_JSON_LIMIT): Promise<unknown> {

@@ -27,7 +27,7 @@ export function route<P = Record<string, never>>(access: Access, handler: Handle
 }
 
 // The envelope for any thrown value.
-export function toErrorResponse(err: unknown): Response {
+function toErrorResponse(err: unknown): Response {
   if (err instanceof ApiError) return errorResponse(err.status, err.code, err.message);
   if (err instanceof ConfigError) {
     // ConfigError messages name the variable and never contain its value.

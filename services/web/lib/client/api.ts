@@ -54,7 +54,7 @@ export async function api<T>(
 
 export type { JobView };
 
-export interface SignedPut {
+interface SignedPut {
   url: string;
   headers: Record<string, string>;
   maxBytes: number;
@@ -63,7 +63,7 @@ export interface SignedPut {
 const FORBIDDEN_HEADERS = new Set(["content-length", "host", "connection"]);
 
 // PUTs a file straight to storage with upload progress (0..1).
-export function putFile(
+function putFile(
   upload: SignedPut,
   file: Blob,
   onProgress: (fraction: number) => void,

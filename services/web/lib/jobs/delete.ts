@@ -12,7 +12,7 @@ import { type Job, type JobStatus, TERMINAL_STATUSES } from "@efs/core/jobs/type
 import type { WebContext } from "../context";
 import { titleOf } from "./view";
 
-export interface PlannedJob {
+interface PlannedJob {
   id: string;
   type: Job["type"];
   title: string;

@@ -27,7 +27,7 @@ export function formatLabel(format: string): string {
 }
 
 // "Ethereal Flame" for a preset id (the id itself when unknown).
-export function presetName(preset: string): string {
+function presetName(preset: string): string {
   return isPresetId(preset) ? presetLabel(preset) : preset;
 }
 

@@ -18,7 +18,7 @@ const seconds = z
   .min(0)
   .max(24 * 3600);
 
-export const clipSchema = z
+const clipSchema = z
   .object({
     start: seconds,
     end: seconds,
@@ -32,7 +32,7 @@ export const clipSchema = z
     message: "fades are longer than the clip",
   });
 
-export const recipeSchema = z
+const recipeSchema = z
   .object({
     clips: z.array(clipSchema).min(1, "needs at least one clip").max(MAX_CLIPS),
     normalize: z.boolean().optional(),
@@ -54,7 +54,7 @@ const urlSource = z
   })
   .strict();
 
-export const ingestSchema = z
+const ingestSchema = z
   .object({
     type: z.literal("ingest"),
     source: z.discriminatedUnion("kind", [uploadSource, urlSource]),
@@ -62,11 +62,11 @@ export const ingestSchema = z
   })
   .strict();
 
-export const previewSchema = z
+const previewSchema = z
   .object({ type: z.literal("preview"), audioId: jobId, recipe: recipeSchema })
   .strict();
 
-export const saveSchema = z
+const saveSchema = z
   .object({
     type: z.literal("save"),
     audioId: jobId,
@@ -76,7 +76,7 @@ export const saveSchema = z
   })
   .strict();
 
-export const renderSchema = z
+const renderSchema = z
   .object({
     type: z.literal("render"),
     audioId: jobId,

@@ -8,7 +8,7 @@ import { displayUrl } from "@efs/core/url-safety";
 import { DOWNLOAD_URL_TTL_SEC } from "../limits";
 import { fileNameFor, renderTitle } from "./render-names";
 
-export interface JobUrls {
+interface JobUrls {
   audio?: string;
   peaks?: string;
   features?: string;

@@ -1,5 +1,5 @@
 // The studio in a browser: `next start` (built once), a real worker process, the local
-// renderer process, real ffmpeg and Debian Chromium through playwright-core. Unlock → `efs
+// renderer process, real ffmpeg and Debian Chromium through puppeteer-core. Unlock → `efs
 // smoke` (passing and failing) leaves an empty library → upload → ready → play → live preview
 // draws and follows the audio, in portrait, square and 360° (drag to look) → preview-360p render
 // whose progress moves → title, file name, thumbnail, plays in the page → delete a track → pages
@@ -14,7 +14,7 @@ import { openJobStore } from "@efs/core/jobs/store";
 import type { JobStore } from "@efs/core/jobs/types";
 import { createStorage } from "@efs/core/storage/create";
 import type { Storage } from "@efs/core/storage/types";
-import { type Browser, chromium, type Page } from "playwright-core";
+import puppeteer, { type Browser, type ElementHandle, type Page } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 import { efsCommand } from "../../../../test-support/efs-cli";
 import {
@@ -61,6 +61,7 @@ function screenshotOnFailure(name: string): void {
 
 beforeAll(async () => {
   await ensureWebBuild();
+  await mkdir(ARTIFACTS, { recursive: true });
   dir = await mkdtemp(join(tmpdir(), "efs-web-e2e-"));
   audioFile = join(dir, "pulse.mp3");
   // 20 s of a 220 Hz tone pulsing at 2 Hz over soft noise: loud and quiet moments to react to.
@@ -128,12 +129,13 @@ beforeAll(async () => {
     signingSecret: STORAGE_SECRET,
     publicBaseUrl: web.url,
   });
-  browser = await chromium.launch({
+  browser = await puppeteer.launch({
     executablePath: "/usr/bin/chromium",
     headless: true,
     args: CHROMIUM_FLAGS,
+    defaultViewport: { width: 1000, height: 900 },
   });
-  page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
+  page = await browser.newPage();
   // Every same-origin 404 a page causes (a missing favicon was one on every page).
   page.on("response", (r) => {
     if (r.status() === 404 && r.url().startsWith(web.url) && !r.url().includes("/api/"))
@@ -207,6 +209,89 @@ const diff = (a: Buffer, b: Buffer) => {
   return s / a.length;
 };
 
+// What the tests ask of the page, by CSS selector (the first match, like querySelector).
+const text = (sel: string) => page.$eval(sel, (el) => el.textContent).catch(() => null);
+const attr = (sel: string, name: string) =>
+  page.$eval(sel, (el, n) => el.getAttribute(n), name).catch(() => null);
+const count = async (sel: string) => (await page.$$(sel)).length;
+// Waits for a visible element matching `sel`.
+async function visible(sel: string, timeout = 30_000): Promise<ElementHandle<Element>> {
+  const el = await page.waitForSelector(sel, { visible: true, timeout });
+  if (!el) throw new Error(`${sel} did not appear`);
+  return el;
+}
+// A PNG screenshot of the element matching `sel`.
+const shoot = async (sel: string) => Buffer.from(await (await visible(sel)).screenshot());
+// Calls `fn` on the element matching `sel` in the page.
+function on<E extends Element, R>(sel: string, fn: (el: E) => R | Promise<R>): Promise<R> {
+  return page.$eval(sel, fn as (el: Element) => R | Promise<R>);
+}
+// Replaces an input's text the way a user does, so React sees it: puppeteer's fill types the
+// value; an empty value is select-all and delete.
+async function fill(sel: string, value: string): Promise<void> {
+  if (value) return page.locator(sel).fill(value);
+  await (await visible(sel)).focus();
+  await page.keyboard.down("Control");
+  await page.keyboard.press("KeyA");
+  await page.keyboard.up("Control");
+  await page.keyboard.press("Backspace");
+}
+async function select(sel: string, value: string): Promise<void> {
+  await visible(sel);
+  await page.select(sel, value);
+}
+async function check(sel: string): Promise<void> {
+  const box = await visible(sel);
+  if (!(await box.evaluate((el) => (el as HTMLInputElement).checked))) await box.click();
+}
+// Clicks the visible button, link or heading inside `scope` whose accessible name (aria-label,
+// else its text) is `name` — or contains it, case-insensitively, unless `exact`.
+async function byRole(
+  role: "button" | "link" | "heading",
+  name: string,
+  opts: { scope?: string; exact?: boolean; timeout?: number } = {},
+): Promise<ElementHandle<Element>> {
+  const handle = await page.waitForFunction(
+    (scope, role, name, exact) => {
+      const tags = { button: "button", link: "a[href]", heading: "h1,h2,h3,h4,h5,h6" }[role];
+      const roots = scope ? [...document.querySelectorAll(scope)] : [document];
+      for (const root of roots) {
+        for (const el of root.querySelectorAll(tags)) {
+          const n = (el.getAttribute("aria-label") ?? el.textContent ?? "")
+            .replace(/\s+/g, " ")
+            .trim();
+          const hit = exact ? n === name : n.toLowerCase().includes(name.toLowerCase());
+          if (hit && el.getClientRects().length > 0) return el;
+        }
+      }
+      return null;
+    },
+    { timeout: opts.timeout ?? 30_000, polling: 100 },
+    opts.scope ?? "",
+    role,
+    name,
+    opts.exact ?? false,
+  );
+  return handle as ElementHandle<Element>;
+}
+const clickRole = async (...args: Parameters<typeof byRole>) => (await byRole(...args)).click();
+// Waits until the page's URL matches `want`.
+async function waitForURL(want: RegExp | string, timeout = 30_000): Promise<void> {
+  const ok = () => (typeof want === "string" ? page.url() === want : want.test(page.url()));
+  const end = Date.now() + timeout;
+  while (!ok()) {
+    if (Date.now() > end) throw new Error(`page stayed at ${page.url()}, expected ${want}`);
+    await sleep(100);
+  }
+}
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+// GET from the studio with the page's cookies (the session).
+async function apiGet(path: string): Promise<Response> {
+  const cookies = await browser.cookies();
+  const cookie = cookies.map((c) => `${c.name}=${c.value}`).join("; ");
+  return fetch(`${web.url}${path}`, { headers: { cookie } });
+}
+
 // Runs `efs smoke` against the studio (the local target, unlocked with the access key).
 function smoke(args: string[]): Promise<{ code: number; json: SmokeJson }> {
   return new Promise((resolvePromise, reject) => {
@@ -254,21 +339,35 @@ async function allKeys(): Promise<string[]> {
 // Uploads `file` from the library page and waits until its item is Ready; returns its id.
 async function uploadAndWait(file: string, name: string): Promise<string> {
   await page.goto(web.url);
-  await page.setInputFiles('[data-testid="file-input"]', file);
-  const item = page.locator('[data-testid="library"] li').filter({ hasText: name });
-  await item.waitFor({ timeout: 60_000 });
+  const input = (await page.waitForSelector(
+    '[data-testid="file-input"]',
+  )) as ElementHandle<HTMLInputElement>;
+  await input.uploadFile(file);
+  // The library item showing `name`: its id and status.
+  const item = () =>
+    page.$$eval(
+      '[data-testid="library"] li',
+      (lis, name) => {
+        const li = lis.find((l) => l.textContent?.includes(name));
+        return li
+          ? {
+              id: li.getAttribute("data-job-id"),
+              status: li.querySelector('[data-testid="job-status"]')?.textContent ?? null,
+            }
+          : null;
+      },
+      name,
+    );
+  await expect.poll(item, { timeout: 60_000 }).not.toBeNull();
   await expect
-    .poll(() => item.locator('[data-testid="job-status"]').textContent(), {
-      timeout: 180_000,
-      interval: 1000,
-    })
+    .poll(async () => (await item())?.status, { timeout: 180_000, interval: 1000 })
     .toBe("Ready");
-  return (await item.getAttribute("data-job-id")) ?? "";
+  return (await item())?.id ?? "";
 }
 
 // Drags across the middle of `selector` by dx pixels with the mouse.
 async function dragAcross(selector: string, dx: number): Promise<void> {
-  const box = (await page.locator(selector).boundingBox())!;
+  const box = (await (await visible(selector)).boundingBox())!;
   const x = box.x + box.width / 2;
   const y = box.y + box.height / 2;
   await page.mouse.move(x, y);
@@ -298,17 +397,15 @@ describe("the studio in a browser", () => {
   it("unlocks with the access key", async () => {
     screenshotOnFailure("unlock");
     await page.goto(web.url);
-    await page.waitForURL(/\/unlock/);
-    await page.fill('input[name="key"]', "wrong-key");
-    await page.click('button[type="submit"]');
-    await expect
-      .poll(() => page.locator('form p[role="alert"]').textContent(), { timeout: 15_000 })
-      .toMatch(/not right/);
-    await page.fill('input[name="key"]', ACCESS_KEY);
-    await page.click('button[type="submit"]');
-    await page.waitForURL(`${web.url}/`);
-    await page.getByRole("heading", { name: "Your audio" }).waitFor();
-    const cookies = await page.context().cookies();
+    await waitForURL(/\/unlock/);
+    await fill('input[name="key"]', "wrong-key");
+    await (await visible('button[type="submit"]')).click();
+    await expect.poll(() => text('form p[role="alert"]'), { timeout: 15_000 }).toMatch(/not right/);
+    await fill('input[name="key"]', ACCESS_KEY);
+    await (await visible('button[type="submit"]')).click();
+    await waitForURL(`${web.url}/`);
+    await byRole("heading", "Your audio");
+    const cookies = await browser.cookies();
     expect(cookies.find((c) => c.name === "efs_session")?.httpOnly).toBe(true);
   }, 60_000);
 
@@ -324,16 +421,16 @@ describe("the studio in a browser", () => {
     expect(failing.code, JSON.stringify(failing.json.data.stages, null, 1)).toBe(13);
     expect(failing.json.data.stages.find((st) => st.id === "cleanup")?.status).toBe("pass");
     await page.goto(web.url);
-    await page.locator('[data-testid="library-empty"]').waitFor({ timeout: 30_000 });
-    expect(await page.locator('[data-testid="library"] li').count()).toBe(0);
+    await visible('[data-testid="library-empty"]', 30_000);
+    expect(await count('[data-testid="library"] li')).toBe(0);
     // The failed smoke's ingest was still running: the worker removes what it wrote after.
     await expect.poll(allKeys, { timeout: 60_000, interval: 1000 }).toEqual([]);
     await page.reload();
     await expect
-      .poll(() => page.locator('[data-testid="storage-usage"]').textContent(), { timeout: 15_000 })
+      .poll(() => text('[data-testid="storage-usage"]'), { timeout: 15_000 })
       .toBe("Storage used: 0 B in 0 files");
     await page.goto(`${web.url}/renders`);
-    await page.locator('[data-testid="renders-empty"]').waitFor();
+    await visible('[data-testid="renders-empty"]');
   }, 600_000);
 
   it("uploads a generated audio file and sees it become ready", async () => {
@@ -345,130 +442,127 @@ describe("the studio in a browser", () => {
   it("plays the prepared audio with its waveform", async () => {
     screenshotOnFailure("play");
     await page.goto(`${web.url}/audio/${audioId}`);
-    const player = page.locator('[data-testid="player"]');
-    await player.waitFor();
+    const player = '[data-testid="player"]';
+    await visible(player);
     await page.evaluate(() =>
       (document.querySelector('[data-testid="player"]') as HTMLAudioElement).play(),
     );
     await expect
-      .poll(() => player.evaluate((el: HTMLAudioElement) => el.currentTime), { timeout: 30_000 })
+      .poll(() => on(player, (el: HTMLAudioElement) => el.currentTime), { timeout: 30_000 })
       .toBeGreaterThan(0.5);
-    const shot = gray(await page.locator('[data-testid="waveform"]').screenshot());
+    const shot = gray(await shoot('[data-testid="waveform"]'));
     expect(mean(shot)).toBeGreaterThan(5);
   }, 60_000);
 
   it("draws the live preview on the visual page and follows the audio", async () => {
     screenshotOnFailure("visual");
     await page.goto(`${web.url}/visual/${audioId}`);
-    const canvas = page.locator('[data-testid="preview-canvas"]');
-    await canvas.waitFor({ timeout: 60_000 });
+    const canvas = '[data-testid="preview-canvas"]';
+    await visible(canvas, 60_000);
     await expect
-      .poll(() => page.locator('[data-testid="feature-source"]').textContent(), { timeout: 30_000 })
+      .poll(() => text('[data-testid="feature-source"]'), { timeout: 30_000 })
       .toMatch(/analysed features/);
-    const audio = page.locator('[data-testid="player"]');
+    const audio = '[data-testid="player"]';
     // Paused at 0: the frame is a pure function of time, so it holds still.
-    await page.waitForTimeout(1500);
-    const still1 = gray(await canvas.screenshot());
-    await page.waitForTimeout(800);
-    const still2 = gray(await canvas.screenshot());
+    await sleep(1500);
+    const still1 = gray(await shoot(canvas));
+    await sleep(800);
+    const still2 = gray(await shoot(canvas));
     expect(mean(still1)).toBeGreaterThan(3);
     expect(diff(still1, still2)).toBeLessThan(0.5);
     // Playing: frames change with the audio.
-    await audio.evaluate((el: HTMLAudioElement) => el.play());
+    await on(audio, (el: HTMLAudioElement) => el.play());
     await expect
-      .poll(() => audio.evaluate((el: HTMLAudioElement) => el.currentTime), { timeout: 30_000 })
+      .poll(() => on(audio, (el: HTMLAudioElement) => el.currentTime), { timeout: 30_000 })
       .toBeGreaterThan(1);
-    const moving1 = gray(await canvas.screenshot());
+    const moving1 = gray(await shoot(canvas));
     expect(mean(moving1)).toBeGreaterThan(3);
     // SwiftShader on a loaded 2-core box may take a while per frame: wait for the next one.
     await expect
-      .poll(async () => diff(moving1, gray(await canvas.screenshot())), {
+      .poll(async () => diff(moving1, gray(await shoot(canvas))), {
         timeout: 30_000,
         interval: 500,
       })
       .toBeGreaterThan(0.5);
-    expect(await audio.evaluate((el: HTMLAudioElement) => el.paused)).toBe(false);
+    expect(await on(audio, (el: HTMLAudioElement) => el.paused)).toBe(false);
   }, 120_000);
 
   it("previews the chosen format: portrait, square and 360° with drag to look", async () => {
     screenshotOnFailure("formats");
-    const canvas = page.locator('[data-testid="preview-canvas"]');
+    const canvas = '[data-testid="preview-canvas"]';
     const ratio = () =>
-      canvas.evaluate((c: HTMLCanvasElement) => Math.round((c.width / c.height) * 1000) / 1000);
+      on(canvas, (c: HTMLCanvasElement) => Math.round((c.width / c.height) * 1000) / 1000);
     for (const [format, want] of [
       ["flat-1080p-portrait", 0.563],
       ["flat-1080p-square", 1],
     ] as const) {
-      await page.selectOption('[data-testid="preview-format"]', format);
+      await select('[data-testid="preview-format"]', format);
       await expect.poll(ratio, { timeout: 60_000 }).toBe(want);
-      const box = (await page.locator(".stage").boundingBox())!;
+      const box = (await (await visible(".stage")).boundingBox())!;
       expect(Math.round((box.width / box.height) * 100) / 100).toBeCloseTo(want, 1);
       await expect
-        .poll(async () => mean(gray(await canvas.screenshot())), { timeout: 30_000 })
+        .poll(async () => mean(gray(await shoot(canvas))), { timeout: 30_000 })
         .toBeGreaterThan(3);
       await page.screenshot({ path: join(ARTIFACTS, `web-e2e-preview-${format}.png`) });
     }
-    await page.selectOption('[data-testid="preview-format"]', "360-mono-4k");
-    const sphere = page.locator('[data-testid="sphere-viewer"]');
-    await sphere.waitFor({ timeout: 60_000 });
+    await select('[data-testid="preview-format"]', "360-mono-4k");
+    const sphere = '[data-testid="sphere-viewer"]';
+    await visible(sphere, 60_000);
     await expect
-      .poll(async () => mean(gray(await sphere.screenshot())), { timeout: 60_000, interval: 500 })
+      .poll(async () => mean(gray(await shoot(sphere))), { timeout: 60_000, interval: 500 })
       .toBeGreaterThan(3);
     // Paused: the picture only moves because the view turns.
-    const before = gray(await sphere.screenshot());
-    expect(await sphere.getAttribute("data-yaw")).toBe("0");
-    await dragAcross('[data-testid="sphere-viewer"]', -240);
-    await expect.poll(() => sphere.getAttribute("data-yaw"), { timeout: 5_000 }).not.toBe("0");
-    expect(Number(await sphere.getAttribute("data-yaw"))).toBeGreaterThan(20); // dragged left: turned right
+    const before = gray(await shoot(sphere));
+    expect(await attr(sphere, "data-yaw")).toBe("0");
+    await dragAcross(sphere, -240);
+    await expect.poll(() => attr(sphere, "data-yaw"), { timeout: 5_000 }).not.toBe("0");
+    expect(Number(await attr(sphere, "data-yaw"))).toBeGreaterThan(20); // dragged left: turned right
     await expect
-      .poll(async () => diff(before, gray(await sphere.screenshot())), { timeout: 30_000 })
+      .poll(async () => diff(before, gray(await shoot(sphere))), { timeout: 30_000 })
       .toBeGreaterThan(1);
     await page.screenshot({ path: join(ARTIFACTS, "web-e2e-preview-360.png") });
-    await page.selectOption('[data-testid="preview-format"]', "flat-1080p-landscape");
-    await canvas.waitFor({ timeout: 60_000 });
+    await select('[data-testid="preview-format"]', "flat-1080p-landscape");
+    await visible(canvas, 60_000);
   }, 240_000);
 
   it("renders a preview-360p video whose progress moves, named after its track, and downloads it", async () => {
     screenshotOnFailure("render");
-    await page.getByRole("button", { name: "Render video…" }).click();
-    await page.selectOption('[data-testid="render-format"]', "preview-360p");
-    await page.check('[data-testid="render-partial"]');
-    await page.fill('[data-testid="render-seconds"]', "3");
-    await page.getByRole("button", { name: "Start render" }).click();
-    const status = page.locator("dialog [data-job-id]");
-    await status.waitFor();
-    renderId = (await status.getAttribute("data-job-id")) ?? "";
+    await clickRole("button", "Render video…");
+    await select('[data-testid="render-format"]', "preview-360p");
+    await check('[data-testid="render-partial"]');
+    await fill('[data-testid="render-seconds"]', "3");
+    await clickRole("button", "Start render");
+    const status = "dialog [data-job-id]";
+    await visible(status);
+    renderId = (await attr(status, "data-job-id")) ?? "";
     // Watch the bar in the page and progress.percent through the API until it completes.
     const bar: number[] = [];
     const api: number[] = [];
     const watching = (async () => {
       for (;;) {
-        const res = await page.request.get(`${web.url}/api/jobs/${renderId}`);
+        const res = await apiGet(`/api/jobs/${renderId}`);
         const { job } = (await res.json()) as {
           job: { status: string; progress: { percent?: number } | null };
         };
         if (job.status !== "pending" && job.status !== "processing") return;
         if (typeof job.progress?.percent === "number") api.push(job.progress.percent);
-        const now = await page
-          .locator('dialog [data-testid="job-progress"]')
-          .getAttribute("aria-valuenow", { timeout: 500 })
-          .catch(() => null);
+        const now = await attr('dialog [data-testid="job-progress"]', "aria-valuenow");
         if (now !== null) bar.push(Number(now));
         await new Promise((r) => setTimeout(r, 250));
       }
     })();
-    const link = page.locator('[data-testid="render-download"]');
-    const failed = page.locator('dialog [data-status="failed"]');
-    await link.or(failed).waitFor({ timeout: 420_000 });
+    const link = '[data-testid="render-download"]';
+    const failed = 'dialog [data-status="failed"]';
+    await visible(`${link}, ${failed}`, 420_000);
     await watching;
-    if ((await failed.count()) > 0) throw new Error(`render failed: ${await failed.textContent()}`);
+    if ((await count(failed)) > 0) throw new Error(`render failed: ${await text(failed)}`);
     // The bar moved through at least two values on its way up, and the API's percent rose.
     const distinct = (xs: number[]) => [...new Set(xs)];
     expect(distinct(bar).length, `bar: ${bar}`).toBeGreaterThanOrEqual(2);
     expect(bar, `bar: ${bar}`).toEqual([...bar].sort((a, b) => a - b));
     expect(distinct(api).length, `api: ${api}`).toBeGreaterThanOrEqual(2);
     expect(api, `api: ${api}`).toEqual([...api].sort((a, b) => a - b));
-    const href = await link.getAttribute("href");
+    const href = await attr(link, "href");
     expect(href).toMatch(/\/api\/storage\/renders\/.+\.mp4\?exp=\d+.*&sig=[0-9a-f]{64}/);
     const res = await fetch(href!);
     expect(res.status).toBe(200);
@@ -506,32 +600,31 @@ describe("the studio in a browser", () => {
       .toBe(true);
 
     await page.goto(`${web.url}/renders`);
-    const card = page.locator(`[data-testid="renders"] [data-job-id="${renderId}"]`);
-    await card.waitFor();
-    expect(await card.locator('[data-testid="render-title"]').textContent()).toBe(
+    const card = `[data-testid="renders"] [data-job-id="${renderId}"]`;
+    await visible(card);
+    expect(await text(`${card} [data-testid="render-title"]`)).toBe(
       "pulse · Ethereal Flame · 360p preview",
     );
     // The thumbnail is the renderer's JPEG of a lit frame, not the video's black first frame.
-    const thumb = card.locator("img.thumb");
+    const thumb = `${card} img.thumb`;
     await expect
-      .poll(() => thumb.evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth))
+      .poll(() => on(thumb, (i: HTMLImageElement) => i.complete && i.naturalWidth))
       .toBe(640);
-    expect(mean(gray(await thumb.screenshot()))).toBeGreaterThan(8);
-    expect(await card.getByRole("link", { name: "Download MP4" }).getAttribute("href")).toMatch(
-      /sig=/,
-    );
+    expect(mean(gray(await shoot(thumb)))).toBeGreaterThan(8);
+    const download = await byRole("link", "Download MP4", { scope: card });
+    expect(await download.evaluate((a) => a.getAttribute("href"))).toMatch(/sig=/);
     await page.screenshot({ path: join(ARTIFACTS, "web-e2e-renders.png"), fullPage: true });
     // Watch: it plays in the page.
-    await card.getByRole("link", { name: "Watch", exact: true }).click();
-    await page.waitForURL(`${web.url}/renders/${renderId}`);
-    const player = page.locator('[data-testid="render-video"]');
-    await player.waitFor();
-    await player.evaluate((v: HTMLVideoElement) => {
+    await clickRole("link", "Watch", { scope: card, exact: true });
+    await waitForURL(`${web.url}/renders/${renderId}`);
+    const player = '[data-testid="render-video"]';
+    await visible(player);
+    await on(player, (v: HTMLVideoElement) => {
       v.muted = true;
       return v.play();
     });
     await expect
-      .poll(() => player.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 30_000 })
+      .poll(() => on(player, (v: HTMLVideoElement) => v.currentTime), { timeout: 30_000 })
       .toBeGreaterThan(0.5);
     await page.screenshot({ path: join(ARTIFACTS, "web-e2e-watch.png") });
   }, 480_000);
@@ -539,39 +632,36 @@ describe("the studio in a browser", () => {
   it("deletes a track after a confirmation that says what goes: gone from the list and from storage", async () => {
     screenshotOnFailure("delete");
     const doomedId = await uploadAndWait(makeTone("doomed.wav", 2), "doomed");
-    const usage = page.locator('[data-testid="storage-usage"]');
-    const files = async () => Number(/in (\d+) file/.exec((await usage.textContent()) ?? "")?.[1]);
+    const usage = '[data-testid="storage-usage"]';
+    const files = async () => Number(/in (\d+) file/.exec((await text(usage)) ?? "")?.[1]);
     await page.reload();
     await expect.poll(files).toBeGreaterThan(0);
     const before = await files();
-    const item = page.locator(`[data-testid="library"] li[data-job-id="${doomedId}"]`);
-    await item.getByRole("button", { name: "Delete" }).click();
-    const dialog = page.locator('[data-testid="delete-dialog"]');
-    await expect.poll(() => dialog.textContent()).toMatch(/Nothing else was made from it/);
-    expect(await dialog.textContent()).toMatch(/Frees .+ \(\d+ files\)\. This cannot be undone\./);
+    const item = `[data-testid="library"] li[data-job-id="${doomedId}"]`;
+    await clickRole("button", "Delete", { scope: item });
+    const dialog = '[data-testid="delete-dialog"]';
+    await expect.poll(() => text(dialog)).toMatch(/Nothing else was made from it/);
+    expect(await text(dialog)).toMatch(/Frees .+ \(\d+ files\)\. This cannot be undone\./);
     await page.screenshot({ path: join(ARTIFACTS, "web-e2e-delete-dialog.png") });
-    await dialog.getByRole("button", { name: "Delete", exact: true }).click();
-    await item.waitFor({ state: "detached" });
+    await clickRole("button", "Delete", { scope: dialog, exact: true });
+    await page.waitForFunction((sel) => !document.querySelector(sel), {}, item);
     await expect.poll(files).toBeLessThan(before);
     expect((await allKeys()).filter((k) => k.includes(doomedId))).toEqual([]);
-    expect((await page.request.get(`${web.url}/api/jobs/${doomedId}`)).status()).toBe(404);
+    expect((await apiGet(`/api/jobs/${doomedId}`)).status).toBe(404);
     // The other track, with its render, is untouched; deleting it would say so.
-    const pulse = page.locator(`[data-testid="library"] li[data-job-id="${audioId}"]`);
-    await pulse.getByRole("button", { name: "Delete" }).click();
-    await expect.poll(() => dialog.textContent()).toMatch(/its 1 render\./);
-    await dialog.getByRole("button", { name: "Keep it" }).click();
-    await expect.poll(() => dialog.count()).toBe(0);
-    expect((await page.request.get(`${web.url}/api/jobs/${renderId}`)).status()).toBe(200);
+    const pulse = `[data-testid="library"] li[data-job-id="${audioId}"]`;
+    await clickRole("button", "Delete", { scope: pulse });
+    await expect.poll(() => text(dialog)).toMatch(/its 1 render\./);
+    await clickRole("button", "Keep it", { scope: dialog });
+    await expect.poll(() => count(dialog)).toBe(0);
+    expect((await apiGet(`/api/jobs/${renderId}`)).status).toBe(200);
   }, 300_000);
 
   it("fits a phone screen: no sideways scrolling on the library, player, visual and renders pages", async () => {
     screenshotOnFailure("phone");
-    const phone = await browser.newPage({
-      viewport: { width: 390, height: 844 },
-      isMobile: true,
-      hasTouch: true,
-    });
-    await phone.context().addCookies(await page.context().cookies());
+    // Same browser context as `page`, so the same session cookie.
+    const phone = await browser.newPage();
+    await phone.setViewport({ width: 390, height: 844, isMobile: true, hasTouch: true });
     try {
       for (const path of [
         "/",
@@ -581,7 +671,7 @@ describe("the studio in a browser", () => {
         `/renders/${renderId}`,
       ]) {
         await phone.goto(`${web.url}${path}`);
-        await phone.locator("h1").first().waitFor();
+        await phone.waitForSelector("h1", { visible: true });
         const overflow = await phone.evaluate(
           () => document.documentElement.scrollWidth - window.innerWidth,
         );
@@ -605,50 +695,46 @@ describe("the studio in a browser", () => {
       await new Promise((r) => setTimeout(r, 3)); // ids sort by creation time, to the ms
     }
     await page.goto(web.url);
-    const items = page.locator('[data-testid="library"] li');
-    await expect.poll(() => items.count()).toBe(20);
-    expect(await items.first().textContent()).toContain("Seeded 25");
-    await page.getByRole("button", { name: "Older →" }).click();
-    await expect
-      .poll(() => page.locator('[data-testid="page-number"]').textContent())
-      .toBe("Page 2");
-    await expect
-      .poll(() => page.locator('[data-testid="library"]').textContent())
-      .toContain("pulse");
-    expect(await items.count()).toBe(6); // 26 tracks: 20 + 6
-    await page.getByRole("button", { name: "← Newer" }).click();
-    await expect
-      .poll(() => page.locator('[data-testid="page-number"]').textContent())
-      .toBe("Page 1");
-    await page.fill('[data-testid="library-search"]', "seeded 07");
-    await expect.poll(() => items.count()).toBe(1);
-    expect(await items.first().textContent()).toContain("Seeded 07");
+    const items = '[data-testid="library"] li';
+    await expect.poll(() => count(items)).toBe(20);
+    expect(await text(items)).toContain("Seeded 25");
+    await clickRole("button", "Older →");
+    await expect.poll(() => text('[data-testid="page-number"]')).toBe("Page 2");
+    await expect.poll(() => text('[data-testid="library"]')).toContain("pulse");
+    expect(await count(items)).toBe(6); // 26 tracks: 20 + 6
+    await clickRole("button", "← Newer");
+    await expect.poll(() => text('[data-testid="page-number"]')).toBe("Page 1");
+    await fill('[data-testid="library-search"]', "seeded 07");
+    await expect.poll(() => count(items)).toBe(1);
+    expect(await text(items)).toContain("Seeded 07");
     await page.screenshot({ path: join(ARTIFACTS, "web-e2e-library-search.png"), fullPage: true });
-    await page.fill('[data-testid="library-search"]', "");
-    await expect.poll(() => items.count()).toBe(20);
+    await fill('[data-testid="library-search"]', "");
+    await expect.poll(() => count(items)).toBe(20);
   }, 120_000);
 
   it("shows a sub-second track's real length and renders its first 0.4 seconds", async () => {
     screenshotOnFailure("sub-second");
     const blipId = await uploadAndWait(makeTone("blip.wav", 0.4), "blip");
-    const item = page.locator(`[data-testid="library"] li[data-job-id="${blipId}"]`);
-    expect(await item.textContent()).toContain("0.4 s");
+    const item = `[data-testid="library"] li[data-job-id="${blipId}"]`;
+    expect(await text(item)).toContain("0.4 s");
     await page.goto(`${web.url}/visual/${blipId}`);
-    await page.getByRole("button", { name: "Render video…" }).click();
-    await page.selectOption('[data-testid="render-format"]', "preview-360p");
-    await page.check('[data-testid="render-partial"]');
-    expect(await page.inputValue('[data-testid="render-seconds"]')).toBe("0.4");
-    await page.getByRole("button", { name: "Start render" }).click();
-    const link = page.locator('[data-testid="render-download"]');
-    const failed = page.locator('dialog [data-status="failed"]');
-    const refused = page.locator("dialog form .error");
-    await link.or(failed).or(refused).waitFor({ timeout: 300_000 });
-    if ((await refused.count()) > 0) throw new Error(`refused: ${await refused.textContent()}`);
-    if ((await failed.count()) > 0) throw new Error(`render failed: ${await failed.textContent()}`);
+    await clickRole("button", "Render video…");
+    await select('[data-testid="render-format"]', "preview-360p");
+    await check('[data-testid="render-partial"]');
+    expect(await on('[data-testid="render-seconds"]', (i: HTMLInputElement) => i.value)).toBe(
+      "0.4",
+    );
+    await clickRole("button", "Start render");
+    const link = '[data-testid="render-download"]';
+    const failed = 'dialog [data-status="failed"]';
+    const refused = "dialog form .error";
+    await visible(`${link}, ${failed}, ${refused}`, 300_000);
+    if ((await count(refused)) > 0) throw new Error(`refused: ${await text(refused)}`);
+    if ((await count(failed)) > 0) throw new Error(`render failed: ${await text(failed)}`);
     const mp4 = join(dir, "blip.mp4");
     await writeFile(
       mp4,
-      Buffer.from(await (await fetch((await link.getAttribute("href"))!)).arrayBuffer()),
+      Buffer.from(await (await fetch((await attr(link, "href"))!)).arrayBuffer()),
     );
     const seconds = Number(
       execFileSync("ffprobe", [
@@ -698,30 +784,30 @@ describe("the studio in a browser", () => {
     await storage.put(videoKey, await readFile(video), { contentType: "video/mp4" });
     await store.complete(job.id, { videoKey, format: "360-mono-4k", durationSeconds: 4 });
     await page.goto(`${web.url}/renders/${job.id}`);
-    const sphere = page.locator('[data-testid="sphere-viewer"]');
-    await sphere.waitFor();
-    await page.getByRole("button", { name: "Play" }).click();
-    const player = page.locator('[data-testid="render-video"]');
+    const sphere = '[data-testid="sphere-viewer"]';
+    await visible(sphere);
+    await clickRole("button", "Play");
+    const player = '[data-testid="render-video"]';
     await expect
-      .poll(() => player.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 30_000 })
+      .poll(() => on(player, (v: HTMLVideoElement) => v.currentTime), { timeout: 30_000 })
       .toBeGreaterThan(0.5);
-    await page.getByRole("button", { name: "Pause" }).click();
+    await clickRole("button", "Pause");
     // Facing front: the view is the renderer's projection — front-left green on the left,
     // front-right blue on the right, not mirrored.
-    const colourAt = async (x: number, y: number) => rgbAt(await sphere.screenshot(), x, y);
+    const colourAt = async (x: number, y: number) => rgbAt(await shoot(sphere), x, y);
     await expect.poll(() => colourAt(0.25, 0.5), { timeout: 30_000 }).toBe("green");
     expect(await colourAt(0.75, 0.5)).toBe("blue");
     // Dragging right turns left: behind-left (red) comes into view on the left.
-    await dragAcross('[data-testid="sphere-viewer"]', 500);
-    expect(Number(await sphere.getAttribute("data-yaw"))).toBeLessThan(-20);
+    await dragAcross(sphere, 500);
+    expect(Number(await attr(sphere, "data-yaw"))).toBeLessThan(-20);
     await expect.poll(() => colourAt(0.1, 0.5), { timeout: 15_000 }).toBe("red");
     // Dragging down looks up, at the white cap (the top of the picture is up, not down).
-    const box = (await sphere.boundingBox())!;
+    const box = (await (await visible(sphere)).boundingBox())!;
     await page.mouse.move(box.x + box.width / 2, box.y + 20);
     await page.mouse.down();
     await page.mouse.move(box.x + box.width / 2, box.y + box.height - 20, { steps: 8 });
     await page.mouse.up();
-    expect(Number(await sphere.getAttribute("data-pitch"))).toBeGreaterThan(30);
+    expect(Number(await attr(sphere, "data-pitch"))).toBeGreaterThan(30);
     await expect.poll(() => colourAt(0.5, 0.5), { timeout: 15_000 }).toBe("white");
     await page.screenshot({ path: join(ARTIFACTS, "web-e2e-player-360.png") });
   }, 180_000);
@@ -742,17 +828,16 @@ describe("the studio in a browser", () => {
     }
     await page.goto(`${web.url}/visual/${audioId}`);
     await expect
-      .poll(() => page.locator('[data-testid="feature-source"]').textContent(), { timeout: 30_000 })
+      .poll(() => text('[data-testid="feature-source"]'), { timeout: 30_000 })
       .toMatch(/live analysis/);
-    const canvas = page.locator('[data-testid="preview-canvas"]');
-    await canvas.waitFor({ timeout: 60_000 });
-    const audio = page.locator('[data-testid="player"]');
-    await audio.evaluate((el: HTMLAudioElement) => el.play());
+    await visible('[data-testid="preview-canvas"]', 60_000);
+    const audio = '[data-testid="player"]';
+    await on(audio, (el: HTMLAudioElement) => el.play());
     await expect
-      .poll(() => audio.evaluate((el: HTMLAudioElement) => el.currentTime), { timeout: 30_000 })
+      .poll(() => on(audio, (el: HTMLAudioElement) => el.currentTime), { timeout: 30_000 })
       .toBeGreaterThan(1);
     // The visual is rebuilt every few seconds with the newly analysed frames: shoot the stage.
-    const frame = gray(await page.locator(".stage").screenshot());
+    const frame = gray(await shoot(".stage"));
     expect(mean(frame)).toBeGreaterThan(3);
   }, 120_000);
 });

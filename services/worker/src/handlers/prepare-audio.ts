@@ -3,10 +3,10 @@
 import { join } from "node:path";
 import { analyzeAudio } from "@efs/core/audio/analyze";
 import type { IngestResult } from "@efs/core/jobs/payloads";
+import { ChildError } from "@efs/core/proc/errors";
 import { PermanentJobError } from "../errors";
 import { computePeaks } from "../media/peaks";
 import { type MediaInfo, probeMedia } from "../media/probe";
-import { ProcessError } from "../media/proc";
 import { toMasterWav, toStreamM4a } from "../media/transcode";
 import { putFile, putJson } from "../storage-io";
 import type { JobRun, WorkerDeps } from "./types";
@@ -40,7 +40,7 @@ export async function decoding<T>(what: string, fn: () => Promise<T>): Promise<T
   try {
     return await fn();
   } catch (e) {
-    if (e instanceof ProcessError) {
+    if (e instanceof ChildError && e.ranAndFailed) {
       const last = e.stderrTail.trim().split("\n").pop() ?? "";
       throw new PermanentJobError(`could not ${what} (ffmpeg: ${last || "decode error"})`);
     }

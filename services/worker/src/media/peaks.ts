@@ -1,6 +1,6 @@
 // Waveform peaks for the browser: the loudest |sample| per bucket (0..1, evenly spaced over the
 // track), from a mono 8 kHz decode streamed out of ffmpeg (never held whole in memory).
-import { runProcess } from "./proc";
+import { runChild } from "@efs/core/proc/run";
 
 export interface Peaks {
   version: 1;
@@ -25,7 +25,7 @@ export async function computePeaks(
   let peak = 0;
   let n = 0;
   let carry = Buffer.alloc(0);
-  await runProcess(
+  await runChild(
     "ffmpeg",
     [
       "-hide_banner",
@@ -46,6 +46,8 @@ export async function computePeaks(
     {
       signal,
       timeoutMs: 10 * 60_000,
+      reject: true,
+      killGraceMs: 0,
       onStdout: (chunk) => {
         const buf = carry.length ? Buffer.concat([carry, chunk]) : chunk;
         const whole = buf.length - (buf.length % 4);

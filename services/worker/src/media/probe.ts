@@ -1,6 +1,8 @@
 // ffprobe: what a file really contains (containers lie about extensions).
+
+import { ChildError } from "@efs/core/proc/errors";
+import { runChild } from "@efs/core/proc/run";
 import { PermanentJobError } from "../errors";
-import { ProcessError, runProcess } from "./proc";
 
 export interface MediaInfo {
   formatName: string;
@@ -28,13 +30,13 @@ const TEXT_ART_CODECS = new Set(["ansi", "bintext", "xbin", "idf"]);
 export async function probeMedia(path: string, signal?: AbortSignal): Promise<MediaInfo> {
   let stdout: string;
   try {
-    ({ stdout } = await runProcess(
+    ({ stdout } = await runChild(
       "ffprobe",
       ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", path],
-      { signal, timeoutMs: 60_000 },
+      { signal, timeoutMs: 60_000, reject: true, killGraceMs: 0 },
     ));
   } catch (e) {
-    if (e instanceof ProcessError) {
+    if (e instanceof ChildError && e.ranAndFailed) {
       const why = e.stderrTail.trim().split("\n").pop()?.replace(path, "input") ?? "";
       throw new PermanentJobError(
         `the file is not readable audio or video (ffprobe: ${why || "unknown format"})`,

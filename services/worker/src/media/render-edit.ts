@@ -2,7 +2,7 @@
 // apply the measured values with linear=true) when asked.
 
 import type { EditClip } from "@efs/core/jobs/payloads";
-import { runProcess } from "./proc";
+import { runChild } from "@efs/core/proc/run";
 import { LOUDNORM, recipeFilter } from "./recipe";
 
 const BASE = ["-hide_banner", "-nostdin", "-y"];
@@ -27,7 +27,7 @@ interface Measured {
 // First loudnorm pass: measures the edit's loudness (printed as JSON on stderr).
 async function measure(input: string, clips: Required<EditClip>[], signal?: AbortSignal) {
   const graph = recipeFilter(clips, `loudnorm=${TARGET}:print_format=json`);
-  const { stderr } = await runProcess(
+  const { stderr } = await runChild(
     "ffmpeg",
     [
       ...BASE,
@@ -43,7 +43,7 @@ async function measure(input: string, clips: Required<EditClip>[], signal?: Abor
       "null",
       "-",
     ],
-    { signal, timeoutMs: 10 * 60_000 },
+    { signal, timeoutMs: 10 * 60_000, reject: true, killGraceMs: 0 },
   );
   const json = stderr.slice(stderr.lastIndexOf("{"), stderr.lastIndexOf("}") + 1);
   return JSON.parse(json) as Measured;
@@ -67,7 +67,7 @@ export async function renderEdit(
     tail = `loudnorm=${TARGET}`;
   }
   const graph = recipeFilter(clips, tail);
-  await runProcess(
+  await runChild(
     "ffmpeg",
     [
       ...BASE,
@@ -82,6 +82,6 @@ export async function renderEdit(
       ...CODEC[opts.kind],
       output,
     ],
-    { signal: opts.signal, timeoutMs: 10 * 60_000 },
+    { signal: opts.signal, timeoutMs: 10 * 60_000, reject: true, killGraceMs: 0 },
   );
 }

@@ -1,5 +1,5 @@
 // ffmpeg renditions of a prepared input: normalized master and browser streaming copy.
-import { runProcess } from "./proc";
+import { runChild } from "@efs/core/proc/run";
 
 const BASE = ["-hide_banner", "-nostdin", "-v", "error", "-y"];
 
@@ -11,7 +11,7 @@ export async function toMasterWav(
   signal?: AbortSignal,
 ): Promise<void> {
   const ac = channels >= 2 ? "2" : "1";
-  await runProcess(
+  await runChild(
     "ffmpeg",
     [
       ...BASE,
@@ -28,7 +28,7 @@ export async function toMasterWav(
       "pcm_s16le",
       output,
     ],
-    { signal, timeoutMs: 10 * 60_000 },
+    { signal, timeoutMs: 10 * 60_000, reject: true, killGraceMs: 0 },
   );
 }
 
@@ -38,7 +38,7 @@ export async function toStreamM4a(
   output: string,
   signal?: AbortSignal,
 ): Promise<void> {
-  await runProcess(
+  await runChild(
     "ffmpeg",
     [
       ...BASE,
@@ -57,6 +57,6 @@ export async function toStreamM4a(
       "+faststart",
       output,
     ],
-    { signal, timeoutMs: 10 * 60_000 },
+    { signal, timeoutMs: 10 * 60_000, reject: true, killGraceMs: 0 },
   );
 }

@@ -4,9 +4,10 @@
 // in files in the job's own scratch folder (a batch file and a config file, mode 0600).
 import { readdir, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { ChildError } from "@efs/core/proc/errors";
+import { runChild } from "@efs/core/proc/run";
 import { displayUrl } from "@efs/core/url-safety";
 import { PermanentJobError } from "../errors";
-import { ProcessError, runProcess } from "../media/proc";
 
 // Any URL in yt-dlp's message, shown without credentials or query.
 function scrubUrls(text: string): string {
@@ -51,12 +52,14 @@ export async function ytdlpDownload(
   }
   args.push("--batch-file", batch);
   try {
-    await runProcess(process.env.YTDLP_PATH ?? "yt-dlp", args, {
+    await runChild(process.env.YTDLP_PATH ?? "yt-dlp", args, {
       signal: opts.signal,
       timeoutMs: opts.timeoutMs,
+      reject: true,
+      killGraceMs: 0,
     });
   } catch (e) {
-    if (e instanceof ProcessError) {
+    if (e instanceof ChildError && e.ranAndFailed) {
       const last = scrubUrls(e.stderrTail.trim().split("\n").pop() ?? "");
       throw new PermanentJobError(
         e.timedOut
