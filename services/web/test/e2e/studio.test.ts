@@ -428,16 +428,30 @@ describe("the studio in a browser", () => {
     await canvas.waitFor({ timeout: 60_000 });
   }, 240_000);
 
-  it("renders a preview-360p video whose progress moves, named after its track, and downloads it", async () => {
+  it("renders a preview-360p video in the quality picked, whose progress moves, named after its track, and downloads it", async () => {
     screenshotOnFailure("render");
     await page.getByRole("button", { name: "Render video…" }).click();
+    // The quality follows the format's default (final above 1080p, else draft) until picked.
+    const quality = (q: string) => page.locator(`[data-testid="render-quality-${q}"]`);
+    await page.selectOption('[data-testid="render-format"]', "flat-4k-landscape");
+    expect(await quality("final").isChecked()).toBe(true);
     await page.selectOption('[data-testid="render-format"]', "preview-360p");
+    expect(await quality("draft").isChecked()).toBe(true);
+    expect(await page.locator('[data-testid="render-quality"]').textContent()).toMatch(
+      /Draft \(default for this format\)/,
+    );
+    await page.check('[data-testid="render-quality-final"]');
     await page.check('[data-testid="render-partial"]');
     await page.fill('[data-testid="render-seconds"]', "3");
+    await page.screenshot({ path: join(ARTIFACTS, "web-e2e-render-dialog.png") });
     await page.getByRole("button", { name: "Start render" }).click();
     const status = page.locator("dialog [data-job-id]");
     await status.waitFor();
     renderId = (await status.getAttribute("data-job-id")) ?? "";
+    const asked = (await (await page.request.get(`${web.url}/api/jobs/${renderId}`)).json()) as {
+      job: { request: { quality?: string } };
+    };
+    expect(asked.job.request.quality).toBe("final");
     // Watch the bar in the page and progress.percent through the API until it completes.
     const bar: number[] = [];
     const api: number[] = [];
@@ -511,6 +525,7 @@ describe("the studio in a browser", () => {
     expect(await card.locator('[data-testid="render-title"]').textContent()).toBe(
       "pulse · Ethereal Flame · 360p preview",
     );
+    expect(await card.textContent()).toContain("first 3 s · final quality");
     // The thumbnail is the renderer's JPEG of a lit frame, not the video's black first frame.
     const thumb = card.locator("img.thumb");
     await expect
