@@ -1,7 +1,9 @@
 "use client";
-// The render dialog: format (the one the page previews), fps, whole track or the first N
-// seconds → a render job, followed live until the video is ready to watch and download.
+// The render dialog: format (the one the page previews), fps, quality (draft or final), whole
+// track or the first N seconds → a render job, followed live until the video is ready to watch
+// and download.
 import { RENDER_FORMAT_NAMES, RENDER_FORMATS, type RenderFormatName } from "@efs/core/formats";
+import { defaultQuality, type RenderQuality } from "@efs/core/quality";
 import Link from "next/link";
 import { useEffect, useRef, useState } from "react";
 import { api, type JobView } from "../../lib/client/api";
@@ -35,6 +37,10 @@ export function RenderDialog({
   const dialog = useRef<HTMLDialogElement>(null);
   const setFormat = onFormatChange;
   const [fps, setFps] = useState(30);
+  // null: the format's default quality (it follows the format until the user picks one).
+  const [chosenQuality, setQuality] = useState<RenderQuality | null>(null);
+  const formatDefault = defaultQuality(RENDER_FORMATS[format]);
+  const quality = chosenQuality ?? formatDefault;
   const [whole, setWhole] = useState(true);
   const [seconds, setSeconds] = useState(defaultSeconds(duration));
   const [renderId, setRenderId] = useState<string | null>(null);
@@ -57,6 +63,7 @@ export function RenderDialog({
           preset,
           format,
           fps,
+          quality,
           durationSec: whole ? null : seconds,
           visual,
         },
@@ -109,6 +116,29 @@ export function RenderDialog({
               <option value={60}>60 fps</option>
             </select>
           </label>
+          <fieldset style={{ marginTop: 8, border: 0, padding: 0 }} data-testid="render-quality">
+            <legend style={{ padding: 0 }}>Quality</legend>
+            {(
+              [
+                ["draft", "Draft", "quick look, fire detail at reduced resolution"],
+                ["final", "Final", "full detail at the output resolution, slower"],
+              ] as const
+            ).map(([value, label, hint]) => (
+              <label key={value}>
+                <input
+                  type="radio"
+                  name="render-quality"
+                  value={value}
+                  checked={quality === value}
+                  onChange={() => setQuality(value)}
+                  data-testid={`render-quality-${value}`}
+                />{" "}
+                {label}
+                {value === formatDefault ? " (default for this format)" : ""}{" "}
+                <span className="muted">— {hint}</span>
+              </label>
+            ))}
+          </fieldset>
           <fieldset style={{ marginTop: 8, border: 0, padding: 0 }}>
             <label>
               <input type="radio" checked={whole} onChange={() => setWhole(true)} /> Whole track

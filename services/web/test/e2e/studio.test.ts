@@ -525,16 +525,31 @@ describe("the studio in a browser", () => {
     await visible(canvas, 60_000);
   }, 240_000);
 
-  it("renders a preview-360p video whose progress moves, named after its track, and downloads it", async () => {
+  it("renders a preview-360p video in the quality picked, whose progress moves, named after its track, and downloads it", async () => {
     screenshotOnFailure("render");
     await clickRole("button", "Render video…");
+    // The quality follows the format's default (final above 1080p, else draft) until picked.
+    const checked = (q: string) =>
+      page.$eval(`[data-testid="render-quality-${q}"]`, (el) => (el as HTMLInputElement).checked);
+    await select('[data-testid="render-format"]', "flat-4k-landscape");
+    expect(await checked("final")).toBe(true);
     await select('[data-testid="render-format"]', "preview-360p");
+    expect(await checked("draft")).toBe(true);
+    expect(await text('[data-testid="render-quality"]')).toMatch(
+      /Draft \(default for this format\)/,
+    );
+    await check('[data-testid="render-quality-final"]');
     await check('[data-testid="render-partial"]');
     await fill('[data-testid="render-seconds"]', "3");
+    await page.screenshot({ path: join(ARTIFACTS, "web-e2e-render-dialog.png") });
     await clickRole("button", "Start render");
     const status = "dialog [data-job-id]";
     await visible(status);
     renderId = (await attr(status, "data-job-id")) ?? "";
+    const asked = (await (await apiGet(`/api/jobs/${renderId}`)).json()) as {
+      job: { request: { quality?: string } };
+    };
+    expect(asked.job.request.quality).toBe("final");
     // Watch the bar in the page and progress.percent through the API until it completes.
     const bar: number[] = [];
     const api: number[] = [];
@@ -605,6 +620,7 @@ describe("the studio in a browser", () => {
     expect(await text(`${card} [data-testid="render-title"]`)).toBe(
       "pulse · Ethereal Flame · 360p preview",
     );
+    expect(await text(card)).toContain("first 3 s · final quality");
     // The thumbnail is the renderer's JPEG of a lit frame, not the video's black first frame.
     const thumb = `${card} img.thumb`;
     await expect
