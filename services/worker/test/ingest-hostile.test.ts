@@ -116,6 +116,12 @@ describe("hostile ingests (real worker process, loopback HTTP)", () => {
     for (const key of bad) {
       await stack.storage.put(key, randomBytes(200_000), { contentType: "audio/mpeg" });
     }
+    // Noise that ffprobe takes for an MP3 stream (it finds frame syncs in it) but ffmpeg cannot
+    // decode: the same answer, not "could not decode the audio". Fixed bytes, so it is always
+    // this case (plain random bytes land in it only now and then).
+    const probed = `uploads/${newId()}/noise-probed.mp3`;
+    await stack.storage.put(probed, xorshiftBytes(586, 200_000), { contentType: "audio/mpeg" });
+    bad.push(probed);
     const good = `uploads/${newId()}/tone.wav`;
     const wav = join(stack.dir, "tone.wav");
     await ffmpeg(["-f", "lavfi", "-i", "sine=d=1:sample_rate=44100", wav]);
@@ -202,3 +208,18 @@ describe("hostile ingests (real worker process, loopback HTTP)", () => {
     expect(shown.join("\n")).not.toMatch(/pa55w0rd|t0k3n|s1gn3d/);
   }, 120_000);
 });
+
+// Deterministic noise (xorshift32): the same bytes on every run.
+function xorshiftBytes(seed: number, length: number): Buffer {
+  const out = Buffer.alloc(length);
+  let x = seed >>> 0;
+  for (let i = 0; i < length; i++) {
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    out[i] = x & 255;
+  }
+  return out;
+}

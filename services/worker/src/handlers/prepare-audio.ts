@@ -36,13 +36,17 @@ function fmt(sec: number): string {
 }
 
 // Turns ffmpeg failures on user media into a readable permanent error.
-export async function decoding<T>(what: string, fn: () => Promise<T>): Promise<T> {
+export async function decoding<T>(
+  what: string,
+  fn: () => Promise<T>,
+  describe = (why: string) => `could not ${what} (ffmpeg: ${why})`,
+): Promise<T> {
   try {
     return await fn();
   } catch (e) {
     if (e instanceof ChildError && e.ranAndFailed) {
       const last = e.stderrTail.trim().split("\n").pop() ?? "";
-      throw new PermanentJobError(`could not ${what} (ffmpeg: ${last || "decode error"})`);
+      throw new PermanentJobError(describe(last || "decode error"));
     }
     throw e;
   }
@@ -73,7 +77,13 @@ export async function prepareAudio(
   const channels = input.info.audio?.channels ?? 2;
 
   await run.progress({ stage: "transcode", percent: 20 });
-  await decoding("decode the audio", () => toMasterWav(input.sourcePath, wav, channels, signal));
+  // The source's first full decode: noise can pass ffprobe (it finds MP3 frame syncs in it)
+  // and fail here, which says the same as a failed probe.
+  await decoding(
+    "decode the audio",
+    () => toMasterWav(input.sourcePath, wav, channels, signal),
+    (why) => `the file is not readable audio or video (ffmpeg: ${why})`,
+  );
   const master = await probeMedia(wav, signal);
   // The source claimed a length (checkAudio) but nothing decoded: damaged or not audio at all.
   if (!(master.durationSec > 0.01)) {
