@@ -175,10 +175,10 @@ export async function captureChunk(
       out,
       encoder: process.env.EFS_VIDEO_ENCODER,
     }),
-    opts.signal,
+    { signal: opts.signal },
   );
   let framesDone = 0;
-  session.server.setSink(ff.child.stdin);
+  session.server.setSink(ff.stdin);
   session.server.onProgress((done) => {
     framesDone = done;
     opts.onFrames?.(done);
@@ -205,7 +205,7 @@ export async function captureChunk(
         throw new Error("ffmpeg exited before the page finished sending frames");
       }),
     ])) as RunResult;
-    ff.child.stdin.end();
+    ff.stdin.end();
     await ff.done;
     return { ...result, browserPeakRssMb: memory?.peakMb() ?? null };
   } catch (e) {
@@ -217,7 +217,7 @@ export async function captureChunk(
       ),
       new Promise<null>((r) => setTimeout(() => r(null), 500)),
     ]);
-    ff.child.kill("SIGKILL");
+    ff.kill();
     await ff.done.catch(() => {});
     if (opts.signal?.aborted) throw opts.signal.reason ?? new Error("render cancelled");
     throw explainCaptureFailure(e, {
@@ -281,7 +281,7 @@ export async function renderVideo(o: RenderOptions): Promise<RenderResult> {
         const path = join(tmp, "audio.m4a");
         await runFfmpeg(
           audioArgs({ audioPath: o.audioPath, durationSec: p.durationSec, out: path }),
-          o.signal,
+          { signal: o.signal },
         ).done;
         return path;
       });
@@ -422,7 +422,7 @@ export async function muxFinal(o: {
     const tmpOut = join(dir, "out.mp4");
     await runFfmpeg(
       muxArgs({ chunks: o.chunks, audio: o.audio, durationSec: o.durationSec, out: tmpOut }),
-      o.signal,
+      { signal: o.signal },
     ).done;
     if (o.format.projection === "equirect") {
       const spherical = join(dir, "spherical.mp4");

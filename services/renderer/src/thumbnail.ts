@@ -4,17 +4,33 @@
 // brightness wins,
 // so neither a dark lull nor a beat's flash becomes the picture. 360° renders show the front
 // view (the centre of the equirect, left eye of a stereo pair) rather than the whole panorama.
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
 import type { RenderFormat } from "@efs/core/formats";
-
-const exec = promisify(execFile);
+import { runChild } from "@efs/core/proc/run";
 /** Most keyframes scored. */
 const CANDIDATES = 12;
 /** Longest side of the thumbnail, in pixels. */
 const THUMBNAIL_SIZE = 640;
 
 const ffmpeg = () => process.env.EFS_FFMPEG_PATH ?? "ffmpeg";
+
+// Runs ffmpeg/ffprobe to the end; a failure (not installed, non-zero exit, cancelled) throws
+// ChildError with the program's last stderr lines. `binary` collects stdout as bytes.
+async function exec(
+  cmd: string,
+  args: string[],
+  o: { signal?: AbortSignal; maxBuffer?: number; binary?: boolean },
+): Promise<{ stdout: string; bytes: Buffer }> {
+  const chunks: Buffer[] = [];
+  const res = await runChild(cmd, args, {
+    signal: o.signal,
+    maxBuffer: o.maxBuffer,
+    reject: true,
+    killGraceMs: 0,
+    installHint: "apt-get install ffmpeg",
+    ...(o.binary ? { onStdout: (d: Buffer) => chunks.push(d) } : {}),
+  });
+  return { stdout: res.stdout, bytes: Buffer.concat(chunks) };
+}
 
 // The container's duration in seconds (ffprobe).
 export async function probeDuration(video: string, signal?: AbortSignal): Promise<number> {
@@ -43,7 +59,7 @@ async function keyframeLuma(
   crop: string,
   signal?: AbortSignal,
 ): Promise<number | null> {
-  const { stdout } = await exec(
+  const { bytes } = await exec(
     ffmpeg(),
     [
       "-hide_banner",
@@ -64,12 +80,12 @@ async function keyframeLuma(
       "rawvideo",
       "pipe:1",
     ],
-    { encoding: "buffer", maxBuffer: 1 << 20, signal },
+    { binary: true, signal },
   );
-  if (stdout.length === 0) return null;
+  if (bytes.length === 0) return null;
   let sum = 0;
-  for (const v of stdout) sum += v;
-  return sum / stdout.length;
+  for (const v of bytes) sum += v;
+  return sum / bytes.length;
 }
 
 // Keyframe times of the video stream (from packet flags: no decoding).
