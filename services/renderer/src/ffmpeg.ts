@@ -3,6 +3,7 @@
 import type { Writable } from "node:stream";
 import { startChild } from "@efs/core/proc/run";
 import { avcLevel } from "./page/avc-level";
+import type { VideoEncoder } from "./settings";
 
 export interface FfmpegRun {
   /** Frames in (closed by the caller when the last one is written). */
@@ -20,7 +21,7 @@ export function runFfmpeg(
   o: { ffmpegPath?: string; signal?: AbortSignal } = {},
 ): FfmpegRun {
   const run = startChild(
-    o.ffmpegPath ?? process.env.EFS_FFMPEG_PATH ?? "ffmpeg",
+    o.ffmpegPath ?? "ffmpeg",
     ["-hide_banner", "-nostats", "-v", "error", "-y", ...args],
     {
       signal: o.signal,
@@ -49,8 +50,8 @@ export interface ChunkEncodeOptions {
   from: number;
   out: string;
   x264Preset?: string;
-  /** libx264 (default) or h264_nvenc ($EFS_VIDEO_ENCODER on GPUs with NVENC). */
-  encoder?: string;
+  /** libx264 (default) or h264_nvenc (EFS_VIDEO_ENCODER on GPUs with NVENC, settings.ts). */
+  encoder?: VideoEncoder;
 }
 
 const BT709_TAGS = [

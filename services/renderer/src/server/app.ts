@@ -10,6 +10,7 @@ import type { RendererProgress } from "@efs/core/render-progress";
 import type { Storage } from "@efs/core/storage/types";
 import { type RenderOptions, type RenderResult, renderVideo } from "../render";
 import { makeScratchDir } from "../scratch";
+import { DEFAULT_RENDERER_SETTINGS, type RendererSettings } from "../settings";
 import { downloadTo } from "./download";
 import { isPing, parseSubmit, type RenderRequest, RequestError } from "./submit";
 import { postWebhook } from "./webhook";
@@ -36,6 +37,8 @@ export interface RendererAppOptions {
   authToken: string;
   storage: Pick<Storage, "put">;
   render?: (o: RenderOptions) => Promise<RenderResult>;
+  /** Programs, encoder and scratch root (serve.ts parses them from the environment). */
+  settings?: RendererSettings;
   webhookBaseDelayMs?: number;
   log?: (line: string) => void;
 }
@@ -81,11 +84,12 @@ export function createRendererApp(o: RendererAppOptions): RendererApp {
     throw new Error("the renderer needs an auth token (RENDERER_AUTH_TOKEN or MODAL_AUTH_TOKEN)");
   const calls = new Map<string, CallState>();
   const render = o.render ?? renderVideo;
+  const settings = o.settings ?? DEFAULT_RENDERER_SETTINGS;
   const abort = new AbortController();
   let queue: Promise<void> = Promise.resolve();
 
   async function runJob(callId: string, r: RenderRequest): Promise<void> {
-    const dir = await makeScratchDir("job");
+    const dir = await makeScratchDir("job", settings.scratchRoot);
     const report = (progress: RendererProgress) => {
       if (calls.get(callId)?.status === "running")
         calls.set(callId, { status: "running", progress });
@@ -106,6 +110,7 @@ export function createRendererApp(o: RendererAppOptions): RendererApp {
         out,
         thumbnail,
         signal: abort.signal,
+        settings,
         log: o.log,
         onProgress: (p) =>
           report({
