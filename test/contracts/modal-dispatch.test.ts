@@ -7,9 +7,10 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { Secret } from "@efs/core/secret";
 import { deriveJobToken } from "@efs/core/webhook-auth";
+import type { RenderSubmitBody } from "@efs/core/wire";
 import type { RendererTarget } from "@efs/worker/options";
 import { fetchRenderStatus } from "@efs/worker/render/status";
-import { type SubmitBody, submitRender } from "@efs/worker/render/submit";
+import { submitRender } from "@efs/worker/render/submit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const ROOT = join(import.meta.dirname, "..", "..");
@@ -92,8 +93,8 @@ async function post(body: unknown): Promise<{ status: number; json: Record<strin
 function workerDispatchBody(
   jobId: string,
   format: string,
-  extra: Partial<SubmitBody> = {},
-): SubmitBody {
+  extra: Partial<RenderSubmitBody> = {},
+): RenderSubmitBody {
   return {
     auth_token: TOKEN,
     job_id: jobId,

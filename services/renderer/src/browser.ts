@@ -8,6 +8,7 @@ import puppeteer, { type Browser } from "puppeteer-core";
 // Not part of puppeteer's public API, but the transport its own pipe launch uses (24.x).
 import { PipeTransport } from "puppeteer-core/internal/node/PipeTransport.js";
 import { makeScratchDir } from "./scratch";
+import { DEFAULT_RENDERER_SETTINGS, type RendererSettings } from "./settings";
 
 const BASE_FLAGS = [
   ...CHROMIUM_BASE_FLAGS,
@@ -30,23 +31,18 @@ export function nvidiaPresent(): boolean {
   return existsSync("/dev/nvidiactl") || existsSync("/dev/nvidia0");
 }
 
-// GL flags: $EFS_CHROMIUM_FLAGS (a JSON array chosen by the Modal probe) wins over the defaults.
-export function glFlags(gpu: boolean, env: NodeJS.ProcessEnv = process.env): string[] {
-  const raw = env.EFS_CHROMIUM_FLAGS;
-  if (raw) {
-    const parsed: unknown = JSON.parse(raw);
-    if (!Array.isArray(parsed) || !parsed.every((f) => typeof f === "string")) {
-      throw new Error("EFS_CHROMIUM_FLAGS must be a JSON array of strings");
-    }
-    return parsed as string[];
-  }
+// GL flags: EFS_CHROMIUM_FLAGS (a JSON array chosen by the Modal probe, parsed in settings.ts)
+// wins over the defaults.
+function glFlags(gpu: boolean, override: readonly string[] | null): string[] {
+  if (override) return [...override];
   return gpu ? NVIDIA_FLAGS : [...CHROMIUM_SWIFTSHADER_FLAGS];
 }
 
 export interface LaunchOptions {
   /** true: hardware WebGL flags; false: SwiftShader; "auto": hardware when NVIDIA is present. */
   gpu?: boolean | "auto";
-  executablePath?: string;
+  /** Chromium's path, GL flag override and scratch root (default: no variables set). */
+  settings?: RendererSettings;
 }
 
 // Starts Chromium; the caller closes it. Long evaluates are allowed (renders run for hours).
@@ -64,19 +60,19 @@ export async function launchBrowser(
   opts: LaunchOptions = {},
 ): Promise<{ browser: Browser; gpu: boolean; process: ChildProcess }> {
   const gpu = opts.gpu === "auto" || opts.gpu === undefined ? nvidiaPresent() : opts.gpu;
-  const executablePath =
-    opts.executablePath ?? process.env.EFS_CHROMIUM_PATH ?? "/usr/bin/chromium";
+  const settings = opts.settings ?? DEFAULT_RENDERER_SETTINGS;
+  const executablePath = settings.chromiumPath;
   if (!existsSync(executablePath)) {
     throw new Error(
       `Chromium not found at ${executablePath}; install it (apt-get install chromium) or set EFS_CHROMIUM_PATH`,
     );
   }
-  const profile = await makeScratchDir("chromium");
+  const profile = await makeScratchDir("chromium", settings.scratchRoot);
   const args = [
     ...puppeteer.defaultArgs({
       headless: true,
       userDataDir: profile,
-      args: [...BASE_FLAGS, ...glFlags(gpu)],
+      args: [...BASE_FLAGS, ...glFlags(gpu, settings.chromiumGlFlags)],
     }),
     "--remote-debugging-pipe",
   ];

@@ -10,6 +10,7 @@ import { readFile } from "node:fs/promises";
 import { isRenderQuality } from "@efs/core/quality";
 import { Command, InvalidArgumentError } from "commander";
 import { concatChunks, renderVideo } from "./render";
+import { rendererSettings } from "./settings";
 
 const int = (name: string) => (v: string) => {
   const n = Number(v);
@@ -57,6 +58,7 @@ program
     const controller = new AbortController();
     process.once("SIGINT", () => controller.abort(new Error("interrupted")));
     process.once("SIGTERM", () => controller.abort(new Error("terminated")));
+    const settings = rendererSettings(process.env);
     const visual = o.visual ? JSON.parse(await readFile(o.visual, "utf8")) : undefined;
     let last = 0;
     let lastStage = "";
@@ -75,6 +77,7 @@ program
       out: o.out,
       thumbnail: o.thumbnail,
       signal: controller.signal,
+      settings,
       log: err,
       onProgress: (p) => {
         const changed = p.stage !== lastStage;
@@ -110,6 +113,7 @@ program
       durationSec: o.duration,
       out: o.out,
       thumbnail: o.thumbnail,
+      settings: rendererSettings(process.env),
     });
     console.log(JSON.stringify({ out: o.out, chunks: chunks.length }));
   });

@@ -1,43 +1,41 @@
-// ffmpeg processes for the render: chunk encoders (video only, MPEG-TS) and the final mux.
-import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
+// ffmpeg processes for the render: chunk encoders (video only, MPEG-TS) and the final mux,
+// started through the one child-process runner (@efs/core/proc/run).
+import type { Writable } from "node:stream";
+import { startChild } from "@efs/core/proc/run";
 import { avcLevel } from "./page/avc-level";
+import type { VideoEncoder } from "./settings";
 
 export interface FfmpegRun {
-  child: ChildProcessWithoutNullStreams;
+  /** Frames in (closed by the caller when the last one is written). */
+  stdin: Writable;
+  /** Stops ffmpeg (SIGKILL to its process group). */
+  kill(): void;
   done: Promise<void>;
 }
 
-// Spawns ffmpeg; `done` rejects with the last stderr lines on a non-zero exit.
-export function runFfmpeg(args: string[], signal?: AbortSignal): FfmpegRun {
-  const child = spawn(
-    process.env.EFS_FFMPEG_PATH ?? "ffmpeg",
+// Starts ffmpeg (`ffmpegPath`, default `ffmpeg` on PATH); `done` rejects with the last stderr
+// lines on a non-zero exit. An abort stops it at once (SIGKILL, no grace: the output is
+// discarded anyway).
+export function runFfmpeg(
+  args: string[],
+  o: { ffmpegPath?: string; signal?: AbortSignal } = {},
+): FfmpegRun {
+  const run = startChild(
+    o.ffmpegPath ?? "ffmpeg",
     ["-hide_banner", "-nostats", "-v", "error", "-y", ...args],
     {
-      stdio: ["pipe", "pipe", "pipe"],
+      signal: o.signal,
+      killGraceMs: 0,
+      maxBuffer: 4000,
+      installHint: "apt-get install ffmpeg",
     },
   );
-  let stderr = "";
-  child.stderr.on("data", (d: Buffer) => {
-    stderr = (stderr + d.toString()).slice(-4000);
+  const done = run.result.then((res) => {
+    if (res.exitCode === 0) return;
+    const tail = res.stderr.trim().split("\n").slice(-3).join(" | ");
+    throw new Error(`ffmpeg failed (${res.signal ?? `exit ${res.exitCode}`}): ${tail}`);
   });
-  child.stdout.resume();
-  child.stdin.on("error", () => {});
-  const onAbort = () => child.kill("SIGKILL");
-  signal?.addEventListener("abort", onAbort, { once: true });
-  const done = new Promise<void>((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (code, sig) => {
-      signal?.removeEventListener("abort", onAbort);
-      if (code === 0) resolve();
-      else
-        reject(
-          new Error(
-            `ffmpeg failed (${sig ?? `exit ${code}`}): ${stderr.trim().split("\n").slice(-3).join(" | ")}`,
-          ),
-        );
-    });
-  });
-  return { child, done };
+  return { stdin: run.stdin, kill: () => run.kill("SIGKILL"), done };
 }
 
 export interface ChunkEncodeOptions {
@@ -52,8 +50,8 @@ export interface ChunkEncodeOptions {
   from: number;
   out: string;
   x264Preset?: string;
-  /** libx264 (default) or h264_nvenc ($EFS_VIDEO_ENCODER on GPUs with NVENC). */
-  encoder?: string;
+  /** libx264 (default) or h264_nvenc (EFS_VIDEO_ENCODER on GPUs with NVENC, settings.ts). */
+  encoder?: VideoEncoder;
 }
 
 const BT709_TAGS = [

@@ -16,6 +16,7 @@ import {
   RENDER_QUALITIES,
   type RenderQuality,
 } from "@efs/core/quality";
+import type { VisualConfig } from "@efs/visual/config";
 import { resolveVisualConfig } from "@efs/visual/presets";
 import { audioArgs, chunkArgs, type MuxOptions, muxArgs, runFfmpeg } from "./ffmpeg";
 import { injectSphericalMetadata } from "./mp4/spherical";
@@ -23,6 +24,7 @@ import type { CaptureJob, CaptureMode, RunResult } from "./page/job";
 import { type MemorySample, type MemorySampler, sampleProcessTree } from "./process-memory";
 import { makeScratchDir } from "./scratch";
 import { type CaptureSession, openCaptureSession } from "./session";
+import { DEFAULT_RENDERER_SETTINGS, type RendererSettings } from "./settings";
 import { probeDuration, writeThumbnail } from "./thumbnail";
 
 export interface RenderProgress {
@@ -65,6 +67,9 @@ export interface RenderOptions {
   log?: (line: string) => void;
   /** Test hook: extra objects at fixed view directions. */
   markers?: CaptureJob["markers"];
+  /** Programs, encoder and scratch root from the environment, parsed at the entry point
+   * (settings.ts); default: no variables set. */
+  settings?: RendererSettings;
 }
 
 export interface RenderResult {
@@ -79,11 +84,13 @@ export interface RenderResult {
   browserPeakRssMb: number | null;
 }
 
-// Validates the options that do not need I/O; throws with the fix in the message.
+// Validates the options that do not need I/O, the visual config (preset + override) parsed
+// here once; throws with the fix in the message.
 export function checkRenderOptions(o: RenderOptions): {
   format: RenderFormat;
   fps: number;
   quality: RenderQuality;
+  config: VisualConfig;
 } {
   let format: RenderFormat;
   if (typeof o.format !== "string") format = o.format;
@@ -109,8 +116,8 @@ export function checkRenderOptions(o: RenderOptions): {
       `--quality must be one of ${RENDER_QUALITIES.join(", ")} (got ${JSON.stringify(o.quality)})`,
     );
   }
-  resolveVisualConfig(o.preset, o.visual);
-  return { format, fps, quality: o.quality ?? defaultQuality(format) };
+  const config = resolveVisualConfig(o.preset, o.visual);
+  return { format, fps, quality: o.quality ?? defaultQuality(format), config };
 }
 
 function checkFps(o: RenderOptions): number {
@@ -157,12 +164,14 @@ export async function captureChunk(
   out: string,
   opts: {
     mode: "webcodecs" | "raw";
+    settings?: RendererSettings;
     signal?: AbortSignal;
     onFrames?: (done: number) => void;
     onMemory?: (s: MemorySample) => void;
   },
 ): Promise<RunResult & { browserPeakRssMb: number | null }> {
   const stacked = job.stereo === "top-bottom" ? 2 : 1;
+  const settings = opts.settings ?? DEFAULT_RENDERER_SETTINGS;
   const ff = runFfmpeg(
     chunkArgs({
       input: opts.mode === "webcodecs" ? "h264" : "i420",
@@ -173,12 +182,12 @@ export async function captureChunk(
       gop: job.gop,
       from: range.from,
       out,
-      encoder: process.env.EFS_VIDEO_ENCODER,
+      encoder: settings.videoEncoder,
     }),
-    opts.signal,
+    { ffmpegPath: settings.ffmpegPath, signal: opts.signal },
   );
   let framesDone = 0;
-  session.server.setSink(ff.child.stdin);
+  session.server.setSink(ff.stdin);
   session.server.onProgress((done) => {
     framesDone = done;
     opts.onFrames?.(done);
@@ -205,7 +214,7 @@ export async function captureChunk(
         throw new Error("ffmpeg exited before the page finished sending frames");
       }),
     ])) as RunResult;
-    ff.child.stdin.end();
+    ff.stdin.end();
     await ff.done;
     return { ...result, browserPeakRssMb: memory?.peakMb() ?? null };
   } catch (e) {
@@ -217,7 +226,7 @@ export async function captureChunk(
       ),
       new Promise<null>((r) => setTimeout(() => r(null), 500)),
     ]);
-    ff.child.kill("SIGKILL");
+    ff.kill();
     await ff.done.catch(() => {});
     if (opts.signal?.aborted) throw opts.signal.reason ?? new Error("render cancelled");
     throw explainCaptureFailure(e, {
@@ -263,11 +272,11 @@ function explainCaptureFailure(
 // while the final mux runs.
 export async function renderVideo(o: RenderOptions): Promise<RenderResult> {
   const t0 = performance.now();
-  const { format, fps, quality } = checkRenderOptions(o);
-  const config = resolveVisualConfig(o.preset, o.visual);
+  const { format, fps, quality, config } = checkRenderOptions(o);
   const ms = (t: number) => `${Math.round(performance.now() - t)} ms`;
   const isChunk = o.from !== undefined || o.to !== undefined;
-  const tmp = await makeScratchDir("render");
+  const settings = o.settings ?? DEFAULT_RENDERER_SETTINGS;
+  const tmp = await makeScratchDir("render", settings.scratchRoot);
   o.onProgress?.({ stage: "starting", framesDone: 0, framesTotal: 0, fps: 0, etaSec: 0 });
   const planned = analyzeAudio(o.audioPath, { fps, cacheDir: o.cacheDir, signal: o.signal }).then(
     ({ features }) => {
@@ -281,7 +290,7 @@ export async function renderVideo(o: RenderOptions): Promise<RenderResult> {
         const path = join(tmp, "audio.m4a");
         await runFfmpeg(
           audioArgs({ audioPath: o.audioPath, durationSec: p.durationSec, out: path }),
-          o.signal,
+          { ffmpegPath: settings.ffmpegPath, signal: o.signal },
         ).done;
         return path;
       });
@@ -290,7 +299,7 @@ export async function renderVideo(o: RenderOptions): Promise<RenderResult> {
   try {
     session = await openCaptureSession(
       planned.then((p) => p.job),
-      { gpu: o.gpu, log: o.log },
+      { gpu: o.gpu, log: o.log, settings },
     );
     o.log?.(`browser + page + sky bake: ${ms(t0)} since start`);
     const { job, from, to, durationSec } = await planned;
@@ -302,6 +311,7 @@ export async function renderVideo(o: RenderOptions): Promise<RenderResult> {
     const started = performance.now();
     const r = await captureChunk(session, job, { from, to }, chunkPath, {
       mode,
+      settings,
       signal: o.signal,
       onMemory: o.onMemory,
       onFrames: (done) => {
@@ -336,12 +346,17 @@ export async function renderVideo(o: RenderOptions): Promise<RenderResult> {
         audio: { path: await audio!, encoded: true },
         out: o.out,
         format,
+        ffmpegPath: settings.ffmpegPath,
         signal: o.signal,
       });
     }
     o.log?.(`mux: ${ms(tMux)}`);
     if (o.thumbnail && !isChunk) {
-      await thumbnailOf(o.out, o.thumbnail, durationSec, format, o.signal, o.log);
+      await thumbnailOf(o.out, o.thumbnail, durationSec, format, {
+        ffmpegPath: settings.ffmpegPath,
+        signal: o.signal,
+        log: o.log,
+      });
     }
     await closing;
     return {
@@ -415,6 +430,7 @@ export async function muxFinal(o: {
   durationSec?: number;
   out: string;
   format: RenderFormat;
+  ffmpegPath: string;
   signal?: AbortSignal;
 }): Promise<void> {
   const dir = await mkdtemp(join(dirname(o.out), ".efs-mux-"));
@@ -422,7 +438,7 @@ export async function muxFinal(o: {
     const tmpOut = join(dir, "out.mp4");
     await runFfmpeg(
       muxArgs({ chunks: o.chunks, audio: o.audio, durationSec: o.durationSec, out: tmpOut }),
-      o.signal,
+      { ffmpegPath: o.ffmpegPath, signal: o.signal },
     ).done;
     if (o.format.projection === "equirect") {
       const spherical = join(dir, "spherical.mp4");
@@ -446,16 +462,21 @@ export async function concatChunks(o: {
   /** Also write a JPEG thumbnail of a representative frame here. */
   thumbnail?: string;
   signal?: AbortSignal;
+  /** As RenderOptions.settings. */
+  settings?: RendererSettings;
 }): Promise<void> {
   if (!isRenderFormat(o.format)) throw new Error(`unknown format "${o.format}"`);
   if (o.chunks.length === 0) throw new Error("no chunks to concatenate");
   const format = RENDER_FORMATS[o.format];
-  await muxFinal({ ...o, audio: { path: o.audioPath, encoded: false }, format });
+  const { ffmpegPath } = o.settings ?? DEFAULT_RENDERER_SETTINGS;
+  await muxFinal({ ...o, audio: { path: o.audioPath, encoded: false }, format, ffmpegPath });
   if (o.thumbnail) {
     const seconds = await probeDuration(o.out);
-    await thumbnailOf(o.out, o.thumbnail, seconds, format, o.signal, (l) =>
-      process.stderr.write(`${l}\n`),
-    );
+    await thumbnailOf(o.out, o.thumbnail, seconds, format, {
+      ffmpegPath,
+      signal: o.signal,
+      log: (l) => process.stderr.write(`${l}\n`),
+    });
   }
 }
 
@@ -465,11 +486,16 @@ async function thumbnailOf(
   out: string,
   durationSec: number,
   format: RenderFormat,
-  signal: AbortSignal | undefined,
-  log: ((line: string) => void) | undefined,
+  o: { ffmpegPath: string; signal?: AbortSignal; log?: (line: string) => void },
 ): Promise<void> {
+  const { signal, log } = o;
   try {
-    const { timeSec } = await writeThumbnail(video, out, { durationSec, format, signal });
+    const { timeSec } = await writeThumbnail(video, out, {
+      durationSec,
+      format,
+      ffmpegPath: o.ffmpegPath,
+      signal,
+    });
     log?.(`thumbnail: frame at ${timeSec.toFixed(2)} s → ${out}`);
   } catch (e) {
     if (signal?.aborted) throw e;

@@ -1,21 +1,15 @@
 // The renderer's scratch folders (Chromium profile, downloaded audio, the encoded video before
-// upload) live under one root, each named `<kind>-<pid>-<random>` after the process that made
+// upload) live under one root (RendererSettings.scratchRoot: EFS_RENDERER_TMP_DIR), each named `<kind>-<pid>-<random>` after the process that made
 // it. A renderer killed with SIGKILL cannot clean up, so the next one that starts removes every
 // folder whose process is gone (and `efs down` removes the root of a local studio).
 import { mkdirSync, readdirSync, rmSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 const NAME = /^[a-z]+-(\d+)-[A-Za-z0-9]+$/;
 
-// `$EFS_RENDERER_TMP_DIR`, else `<os temp>/efs-renderer`.
-export function scratchRoot(env: NodeJS.ProcessEnv = process.env): string {
-  return env.EFS_RENDERER_TMP_DIR || join(tmpdir(), "efs-renderer");
-}
-
 // A fresh folder `<root>/<kind>-<pid>-<random>` (mode 0700); the caller removes it.
-export async function makeScratchDir(kind: string, root = scratchRoot()): Promise<string> {
+export async function makeScratchDir(kind: string, root: string): Promise<string> {
   mkdirSync(root, { recursive: true, mode: 0o700 });
   return mkdtemp(join(root, `${kind}-${process.pid}-`));
 }
@@ -30,7 +24,7 @@ function alive(pid: number): boolean {
 }
 
 // Removes the folders of processes that no longer run; returns their names.
-export function sweepScratch(root = scratchRoot()): string[] {
+export function sweepScratch(root: string): string[] {
   let names: string[];
   try {
     names = readdirSync(root);

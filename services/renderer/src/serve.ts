@@ -6,8 +6,9 @@ import type { AddressInfo } from "node:net";
 import { createStorage } from "@efs/core/storage/create";
 import type { StorageOptions } from "@efs/core/storage/options";
 import type { Storage } from "@efs/core/storage/types";
-import { scratchRoot, sweepScratch } from "./scratch";
+import { sweepScratch } from "./scratch";
 import { createRendererApp } from "./server/app";
+import { rendererSettings } from "./settings";
 
 export interface ServeOptions {
   port: number;
@@ -52,11 +53,12 @@ export async function serve(o: ServeOptions): Promise<{ url: string; close(): Pr
   const authToken = o.env.RENDERER_AUTH_TOKEN || o.env.MODAL_AUTH_TOKEN;
   if (!authToken)
     throw new Error("RENDERER_AUTH_TOKEN is required (the token the worker sends as auth_token)");
+  const settings = rendererSettings(o.env);
   const storage = o.storage ?? (await createStorage(storageFromEnv(o.env)));
   // What a renderer killed before us left behind (its Chromium profile, audio, partial video).
-  const swept = sweepScratch(scratchRoot(o.env));
+  const swept = sweepScratch(settings.scratchRoot);
   if (swept.length) o.log?.(`removed ${swept.length} scratch folder(s) of stopped renderers`);
-  const app = createRendererApp({ authToken, storage, log: o.log });
+  const app = createRendererApp({ authToken, storage, settings, log: o.log });
   const server = createServer((req, res) => app.handle(req, res));
   server.listen(o.port, o.host ?? "127.0.0.1");
   await once(server, "listening");

@@ -5,6 +5,7 @@ import { launchBrowser } from "./browser";
 import { buildCapturePage } from "./bundle";
 import { type CaptureServer, startCaptureServer } from "./capture-server";
 import type { CaptureJob, PageInfo } from "./page/job";
+import type { RendererSettings } from "./settings";
 
 export interface CaptureSession {
   browser: Browser;
@@ -37,11 +38,13 @@ export async function openCaptureSession(
     gpu?: boolean | "auto";
     log?: (line: string) => void;
     viewport?: { width: number; height: number };
+    /** Chromium's path, flags and scratch root (default: no variables set). */
+    settings?: RendererSettings;
   } = {},
 ): Promise<CaptureSession> {
   const t0 = performance.now();
   const since = () => `${Math.round(performance.now() - t0)} ms`;
-  const launching = launchBrowser({ gpu: opts.gpu });
+  const launching = launchBrowser({ gpu: opts.gpu, settings: opts.settings });
   // Both settle while other work runs; their errors are handled where they are awaited.
   launching.catch(() => {});
   Promise.resolve(job).catch(() => {});

@@ -1,6 +1,6 @@
 // Still frames straight from the capture page (no encoding): golden-frame and projection
 // tests, previews. Pixels are RGBA, rows top-down.
-import { spawn } from "node:child_process";
+import { runChild } from "@efs/core/proc/run";
 import type { CaptureJob, PageInfo } from "./page/job";
 import type { CaptureSession } from "./session";
 
@@ -68,23 +68,15 @@ export async function readRgba(path: string, opts: { frame?: number } = {}): Pro
   ]);
 }
 
-function pipeFfmpeg(args: string[], input?: Buffer): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("ffmpeg", ["-v", "error", "-nostdin", ...args], {
-      stdio: [input ? "pipe" : "ignore", "pipe", "pipe"],
-    });
-    const out: Buffer[] = [];
-    let err = "";
-    child.stdout!.on("data", (d: Buffer) => out.push(d));
-    child.stderr!.on("data", (d: Buffer) => {
-      err += d.toString();
-    });
-    child.on("error", reject);
-    child.on("close", (code) =>
-      code === 0 ? resolve(Buffer.concat(out)) : reject(new Error(`ffmpeg failed: ${err.trim()}`)),
-    );
-    if (input && child.stdin) child.stdin.end(input);
+async function pipeFfmpeg(args: string[], input?: Buffer): Promise<Buffer> {
+  const out: Buffer[] = [];
+  const res = await runChild("ffmpeg", ["-v", "error", "-nostdin", ...args], {
+    input,
+    onStdout: (d) => out.push(d),
+    installHint: "apt-get install ffmpeg",
   });
+  if (res.exitCode !== 0) throw new Error(`ffmpeg failed: ${res.stderr.trim()}`);
+  return Buffer.concat(out);
 }
 
 // Peak signal-to-noise ratio between two RGBA buffers over RGB (Infinity when identical).

@@ -4,17 +4,32 @@
 // brightness wins,
 // so neither a dark lull nor a beat's flash becomes the picture. 360° renders show the front
 // view (the centre of the equirect, left eye of a stereo pair) rather than the whole panorama.
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
 import type { RenderFormat } from "@efs/core/formats";
+import { runChild } from "@efs/core/proc/run";
 
-const exec = promisify(execFile);
 /** Most keyframes scored. */
 const CANDIDATES = 12;
 /** Longest side of the thumbnail, in pixels. */
 const THUMBNAIL_SIZE = 640;
 
-const ffmpeg = () => process.env.EFS_FFMPEG_PATH ?? "ffmpeg";
+// Runs ffmpeg/ffprobe to the end; a failure (not installed, non-zero exit, cancelled) throws
+// ChildError with the program's last stderr lines. `binary` collects stdout as bytes.
+async function exec(
+  cmd: string,
+  args: string[],
+  o: { signal?: AbortSignal; maxBuffer?: number; binary?: boolean },
+): Promise<{ stdout: string; bytes: Buffer }> {
+  const chunks: Buffer[] = [];
+  const res = await runChild(cmd, args, {
+    signal: o.signal,
+    maxBuffer: o.maxBuffer,
+    reject: true,
+    killGraceMs: 0,
+    installHint: "apt-get install ffmpeg",
+    ...(o.binary ? { onStdout: (d: Buffer) => chunks.push(d) } : {}),
+  });
+  return { stdout: res.stdout, bytes: Buffer.concat(chunks) };
+}
 
 // The container's duration in seconds (ffprobe).
 export async function probeDuration(video: string, signal?: AbortSignal): Promise<number> {
@@ -38,13 +53,14 @@ export function viewFilter(format: Pick<RenderFormat, "projection" | "stereo">):
 
 // Mean luma (0–255) of the keyframe at or before `timeSec`, decoded at a small size.
 async function keyframeLuma(
+  ffmpegPath: string,
   video: string,
   timeSec: number,
   crop: string,
   signal?: AbortSignal,
 ): Promise<number | null> {
-  const { stdout } = await exec(
-    ffmpeg(),
+  const { bytes } = await exec(
+    ffmpegPath,
     [
       "-hide_banner",
       "-v",
@@ -64,12 +80,12 @@ async function keyframeLuma(
       "rawvideo",
       "pipe:1",
     ],
-    { encoding: "buffer", maxBuffer: 1 << 20, signal },
+    { binary: true, signal },
   );
-  if (stdout.length === 0) return null;
+  if (bytes.length === 0) return null;
   let sum = 0;
-  for (const v of stdout) sum += v;
-  return sum / stdout.length;
+  for (const v of bytes) sum += v;
+  return sum / bytes.length;
 }
 
 // Keyframe times of the video stream (from packet flags: no decoding).
@@ -104,8 +120,9 @@ export async function representativeTime(
   video: string,
   durationSec: number,
   format: Pick<RenderFormat, "projection" | "stereo">,
-  signal?: AbortSignal,
+  o: { ffmpegPath: string; signal?: AbortSignal },
 ): Promise<number | null> {
+  const { ffmpegPath, signal } = o;
   const crop = viewFilter(format);
   const keys = (await keyframeTimes(video, signal)).filter((t) => t > 0);
   const inRange = keys.filter((t) => t >= durationSec * 0.1 && t <= durationSec * 0.9);
@@ -119,7 +136,7 @@ export async function representativeTime(
   const scored: Array<{ t: number; luma: number }> = [];
   for (const i of picks) {
     const t = pool[i]!;
-    const luma = await keyframeLuma(video, t, crop, signal);
+    const luma = await keyframeLuma(ffmpegPath, video, t, crop, signal);
     if (luma !== null) scored.push({ t, luma });
   }
   if (scored.length === 0) return null;
@@ -134,17 +151,19 @@ export async function writeThumbnail(
   o: {
     durationSec: number;
     format: Pick<RenderFormat, "projection" | "stereo">;
+    /** The ffmpeg program (RendererSettings.ffmpegPath). */
+    ffmpegPath: string;
     signal?: AbortSignal;
   },
 ): Promise<{ timeSec: number }> {
-  const key = await representativeTime(video, o.durationSec, o.format, o.signal);
+  const key = await representativeTime(video, o.durationSec, o.format, o);
   const timeSec = key ?? o.durationSec / 2;
   const fit = `scale='if(gte(iw,ih),${THUMBNAIL_SIZE},-2)':'if(gte(iw,ih),-2,${THUMBNAIL_SIZE})'`;
   // A keyframe decodes alone; the middle-frame fallback (short videos) decodes up to it.
   const seek = key === null ? [] : ["-noaccurate_seek"];
   const skip = key === null ? [] : ["-skip_frame", "nokey"];
   await exec(
-    ffmpeg(),
+    o.ffmpegPath,
     [
       "-hide_banner",
       "-v",

@@ -11,6 +11,7 @@ import { pageGc } from "../src/page/upload";
 import { type MemorySample, sampleProcessTree } from "../src/process-memory";
 import { captureChunk, captureJob } from "../src/render";
 import { type CaptureSession, openCaptureSession } from "../src/session";
+import { rendererSettings } from "../src/settings";
 import { makeAudio } from "./helpers/media";
 
 // Every raw frame leaves the page as a Blob POST. Without releasing them, Chromium's memory
@@ -113,16 +114,15 @@ describe("a failed capture names its cause", () => {
     );
     chmodSync(fake, 0o755);
     const { session, job } = await previewSession();
-    process.env.EFS_FFMPEG_PATH = fake;
     try {
       const run = captureChunk(session, job, { from: 0, to: 30 }, join(dir, "broken.ts"), {
         mode: "raw",
+        settings: rendererSettings({ EFS_FFMPEG_PATH: fake }),
       });
       await expect(run).rejects.toThrow(
         /^ffmpeg failed \(exit 1\): x264 \[error\]: fake encoder broke \(after \d+ of 30 frames\)$/,
       );
     } finally {
-      delete process.env.EFS_FFMPEG_PATH;
       await session.close();
     }
   }, 120_000);

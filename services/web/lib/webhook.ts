@@ -4,6 +4,7 @@
 // finished, answers 200 and changes nothing (terminal states are immutable).
 
 import { deleteOwnedObjects } from "@efs/core/jobs/owned-objects";
+import type { RenderResult } from "@efs/core/jobs/payloads";
 import { resultKeyProblem, resultKeys } from "@efs/core/jobs/result-keys";
 import type { Job } from "@efs/core/jobs/types";
 import { checkWebhookAuth } from "@efs/core/webhook-auth";
@@ -14,7 +15,9 @@ import { validate } from "./api/validate";
 import type { WebContext } from "./context";
 import { MAX_WEBHOOK_BYTES } from "./limits";
 
-const resultSchema = z
+// The result and body types are core's wire types (@efs/core/wire WebhookBody): the schema is
+// their validator at the web's HTTP edge.
+const resultSchema: z.ZodType<RenderResult, z.ZodTypeDef, unknown> = z
   .object({
     videoKey: z.string().min(1).max(1024),
     format: z.string().min(1).max(64),

@@ -1,8 +1,6 @@
 // Worker entry: parse config at the edge (one line naming a bad or missing variable, exit 1),
 // open the job store and storage, run the loop with the reaper and render reconciler, and
 // handle signals (first: graceful stop within the grace period, exit 0; second: exit now).
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { ConfigError, loadConfig } from "@efs/core/config";
 import { discardJobFiles } from "@efs/core/jobs/owned-objects";
 import { openJobStore } from "@efs/core/jobs/store";
@@ -25,11 +23,7 @@ async function main(): Promise<number> {
   let options: ReturnType<typeof workerOptions>;
   try {
     config = loadConfig(process.env);
-    options = workerOptions(
-      config,
-      process.env,
-      join(process.env.WORKER_TMP_DIR ?? tmpdir(), "efs-worker"),
-    );
+    options = workerOptions(config, process.env);
   } catch (e) {
     if (e instanceof ConfigError) {
       process.stderr.write(`${e.message}\n`);

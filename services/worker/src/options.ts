@@ -1,7 +1,8 @@
 // The worker's settings, parsed once at the edge from core's Config plus worker-only env vars.
 
 import { randomBytes } from "node:crypto";
-import { hostname } from "node:os";
+import { hostname, tmpdir } from "node:os";
+import { join } from "node:path";
 import { type Config, ConfigError } from "@efs/core/config";
 import { type Env, intVar, plainVar } from "@efs/core/config/read";
 import { Secret } from "@efs/core/secret";
@@ -42,6 +43,8 @@ export interface WorkerOptions {
     maxDurationSec: number;
     maxBytes: number;
     ytdlpTimeoutMs: number;
+    /** The yt-dlp program (YTDLP_PATH, default `yt-dlp` on PATH). */
+    ytdlpPath: string;
     /** Limit for a whole direct URL download (a trickling server cannot hold the worker). */
     downloadTimeoutMs: number;
     /** Test-only SSRF exemptions (`host:port`); refused in production-like configs. */
@@ -56,6 +59,7 @@ export interface WorkerOptions {
   };
   /** Local storage only (R2 has a bucket lifecycle rule): uploads/ objects older than this go. */
   retention: { uploadMaxAgeMs: number; intervalMs: number };
+  /** Per-job scratch folders: `<WORKER_TMP_DIR or the OS temp dir>/efs-worker`. */
   tmpRoot: string;
 }
 
@@ -68,8 +72,13 @@ function localRendererToken(config: Config, env: Env): Secret | null {
   );
 }
 
-// Builds WorkerOptions; throws a one-line ConfigError naming the bad variable.
-export function workerOptions(config: Config, env: Env, tmpRoot: string): WorkerOptions {
+// Builds WorkerOptions; throws a one-line ConfigError naming the bad variable. `tmpRoot`
+// overrides WORKER_TMP_DIR (tests).
+export function workerOptions(
+  config: Config,
+  env: Env,
+  tmpRoot = join(plainVar(env, "WORKER_TMP_DIR") ?? tmpdir(), "efs-worker"),
+): WorkerOptions {
   const leaseMs = intVar(env, "WORKER_LEASE_MS", 1000, 3_600_000) ?? 60_000;
   const allowRaw = plainVar(env, "EFS_TEST_SSRF_ALLOW");
   if (allowRaw !== null && config.productionLike) {
@@ -111,6 +120,7 @@ export function workerOptions(config: Config, env: Env, tmpRoot: string): Worker
       maxDurationSec: intVar(env, "INGEST_MAX_DURATION_SEC", 1, 86_400) ?? 1_200,
       maxBytes: intVar(env, "INGEST_MAX_BYTES", 1, 50 * 1024 ** 3) ?? 500 * 1024 * 1024,
       ytdlpTimeoutMs: intVar(env, "YTDLP_TIMEOUT_MS", 1000, 3_600_000) ?? 600_000,
+      ytdlpPath: plainVar(env, "YTDLP_PATH") ?? "yt-dlp",
       downloadTimeoutMs: intVar(env, "INGEST_DOWNLOAD_TIMEOUT_MS", 1000, 3_600_000) ?? 600_000,
       allowHostPorts: Object.freeze(allowRaw ? allowRaw.split(",").map((s) => s.trim()) : []),
     }),

@@ -3,7 +3,8 @@ import { join } from "node:path";
 import type { Job } from "@efs/core/jobs/types";
 import type { LocalStorage } from "@efs/core/storage/local";
 import { deriveJobToken } from "@efs/core/webhook-auth";
-import { parseSubmit } from "@efs/renderer/server/submit";
+import { parseRenderSubmit } from "@efs/core/wire";
+import { PRESET_IDS } from "@efs/visual/presets";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeRenderer, startFakeRenderer } from "./helpers/fake-renderer";
 import { seedAudio } from "./helpers/seed-audio";
@@ -116,7 +117,7 @@ describe("render dispatch to the local renderer + reconciliation", () => {
     });
     expect(sent.body.webhook_token).not.toContain(TEST_WEBHOOK_SECRET);
     // The local renderer's own validation accepts exactly what the worker sent.
-    expect(parseSubmit(sent.body)).toMatchObject({
+    expect(parseRenderSubmit(sent.body, PRESET_IDS)).toMatchObject({
       jobId: job.id,
       preset: "ethereal-flame",
       format: "preview-360p",

@@ -16,6 +16,7 @@ export async function render(rt: Runtime, raw: Record<string, unknown>): Promise
   if (!existsSync(audio))
     throw usageError(`audio file not found: ${a.audio}`, "pass --audio with an existing file");
   const { concatChunks, renderVideo } = await import("@efs/renderer/render");
+  const settings = await readRendererSettings(rt);
   if (a.concat) {
     const chunks = a.concat.map((c) => resolve(rt.cwd, c));
     const missing = chunks.find((c) => !existsSync(c));
@@ -28,6 +29,7 @@ export async function render(rt: Runtime, raw: Record<string, unknown>): Promise
       durationSec: a.durationSec,
       out,
       signal: rt.signal,
+      settings,
     });
     rt.out.success(`joined ${chunks.length} chunks → ${out}`);
     return { data: { out, chunks: chunks.length } };
@@ -60,6 +62,7 @@ export async function render(rt: Runtime, raw: Record<string, unknown>): Promise
       capture: a.capture,
       out,
       signal: rt.signal,
+      settings,
       onProgress: (p) => {
         progress = { done: p.framesDone, total: p.framesTotal };
         if (p.stage === "rendering") bar.update(p);
@@ -96,5 +99,21 @@ export async function render(rt: Runtime, raw: Record<string, unknown>): Promise
       fix: "run with --debug for the renderer log; efs doctor checks Chromium and ffmpeg",
       cause: e,
     });
+  }
+}
+
+// The renderer's variables (EFS_FFMPEG_PATH, EFS_CHROMIUM_PATH, EFS_CHROMIUM_FLAGS,
+// EFS_VIDEO_ENCODER, EFS_RENDERER_TMP_DIR) from efs's environment; a malformed one is a usage
+// error naming it, before anything starts.
+async function readRendererSettings(rt: Runtime) {
+  const { rendererSettings } = await import("@efs/renderer/settings");
+  const { ConfigError } = await import("@efs/core/config");
+  try {
+    return rendererSettings(rt.env);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      throw usageError(e.message, "fix or unset that variable in your environment");
+    }
+    throw e;
   }
 }

@@ -97,10 +97,11 @@ export interface RenderPayload {
   visual?: Record<string, unknown>;
 }
 
-/** Same shape as the webhook's `result` (contracts/webhook.json). */
-export interface RenderResult {
+/** Same shape as the webhook's `result` (contracts/webhook.json); a type alias so that it is
+ * also a plain JSON record (RenderStatusBody.result). */
+export type RenderResult = {
   videoKey: string;
   format: string;
   durationSeconds: number;
   thumbnailKey?: string;
-}
+};

@@ -6,25 +6,30 @@ import { createReadStream } from "node:fs";
 import { rm, stat } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { join } from "node:path";
+import type { RenderResult as CallResult } from "@efs/core/jobs/payloads";
 import type { RendererProgress } from "@efs/core/render-progress";
 import type { Storage } from "@efs/core/storage/types";
+import {
+  isRenderPing,
+  parseRenderSubmit,
+  type RenderRequest,
+  type RenderStatusBody,
+  WireError,
+} from "@efs/core/wire";
+import { PRESET_IDS } from "@efs/visual/presets";
 import { type RenderOptions, type RenderResult, renderVideo } from "../render";
 import { makeScratchDir } from "../scratch";
+import { DEFAULT_RENDERER_SETTINGS, type RendererSettings } from "../settings";
 import { downloadTo } from "./download";
-import { isPing, parseSubmit, type RenderRequest, RequestError } from "./submit";
 import { postWebhook } from "./webhook";
 
-interface CallResult {
-  videoKey: string;
-  format: string;
-  durationSeconds: number;
-  thumbnailKey?: string;
-}
-
-type CallState =
-  | { status: "running"; progress: RendererProgress }
-  | { status: "completed"; result: CallResult }
-  | { status: "failed"; error: string };
+// What GET /status answers for a call (the status contract, core/wire.ts).
+type CallState = RenderStatusBody &
+  (
+    | { status: "running"; progress: RendererProgress }
+    | { status: "completed"; result: CallResult }
+    | { status: "failed"; error: string }
+  );
 
 // The thumbnail's key: next to the video (`renders/<job>/output.mp4` → `renders/<job>/thumbnail.jpg`).
 export function thumbnailKeyFor(outputKey: string): string {
@@ -36,6 +41,8 @@ export interface RendererAppOptions {
   authToken: string;
   storage: Pick<Storage, "put">;
   render?: (o: RenderOptions) => Promise<RenderResult>;
+  /** Programs, encoder and scratch root (serve.ts parses them from the environment). */
+  settings?: RendererSettings;
   webhookBaseDelayMs?: number;
   log?: (line: string) => void;
 }
@@ -65,13 +72,13 @@ async function readBody(req: IncomingMessage, max = 1 << 20): Promise<unknown> {
   let n = 0;
   for await (const c of req) {
     n += (c as Buffer).length;
-    if (n > max) throw new RequestError(413, "body too large");
+    if (n > max) throw new WireError(413, "body too large");
     parts.push(c as Buffer);
   }
   try {
     return JSON.parse(Buffer.concat(parts).toString("utf8"));
   } catch {
-    throw new RequestError(400, "body must be JSON");
+    throw new WireError(400, "body must be JSON");
   }
 }
 
@@ -81,11 +88,12 @@ export function createRendererApp(o: RendererAppOptions): RendererApp {
     throw new Error("the renderer needs an auth token (RENDERER_AUTH_TOKEN or MODAL_AUTH_TOKEN)");
   const calls = new Map<string, CallState>();
   const render = o.render ?? renderVideo;
+  const settings = o.settings ?? DEFAULT_RENDERER_SETTINGS;
   const abort = new AbortController();
   let queue: Promise<void> = Promise.resolve();
 
   async function runJob(callId: string, r: RenderRequest): Promise<void> {
-    const dir = await makeScratchDir("job");
+    const dir = await makeScratchDir("job", settings.scratchRoot);
     const report = (progress: RendererProgress) => {
       if (calls.get(callId)?.status === "running")
         calls.set(callId, { status: "running", progress });
@@ -106,6 +114,7 @@ export function createRendererApp(o: RendererAppOptions): RendererApp {
         out,
         thumbnail,
         signal: abort.signal,
+        settings,
         log: o.log,
         onProgress: (p) =>
           report({
@@ -171,8 +180,8 @@ export function createRendererApp(o: RendererAppOptions): RendererApp {
       if (typeof body.auth_token !== "string" || !tokensMatch(body.auth_token, o.authToken)) {
         return send(res, 401, { error: "invalid auth_token" });
       }
-      if (isPing(body)) return send(res, 200, { job_id: body.job_id, status: "ok" });
-      const r = parseSubmit(body);
+      if (isRenderPing(body)) return send(res, 200, { job_id: body.job_id, status: "ok" });
+      const r = parseRenderSubmit(body, PRESET_IDS);
       const callId = `local-${randomUUID()}`;
       calls.set(callId, {
         status: "running",
@@ -190,7 +199,8 @@ export function createRendererApp(o: RendererAppOptions): RendererApp {
       const id = u.searchParams.get("call_id");
       if (!id) return send(res, 400, { error: "call_id is required" });
       const s = calls.get(id);
-      return send(res, 200, s ?? { status: "unknown", error: "no such call" });
+      const answer: RenderStatusBody = s ?? { status: "unknown", error: "no such call" };
+      return send(res, 200, answer);
     }
     if (req.method === "GET" && u.pathname === "/health") return send(res, 200, { ok: true });
     return send(res, 404, { error: "not found" });
@@ -199,7 +209,7 @@ export function createRendererApp(o: RendererAppOptions): RendererApp {
   return {
     handle(req, res) {
       handle(req, res).catch((e: unknown) => {
-        if (e instanceof RequestError) send(res, e.status, { error: e.message });
+        if (e instanceof WireError) send(res, e.status, { error: e.message });
         else send(res, 500, { error: e instanceof Error ? e.message : String(e) });
       });
     },

@@ -1,11 +1,5 @@
 // Reports a finished render to the web app's webhook, retrying with exponential backoff.
-
-export interface WebhookBody {
-  jobId: string;
-  status: "complete" | "failed";
-  result?: { videoKey: string; format: string; durationSeconds: number };
-  error?: string;
-}
+import type { WebhookBody } from "@efs/core/wire";
 
 // POSTs with `Authorization: Bearer <token>`; retries 5xx/network errors, not 4xx.
 export async function postWebhook(

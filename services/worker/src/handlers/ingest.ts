@@ -80,6 +80,7 @@ export const ingestHandler: JobHandler = async (job, deps, run) => {
     const fetched = await fetchUrlSource(payload.source.url, run.tmpDir, {
       maxBytes,
       ytdlpTimeoutMs: options.ingest.ytdlpTimeoutMs,
+      ytdlpPath: options.ingest.ytdlpPath,
       downloadTimeoutMs: options.ingest.downloadTimeoutMs,
       allowHostPorts: options.ingest.allowHostPorts,
       signal: run.signal,

@@ -30,6 +30,8 @@ export async function fetchUrlSource(
   opts: GuardOptions & {
     maxBytes: number;
     ytdlpTimeoutMs: number;
+    /** The yt-dlp program (default `yt-dlp` on PATH). */
+    ytdlpPath?: string;
     /** Limit for the whole direct download (page fetch included), INGEST_DOWNLOAD_TIMEOUT_MS. */
     downloadTimeoutMs: number;
     signal?: AbortSignal;
@@ -53,6 +55,7 @@ export async function fetchUrlSource(
       authorization: res.authorization,
       maxBytes: opts.maxBytes,
       timeoutMs: opts.ytdlpTimeoutMs,
+      program: opts.ytdlpPath,
       signal: opts.signal,
     });
     return { path, filename: filenameOf(res.url), via: "yt-dlp" };

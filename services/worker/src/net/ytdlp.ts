@@ -21,6 +21,8 @@ export async function ytdlpDownload(
   opts: {
     maxBytes: number;
     timeoutMs: number;
+    /** The yt-dlp program (default `yt-dlp` on PATH). */
+    program?: string;
     signal?: AbortSignal;
     /** Sent as the Authorization header (from `user:password@` in the URL the user gave). */
     authorization?: string | null;
@@ -52,7 +54,7 @@ export async function ytdlpDownload(
   }
   args.push("--batch-file", batch);
   try {
-    await runChild(process.env.YTDLP_PATH ?? "yt-dlp", args, {
+    await runChild(opts.program ?? "yt-dlp", args, {
       signal: opts.signal,
       timeoutMs: opts.timeoutMs,
       reject: true,

@@ -1,25 +1,15 @@
 // The renderer submit contract (contracts/modal-submit.json), shared by Modal and the local
 // renderer: POST {auth_token, job_id, config, audio_url, output_key, webhook_url, webhook_token, gpu?}
 // → {call_id, job_id, gpu}.
+import type { RenderSubmitBody } from "@efs/core/wire";
 import { PermanentJobError } from "../errors";
 import type { RendererTarget } from "../options";
 import { rendererCall } from "./http";
 
-export interface SubmitBody {
-  auth_token: string;
-  job_id: string;
-  config: Record<string, unknown>;
-  audio_url: string;
-  output_key: string;
-  webhook_url: string;
-  webhook_token: string;
-  gpu?: string;
-}
-
 // Submits a render; returns the renderer's call id and the GPU it chose (null when none).
 export async function submitRender(
   target: RendererTarget,
-  body: SubmitBody,
+  body: RenderSubmitBody,
   signal?: AbortSignal,
 ): Promise<{ callId: string; gpu: string | null }> {
   const json = await rendererCall(
