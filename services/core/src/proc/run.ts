@@ -3,7 +3,9 @@
 // timeout or our own exit stops it with everything it started; an argument holding a secret
 // is refused before anything runs (secrets travel in env, on stdin or as a stdin file); and
 // what comes back (output, lines, the command line, error messages) is redacted.
-import { type ChildProcess, spawn } from "node:child_process";
+// execa spawns, feeds stdin, splits lines, stops the leader (SIGTERM, SIGKILL after the
+// grace) and reports how it ended; the rest here is what execa does not do: the process
+// group, secrets in argv, redaction, the deleted stdin file, the output caps, the exit hook.
 import {
   closeSync,
   existsSync,
@@ -17,7 +19,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Writable } from "node:stream";
-import { StringDecoder } from "node:string_decoder";
+import { execa, type Options, type ResultPromise } from "execa";
 import { ChildError } from "./errors";
 import { groupAlive, signalGroup } from "./group";
 
@@ -82,7 +84,7 @@ const DEFAULT_MAX_BUFFER = 16 * 1024 * 1024;
 const DEFAULT_KILL_GRACE_MS = 2000;
 
 // Every child still running, for killAllChildren() and our own exit.
-const live = new Set<ChildProcess>();
+const live = new Set<{ readonly pid?: number }>();
 let exitHookInstalled = false;
 
 // Stops every child process group still running (a second Ctrl-C, a fatal error); also runs
@@ -134,23 +136,47 @@ function start(
       );
     }
   }
-  const command = [cmd, ...args].join(" ");
   if (opts.signal?.aborted) {
     throw new ChildError("ABORTED", `${program} not started: cancelled`, { program });
   }
+  // An abort or the timeout stops the run: execa stops the leader (killSignal, then SIGKILL
+  // after the grace), and we signal its whole group (execa signals only the leader).
+  const stop = new AbortController();
+  const onAbort = () => stop.abort();
+  opts.signal?.addEventListener("abort", onAbort, { once: true });
+  let timedOut = false;
+  const timer =
+    opts.timeoutMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          timedOut = true;
+          stop.abort();
+        }, opts.timeoutMs);
+  timer?.unref();
+  const graceMs = opts.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
+  const killSignal = graceMs > 0 ? "SIGTERM" : "SIGKILL";
+
   const stdinFd = opts.stdinFile === undefined ? undefined : deletedFileFd(opts.stdinFile);
-  let child: ChildProcess;
+  const options = {
+    cwd: opts.cwd,
+    env: opts.env,
+    extendEnv: opts.inheritEnv !== false,
+    // A descriptor number goes to spawn as is (execa's types list only 0 and 3-9).
+    stdin:
+      (stdinFd as 0 | undefined) ?? (pipeStdin || opts.input !== undefined ? "pipe" : "ignore"),
+    input: opts.input,
+    buffer: false, // we keep the start of stdout and the end of stderr ourselves
+    detached: true,
+    cancelSignal: stop.signal,
+    killSignal,
+    forceKillAfterDelay: graceMs > 0 ? graceMs : false,
+    reject: false,
+    // execa would print commands and unredacted output under NODE_DEBUG=execa.
+    verbose: "none",
+  } satisfies Options;
+  let child: ResultPromise<typeof options>;
   try {
-    child = spawn(cmd, [...args], {
-      cwd: opts.cwd,
-      env: childEnv(opts),
-      stdio: [
-        stdinFd ?? (pipeStdin || opts.input !== undefined ? "pipe" : "ignore"),
-        "pipe",
-        "pipe",
-      ],
-      detached: true,
-    });
+    child = execa(cmd, args, options);
   } finally {
     if (stdinFd !== undefined) closeSync(stdinFd);
   }
@@ -158,108 +184,55 @@ function start(
     exitHookInstalled = true;
     process.once("exit", killAllChildren);
   }
-  live.add(child);
-  child.stdin?.on("error", () => {}); // EPIPE when the child exits first: its exit says why
-  if (opts.input !== undefined) child.stdin?.end(opts.input);
-
-  const graceMs = opts.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
-  let timedOut = false;
-  let stopping = false;
-  let forceKill: NodeJS.Timeout | undefined;
-  const stop = () => {
-    stopping = true;
-    if (graceMs <= 0) return signalGroup(child.pid, "SIGKILL");
-    signalGroup(child.pid, "SIGTERM");
-    forceKill ??= setTimeout(() => {
-      if (groupAlive(child.pid)) signalGroup(child.pid, "SIGKILL");
-    }, graceMs);
-    forceKill.unref();
-  };
-  const onAbort = () => stop();
-  opts.signal?.addEventListener("abort", onAbort, { once: true });
-  const timer =
-    opts.timeoutMs === undefined
-      ? undefined
-      : setTimeout(() => {
-          timedOut = true;
-          stop();
-        }, opts.timeoutMs);
-  timer?.unref();
+  const { pid } = child;
+  if (pid !== undefined) live.add(child);
+  stop.signal.addEventListener("abort", () => signalGroup(pid, killSignal), { once: true });
+  // Once the leader is gone after a stop, whatever it left in its group goes too.
+  child.once("exit", () => {
+    if (stop.signal.aborted && groupAlive(pid)) signalGroup(pid, "SIGKILL");
+  });
 
   const max = opts.maxBuffer ?? DEFAULT_MAX_BUFFER;
   const out = new Head(max);
   const err = new Tail(max);
-  const outLines = opts.onLine && lineSplitter((l) => opts.onLine?.(redact(l), "stdout"));
-  const errLines = opts.onLine && lineSplitter((l) => opts.onLine?.(redact(l), "stderr"));
-  child.stdout?.on("data", (chunk: Buffer) => {
-    if (opts.onStdout) opts.onStdout(chunk);
-    else out.push(chunk);
-    outLines?.push(chunk);
-  });
-  child.stderr?.on("data", (chunk: Buffer) => {
-    err.push(chunk);
-    errLines?.push(chunk);
+  child.stdout?.on("data", (chunk: Buffer) =>
+    opts.onStdout ? opts.onStdout(chunk) : out.push(chunk),
+  );
+  child.stderr?.on("data", (chunk: Buffer) => err.push(chunk));
+  const lines = (["stdout", "stderr"] as const).map(async (from) => {
+    if (opts.onLine) for await (const l of child.iterable({ from })) opts.onLine(redact(l), from);
   });
 
-  const result = new Promise<ChildResult>((resolve, reject) => {
-    let settled = false;
-    const finish = (fn: () => void) => {
-      if (settled) return;
-      settled = true;
-      live.delete(child);
-      if (timer) clearTimeout(timer);
-      opts.signal?.removeEventListener("abort", onAbort);
-      fn();
+  const result = (async (): Promise<ChildResult> => {
+    const [r] = await Promise.all([child, ...lines]);
+    live.delete(child);
+    if (timer) clearTimeout(timer);
+    opts.signal?.removeEventListener("abort", onAbort);
+    if (pid === undefined) throw spawnError(r.cause as NodeJS.ErrnoException, program, opts);
+    const res: ChildResult = {
+      command: redact(r.command),
+      exitCode: r.exitCode ?? null,
+      signal: (r.signal as NodeJS.Signals | undefined) ?? null,
+      stdout: redact(out.text()),
+      stderr: redact(err.text()),
+      timedOut,
     };
-    child.once("error", (e: NodeJS.ErrnoException) => {
-      if (child.pid !== undefined) return; // after a start, "close" reports the outcome
-      if (forceKill) clearTimeout(forceKill);
-      finish(() => reject(spawnError(e, program, opts)));
-    });
-    child.once("close", (code: number | null, sig: NodeJS.Signals | null) => {
-      outLines?.end();
-      errLines?.end();
-      // After an abort or a timeout, whatever the leader left in its group goes too.
-      if (forceKill) clearTimeout(forceKill);
-      if (stopping && groupAlive(child.pid)) signalGroup(child.pid, "SIGKILL");
-      finish(() => {
-        const res: ChildResult = {
-          command: redact(command),
-          exitCode: code,
-          signal: sig,
-          stdout: redact(out.text()),
-          stderr: redact(err.text()),
-          timedOut,
-        };
-        if (opts.signal?.aborted) {
-          reject(
-            new ChildError("ABORTED", `${program} stopped: cancelled`, {
-              program,
-              exitCode: code,
-              stderrTail: tail(res.stderr),
-            }),
-          );
-        } else if (opts.reject && (timedOut || code !== 0)) {
-          reject(exitError(res, program, opts));
-        } else {
-          resolve(res);
-        }
+    if (opts.signal?.aborted) {
+      throw new ChildError("ABORTED", `${program} stopped: cancelled`, {
+        program,
+        exitCode: res.exitCode,
+        stderrTail: tail(res.stderr),
       });
-    });
-  });
+    }
+    if (opts.reject && (timedOut || res.exitCode !== 0)) throw exitError(res, program, opts);
+    return res;
+  })();
   return {
-    pid: child.pid,
+    pid,
     stdin: child.stdin,
-    kill: (signal = "SIGKILL") => signalGroup(child.pid, signal),
+    kill: (signal = "SIGKILL") => signalGroup(pid, signal),
     result,
   };
-}
-
-function childEnv(opts: ChildOptions): NodeJS.ProcessEnv {
-  const merged: Record<string, string | undefined> =
-    opts.inheritEnv === false ? { ...opts.env } : { ...process.env, ...opts.env };
-  for (const [k, v] of Object.entries(merged)) if (v === undefined) delete merged[k];
-  return merged;
 }
 
 function spawnError(e: NodeJS.ErrnoException, program: string, opts: ChildOptions): ChildError {
@@ -340,28 +313,6 @@ class Tail {
     const all = Buffer.concat(this.#chunks);
     return all.subarray(Math.max(0, all.length - this.max)).toString("utf8");
   }
-}
-
-// Calls `onLine` with each whole line of a byte stream (UTF-8 safe across chunks).
-function lineSplitter(onLine: (line: string) => void): {
-  push(chunk: Buffer): void;
-  end(): void;
-} {
-  const decoder = new StringDecoder("utf8");
-  let pending = "";
-  return {
-    push(chunk) {
-      pending += decoder.write(chunk);
-      const lines = pending.split("\n");
-      pending = lines.pop() ?? "";
-      for (const line of lines) onLine(line.replace(/\r$/, ""));
-    },
-    end() {
-      pending += decoder.end();
-      if (pending) onLine(pending);
-      pending = "";
-    },
-  };
 }
 
 const STDIN_DIR_PREFIX = "efs-secret-";

@@ -75,6 +75,28 @@ describe("runChild", () => {
     expect(existsSync(log)).toBe(false);
   });
 
+  it("prints nothing of the program's output itself, even under NODE_DEBUG=execa", async () => {
+    const script = `
+      import { runChild } from ${JSON.stringify(join(FIXTURES, "../../../src/proc/run.ts"))};
+      const redact = (t) => t.split(${JSON.stringify(SECRET)}).join("[redacted]");
+      const res = await runChild(${JSON.stringify(ECHO)}, ["x"], { input: ${JSON.stringify(SECRET)}, redact });
+      process.stdout.write(res.stdout);`;
+    const printed = await new Promise<string>((resolve, reject) => {
+      const parent = spawn(
+        process.execPath,
+        ["--import", "tsx", "--input-type=module", "-e", script],
+        { env: { ...process.env, NODE_DEBUG: "execa" }, stdio: ["ignore", "pipe", "pipe"] },
+      );
+      let all = "";
+      parent.stdout.on("data", (c) => (all += c));
+      parent.stderr.on("data", (c) => (all += c));
+      parent.on("error", reject);
+      parent.on("close", () => resolve(all));
+    });
+    expect(printed).toContain("stdout: received [redacted]");
+    expect(printed).not.toContain(SECRET);
+  });
+
   it("passes a secret on stdin and redacts it from output, lines and the command line", async () => {
     const log = join(dir, "argv");
     const lines: string[] = [];
