@@ -78,6 +78,7 @@ RENDERER_WORKSPACES = ("services/core", "services/visual", "services/renderer")
 RENDERER_NPM = {
     "commander": "14.0.3",
     "esbuild": "0.27.7",
+    "execa": "9.6.1",
     "fft.js": "4.0.4",
     "puppeteer-core": "24.43.1",
     "three": "0.187.0",
