@@ -25,10 +25,14 @@ const log = (s: string) => process.stderr.write(`${s}\n`);
 const results: string[] = [];
 let failed = false;
 // Ctrl-C / SIGTERM stop the render (Chromium and ffmpeg with it) and still remove the scratch
-// folder; without this the folder with its audio and partial video stayed behind.
+// folder; without this the folder with its audio and partial video stayed behind. A repeated
+// signal is ignored rather than left to Node's default exit, which skipped the clean-up: a
+// SIGINT sent to every process of `npm run bench:render-8k` (pkill -f) reached it twice, once
+// directly and once relayed by tsx.
 const controller = new AbortController();
 for (const sig of ["SIGINT", "SIGTERM"] as const) {
-  process.once(sig, () => {
+  process.on(sig, () => {
+    if (controller.signal.aborted) return;
     log(`${sig}: stopping the render`);
     process.exitCode = sig === "SIGINT" ? 130 : 143;
     controller.abort(new Error(`bench:render-8k interrupted (${sig})`));

@@ -27,9 +27,11 @@ describe("hostile ingests (real worker process, loopback HTTP)", () => {
   afterEach(async () => {
     await worker?.stop();
     worker = null;
-    expect(await reapWorkers(), "a test leaked a worker process").toBe(0);
+    const leaked = await reapWorkers();
     await server.close();
     await stack.close();
+    // Asserted after the clean-up, so a leak does not also leave the temp folder.
+    expect(leaked, "a test leaked a worker process").toBe(0);
   });
 
   // A server that sends one byte a second for as long as the client listens.

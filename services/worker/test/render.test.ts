@@ -93,9 +93,11 @@ describe("render dispatch to the local renderer + reconciliation", () => {
   afterAll(async () => {
     worker?.child.kill("SIGTERM");
     if (worker) expect((await worker.exited).code).toBe(0);
-    expect(await reapWorkers()).toBe(0);
+    const leaked = await reapWorkers();
     await renderer?.close();
     await stack?.close();
+    // Asserted after the clean-up, so a leak does not also leave the temp folder.
+    expect(leaked, "a test leaked a worker process").toBe(0);
   });
 
   it("sends the contract's submit payload with a per-job webhook token and a signed audio URL", async () => {

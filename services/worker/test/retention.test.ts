@@ -12,8 +12,10 @@ beforeEach(async () => {
   stack = await createStack();
 });
 afterEach(async () => {
-  expect(await reapWorkers()).toBe(0);
+  const leaked = await reapWorkers();
   await stack.close();
+  // Asserted after the clean-up, so a leak does not also leave the temp folder.
+  expect(leaked, "a test leaked a worker process").toBe(0);
 });
 
 async function waitForRow(id: string, present: boolean, timeoutMs = 20_000): Promise<void> {
