@@ -4,7 +4,7 @@
 // 360 computes it here), through a tone curve whose shoulder rolls highlights off towards
 // white instead of clipping them.
 import * as THREE from "three";
-import { FIRE_GLSL, FIRE_SCALE, setFireDensity } from "./fire";
+import { FIRE_GLSL, FIRE_SCALE, setFireDensity, VIEW_PASS_VERT } from "./fire";
 import type { Framing } from "./framing";
 import { HEADROOM } from "./particles";
 import { STARS_GLSL } from "./skybox";
@@ -42,17 +42,6 @@ vec3 resolve(vec3 dir, vec3 light) {
 #endif
   float cover = clamp(2.0 * dot(light, vec3(0.2126, 0.7152, 0.0722)), 0.0, 1.0);
   return tone(sky * (uSkyIntensity * (1.0 - 0.9 * cover)) + light);
-}`;
-
-const FLAT_VERT = /* glsl */ `
-uniform mat3 uView;
-uniform vec2 uTan;
-out vec2 vUv;
-out vec3 vDir;
-void main() {
-  vUv = uv;
-  vDir = uView * vec3(position.xy * uTan, -1.0);
-  gl_Position = vec4(position.xy, 0.0, 1.0);
 }`;
 
 const FLAT_FRAG = /* glsl */ `
@@ -131,7 +120,7 @@ export function createComposite(
   const material = new THREE.ShaderMaterial({
     glslVersion: THREE.GLSL3,
     defines: starBrightness > 0 ? { PROCEDURAL_STARS: 1 } : {},
-    vertexShader: flat ? FLAT_VERT : EQUI_VERT,
+    vertexShader: flat ? VIEW_PASS_VERT : EQUI_VERT,
     fragmentShader: flat ? FLAT_FRAG : EQUI_FRAG,
     depthTest: false,
     depthWrite: false,

@@ -80,7 +80,8 @@ export function setFireDensity(material: THREE.ShaderMaterial, unitsPerPixel: nu
 /** The fire pass stores light / FIRE_SCALE: the detail factor reaches about 3. */
 export const FIRE_SCALE = 2;
 
-const PASS_VERT = /* glsl */ `
+/** A full-screen pass that also gives each pixel its view direction (fire and composite). */
+export const VIEW_PASS_VERT = /* glsl */ `
 uniform mat3 uView;
 uniform vec2 uTan;
 out vec2 vUv;
@@ -152,7 +153,7 @@ export function createFirePass(
   const material = new THREE.ShaderMaterial({
     glslVersion: THREE.GLSL3,
     defines: {},
-    vertexShader: PASS_VERT,
+    vertexShader: VIEW_PASS_VERT,
     fragmentShader: PASS_FRAG,
     depthTest: false,
     depthWrite: false,
