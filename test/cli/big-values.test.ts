@@ -6,12 +6,9 @@ import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Command } from "commander";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildProgram } from "../../src/main";
-import { Redactor } from "../../src/redact";
 import { Vault } from "../../src/vault/vault";
-import { REPO, runEfs, type Sandbox, sandbox } from "../helpers/cli";
+import { leafCommands, runEfs, type Sandbox, sandbox } from "../helpers/cli";
 import { findLeaks, recordStats, registerSecret } from "../helpers/leak-record";
 
 const hex = (chars: number) =>
@@ -54,34 +51,6 @@ const ARGS: Record<string, string[]> = {
 };
 
 let box: Sandbox;
-
-function leafCommands(): string[] {
-  const noop = { write: () => true };
-  const program = buildProgram(
-    {
-      stdout: noop,
-      stderr: noop,
-      stdin: process.stdin,
-      env: {},
-      cwd: REPO,
-      colorDefault: false,
-      signal: new AbortController().signal,
-    },
-    new Redactor(),
-    { exitCode: 0, command: "" },
-  );
-  const out: string[] = [];
-  const walk = (c: Command, path: string[]) => {
-    for (const sub of c.commands) {
-      if (sub.name() === "help") continue;
-      const p = [...path, sub.name()];
-      if (sub.commands.length === 0) out.push(p.join(" "));
-      else walk(sub, p);
-    }
-  };
-  walk(program, []);
-  return out;
-}
 
 let env: Record<string, string>;
 

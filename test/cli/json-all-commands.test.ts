@@ -4,12 +4,9 @@ import { execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Command } from "commander";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildProgram } from "../../src/main";
-import { Redactor } from "../../src/redact";
 import { acquireLock } from "../../src/vault/lock";
-import { efsCommand, REPO, runEfs, type Sandbox, sandbox } from "../helpers/cli";
+import { efsCommand, leafCommands, runEfs, type Sandbox, sandbox } from "../helpers/cli";
 import {
   findLeaks,
   recordOutput,
@@ -41,34 +38,6 @@ const ARGS: Record<string, string[]> = {
 // without doing anything (e.g. `efs up` would start the studio).
 const SAFE_OTHERS: Record<string, string[]> = { down: [], logs: [] };
 const PROBE = ["--efs-json-probe"];
-
-function leafCommands(): string[] {
-  const noop = { write: () => true };
-  const program = buildProgram(
-    {
-      stdout: noop,
-      stderr: noop,
-      stdin: process.stdin,
-      env: {},
-      cwd: REPO,
-      colorDefault: false,
-      signal: new AbortController().signal,
-    },
-    new Redactor(),
-    { exitCode: 0, command: "" },
-  );
-  const out: string[] = [];
-  const walk = (c: Command, path: string[]) => {
-    for (const sub of c.commands) {
-      if (sub.name() === "help") continue;
-      const p = [...path, sub.name()];
-      if (sub.commands.length === 0) out.push(p.join(" "));
-      else walk(sub, p);
-    }
-  };
-  walk(program, []);
-  return out;
-}
 
 beforeAll(async () => {
   box = sandbox();

@@ -5,7 +5,9 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { PassThrough, Readable } from "node:stream";
-import { main } from "../../src/main";
+import type { Command } from "commander";
+import { buildProgram, main } from "../../src/main";
+import { Redactor } from "../../src/redact";
 import type { Prompter } from "../../src/ui/prompter";
 import { efsCommand } from "../../test-support/efs-cli";
 import { recordOutput } from "./leak-record";
@@ -188,4 +190,33 @@ function result(
       return JSON.parse(lines[0] ?? "") as JsonEnvelope;
     },
   };
+}
+
+// Every leaf command of the real program ("env set", "verify", …), built as efs builds it.
+export function leafCommands(): string[] {
+  const noop = { write: () => true };
+  const program = buildProgram(
+    {
+      stdout: noop,
+      stderr: noop,
+      stdin: process.stdin,
+      env: {},
+      cwd: REPO,
+      colorDefault: false,
+      signal: new AbortController().signal,
+    },
+    new Redactor(),
+    { exitCode: 0, command: "" },
+  );
+  const out: string[] = [];
+  const walk = (c: Command, path: string[]) => {
+    for (const sub of c.commands) {
+      if (sub.name() === "help") continue;
+      const p = [...path, sub.name()];
+      if (sub.commands.length === 0) out.push(p.join(" "));
+      else walk(sub, p);
+    }
+  };
+  walk(program, []);
+  return out;
 }
