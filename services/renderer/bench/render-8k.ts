@@ -3,8 +3,9 @@
 // does not complete, its memory grows, or its stream leaves its H.264 level. Hours on a 2-core
 // CPU box (≈10–15 s per 8K frame under SwiftShader); minutes on a GPU.
 //   BENCH_8K_MONO_SECONDS (30), BENCH_8K_STEREO_SECONDS (10); 0 skips that render.
+//   BENCH_8K_KEEP: a folder to keep each finished video in (to look at), else it is deleted.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { RENDER_FORMATS, type RenderFormatName } from "@efs/core/formats";
@@ -20,6 +21,8 @@ const RUNS: Array<[RenderFormatName, number]> = [
 ];
 /** Growth allowed over the run, after the first frames (the page's buffers) are in place. */
 const MAX_GROWTH_MB = 150;
+const keep = process.env.BENCH_8K_KEEP || null;
+if (keep) mkdirSync(keep, { recursive: true });
 const dir = mkdtempSync(join(tmpdir(), "efs-bench-8k-"));
 const log = (s: string) => process.stderr.write(`${s}\n`);
 const results: string[] = [];
@@ -115,6 +118,10 @@ try {
     ].join(" ");
     log(line);
     results.push(line);
+    if (keep) {
+      copyFileSync(out, join(keep, `${name}.mp4`));
+      log(`  kept ${join(keep, `${name}.mp4`)}`);
+    }
     rmSync(out, { force: true });
   }
 } catch (e) {
