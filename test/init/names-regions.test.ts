@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { CHECKLIST_NAMES as N } from "../../src/checklist/names";
+import { Vault } from "../../src/vault/vault";
 import { seedRenderService } from "../emulators/render";
 import { TEST_CREDENTIALS as C, newId, resourceCounts, sha256Hex } from "../emulators/state";
 import { registerSecret } from "../helpers/leak-record";
@@ -254,5 +255,26 @@ describe("a bucket outside R2's default jurisdiction", () => {
       vercel: "in-sync",
       render: "in-sync",
     });
+  });
+
+  it("gives a vault from before R2_JURISDICTION the bucket's recorded jurisdiction on the next init", async () => {
+    h = await createHarness();
+    const first = await h.efs(["init", "--yes", "--bucket-jurisdiction", "eu"]);
+    expect(first.code, first.stderr).toBe(0);
+    await registerVaultSecrets(h);
+    // What an older efs left: the jurisdiction only in the init journal, nowhere else.
+    await new Vault({ root: h.box.project, keys: { env: { ...h.env } } }).update((d) =>
+      d.unset("R2_JURISDICTION"),
+    );
+    const project = h.world.vercel.projects[0]!;
+    project.envs = project.envs.filter((e) => e.key !== "R2_JURISDICTION");
+    h.world.render.services[0]!.env.delete("R2_JURISDICTION");
+
+    const again = await h.efs(["init", "--yes"]);
+    expect(again.code, again.stderr).toBe(0);
+    expect((await h.vault()).get("R2_JURISDICTION")).toBe("eu");
+    expect(project.envs.find((e) => e.key === "R2_JURISDICTION")?.value).toBe("eu");
+    expect(h.world.render.services[0]!.env.get("R2_JURISDICTION")).toBe("eu");
+    expect(h.world.cloudflare.buckets).toHaveLength(1);
   });
 });

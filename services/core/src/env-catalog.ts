@@ -1,7 +1,7 @@
 // The env tracking table as data: every variable the checklist produces, where it comes
 // from, how it is validated and which deploy targets need it. One source of truth for
 // @efs/core's config parser and for the efs CLI's vault, `env push` and `verify`.
-import { R2_JURISDICTIONS } from "./r2";
+import { isR2Jurisdiction, R2_JURISDICTIONS } from "./r2";
 
 export const SECTIONS = ["r2", "turso", "modal", "webhook", "vercel", "render", "github"] as const;
 export type Section = (typeof SECTIONS)[number];
@@ -296,9 +296,7 @@ export function checkFormat(format: FormatName, value: string, fixedValue?: stri
     case "token":
       return /\s/.test(value) ? "contains whitespace" : null;
     case "r2Jurisdiction":
-      return (R2_JURISDICTIONS as readonly string[]).includes(value)
-        ? null
-        : `must be one of ${R2_JURISDICTIONS.join(", ")}`;
+      return isR2Jurisdiction(value) ? null : `must be one of ${R2_JURISDICTIONS.join(", ")}`;
     case "fixed":
       return fixedValue !== undefined && value !== fixedValue ? `must be "${fixedValue}"` : null;
   }
