@@ -13,34 +13,51 @@ class StorageConfigError(Exception):
     """A required R2 variable is missing; the message names it."""
 
 
+# R2_JURISDICTION's values (the env catalog's list, services/core/src/r2.ts); unset means default.
+JURISDICTIONS = ("default", "eu", "fedramp")
+
+
 @dataclass(frozen=True)
 class R2Config:
     account_id: str
     access_key_id: str
     secret_access_key: str
     bucket: str
-    # Override for tests and S3-compatible stores; default https://<account>.r2.cloudflarestorage.com.
+    # Override for tests and S3-compatible stores; default: the endpoint of the bucket's jurisdiction.
     endpoint_url: str | None = None
+    jurisdiction: str = "default"
 
+    # https://<account>.r2.cloudflarestorage.com, or https://<account>.<jurisdiction>.r2.… for a
+    # bucket in a jurisdiction (contracts/r2-endpoint.json holds the cases both sides test).
     def endpoint(self) -> str:
-        return self.endpoint_url or f"https://{self.account_id}.r2.cloudflarestorage.com"
+        if self.endpoint_url:
+            return self.endpoint_url
+        label = "" if self.jurisdiction == "default" else f"{self.jurisdiction}."
+        return f"https://{self.account_id}.{label}r2.cloudflarestorage.com"
 
     def __repr__(self) -> str:  # never print the secret
         return f"R2Config(account_id={self.account_id!r}, bucket={self.bucket!r}, endpoint={self.endpoint()!r})"
 
 
-# The R2 settings from the `r2-credentials` secret's environment; StorageConfigError naming the first missing var.
+# The R2 settings from the `r2-credentials` secret's environment; StorageConfigError naming the first
+# missing or bad var (R2_JURISDICTION is optional: secrets made before it hold none).
 def r2_config_from_env(env: Mapping[str, str]) -> R2Config:
     names = ("R2_ACCOUNT_ID", "R2_ACCESS_KEY_ID", "R2_SECRET_ACCESS_KEY", "R2_BUCKET_NAME")
     for name in names:
         if not env.get(name, "").strip():
             raise StorageConfigError(f"{name} is required (Modal secret r2-credentials)")
+    jurisdiction = env.get("R2_JURISDICTION", "").strip() or "default"
+    if jurisdiction not in JURISDICTIONS:
+        raise StorageConfigError(
+            f"R2_JURISDICTION must be one of {', '.join(JURISDICTIONS)} (Modal secret r2-credentials)"
+        )
     return R2Config(
         account_id=env["R2_ACCOUNT_ID"].strip(),
         access_key_id=env["R2_ACCESS_KEY_ID"].strip(),
         secret_access_key=env["R2_SECRET_ACCESS_KEY"].strip(),
         bucket=env["R2_BUCKET_NAME"].strip(),
         endpoint_url=(env.get("R2_ENDPOINT_URL") or "").strip() or None,
+        jurisdiction=jurisdiction,
     )
 
 

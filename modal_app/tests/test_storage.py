@@ -5,7 +5,10 @@ from __future__ import annotations
 import os
 
 import pytest
+from conftest import load_contract
 from ethereal import storage
+
+ENDPOINTS = load_contract("r2-endpoint.json")
 
 
 @pytest.fixture
@@ -20,6 +23,29 @@ def test_config_requires_each_variable_by_name():
     for name in env:
         with pytest.raises(storage.StorageConfigError, match=name):
             storage.r2_config_from_env({**env, name: "  "})
+
+
+def _env(jurisdiction):
+    env = {"R2_ACCOUNT_ID": ENDPOINTS["accountId"], "R2_ACCESS_KEY_ID": "k", "R2_SECRET_ACCESS_KEY": "s", "R2_BUCKET_NAME": "b"}
+    return env if jurisdiction is None else {**env, "R2_JURISDICTION": jurisdiction}
+
+
+@pytest.mark.parametrize("case", ENDPOINTS["valid"], ids=lambda c: str(c["jurisdiction"]))
+def test_config_addresses_the_bucket_at_its_jurisdictions_endpoint(case):
+    cfg = storage.r2_config_from_env(_env(case["jurisdiction"]))
+    assert cfg.endpoint() == case["endpoint"]
+    assert storage.make_client(cfg).meta.endpoint_url == case["endpoint"]
+
+
+@pytest.mark.parametrize("value", ENDPOINTS["invalid"])
+def test_config_refuses_an_unknown_jurisdiction_naming_the_variable_and_the_choices(value):
+    with pytest.raises(storage.StorageConfigError, match=r"R2_JURISDICTION must be one of default, eu, fedramp"):
+        storage.r2_config_from_env(_env(value))
+
+
+def test_config_lets_an_explicit_endpoint_win_over_the_jurisdiction():
+    cfg = storage.r2_config_from_env({**_env("eu"), "R2_ENDPOINT_URL": "http://127.0.0.1:8333"})
+    assert cfg.endpoint() == "http://127.0.0.1:8333"
 
 
 def test_config_repr_never_shows_the_secret():

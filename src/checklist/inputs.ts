@@ -2,9 +2,9 @@
 // stack (credentials, Vercel team, resource names), resolved once at the edge, in one order
 // for every command: flag → environment variable → what the vault records → default.
 // Resource names resolve in checklist/names.ts (which also says where each came from).
+import { isR2Jurisdiction, R2_JURISDICTIONS, type R2Jurisdiction } from "@efs/core/r2";
 import { DEFAULT_UPLOAD_RETENTION_DAYS } from "@efs/core/storage/retention";
 import { usageError } from "../errors";
-import { JURISDICTIONS, type Jurisdiction } from "../providers/cloudflare";
 import type { VaultState } from "../vault/state";
 import { readJournal } from "./journal";
 import { type Named, type NameKey, resolveNames } from "./names";
@@ -19,7 +19,7 @@ export interface InitInputs {
   readonly bucketLocation?: string;
   // Days after which R2's lifecycle rule deletes uploads/ objects.
   readonly uploadRetentionDays: number;
-  readonly bucketJurisdiction: Jurisdiction;
+  readonly bucketJurisdiction: R2Jurisdiction;
   readonly tursoToken?: string;
   readonly tursoOrg?: string;
   readonly tursoGroup: string;
@@ -95,20 +95,22 @@ function recorded(state: VaultState | undefined): Recorded {
   const org = state.get("VERCEL_ORG_ID");
   return {
     cloudflareAccountId: state.get("R2_ACCOUNT_ID"),
-    bucketJurisdiction: journal.r2?.resources.bucket?.meta?.jurisdiction,
+    // R2_JURISDICTION, else what the bucket's journal record says (vaults from before it).
+    bucketJurisdiction:
+      state.get("R2_JURISDICTION") ?? journal.r2?.resources.bucket?.meta?.jurisdiction,
     vercelToken: state.get("VERCEL_TOKEN"),
     vercelTeam: org?.startsWith("team_") ? org : undefined,
   };
 }
 
-function jurisdiction(value: string | undefined): Jurisdiction {
+function jurisdiction(value: string | undefined): R2Jurisdiction {
   const v = clean(value) ?? "default";
-  if (!(JURISDICTIONS as readonly string[]).includes(v))
+  if (!isR2Jurisdiction(v))
     throw usageError(
       `--bucket-jurisdiction ${v}: not an R2 jurisdiction`,
-      `use one of: ${JURISDICTIONS.join(", ")}`,
+      `use one of: ${R2_JURISDICTIONS.join(", ")}`,
     );
-  return v as Jurisdiction;
+  return v;
 }
 
 // Resolves a run's inputs: flags first, then env, then what `state` (the vault) records,

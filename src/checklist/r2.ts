@@ -71,7 +71,13 @@ export const r2Step: Step = {
   name: "r2",
   title: "Cloudflare R2 storage",
   needs: { tokens: ["CLOUDFLARE_API_TOKEN", "CLOUDFLARE_ACCOUNT_ID"], vars: [] },
-  produces: ["R2_ACCOUNT_ID", "R2_BUCKET_NAME", "R2_ACCESS_KEY_ID", "R2_SECRET_ACCESS_KEY"],
+  produces: [
+    "R2_ACCOUNT_ID",
+    "R2_BUCKET_NAME",
+    "R2_JURISDICTION",
+    "R2_ACCESS_KEY_ID",
+    "R2_SECRET_ACCESS_KEY",
+  ],
 
   async prepare(ctx) {
     await ctx.token("CLOUDFLARE_API_TOKEN");
@@ -150,17 +156,15 @@ export const r2Step: Step = {
       find: () => cf.getBucket(bucket),
       create: async () => (await cf.createBucket(bucket, ctx.inputs.bucketLocation)).bucket,
       id: (b) => b.name,
-      values: (b) => ({ R2_ACCOUNT_ID: accountId, R2_BUCKET_NAME: b.name }),
+      // R2_JURISDICTION always, "default" too: the apps derive the bucket's S3 endpoint from it,
+      // and a re-run in another jurisdiction overwrites it everywhere it was pushed.
+      values: (b) => ({
+        R2_ACCOUNT_ID: accountId,
+        R2_BUCKET_NAME: b.name,
+        R2_JURISDICTION: ctx.inputs.bucketJurisdiction,
+      }),
       meta: { jurisdiction: ctx.inputs.bucketJurisdiction },
     });
-    const j = ctx.inputs.bucketJurisdiction;
-    if (j !== "default") {
-      // The S3 endpoint of a bucket outside the default jurisdiction carries it in its host.
-      ctx.next(
-        `The apps reach a bucket in the ${j} jurisdiction at https://${accountId}.${j}.r2.cloudflarestorage.com: set S3_ENDPOINT_URL to it on Vercel and Render`,
-        "r2-endpoint",
-      );
-    }
     const appUrl = (await ctx.vault()).get("NEXT_PUBLIC_APP_URL");
     await applyCors(cf, bucket, appUrl);
     ctx.say(`CORS set for ${appUrl ?? "localhost"}`);

@@ -7,16 +7,20 @@ import {
   PutObjectCommand,
 } from "@aws-sdk/client-s3";
 import { DEFAULT_UPLOAD_RETENTION_DAYS, UPLOAD_PREFIX } from "@efs/core/storage/retention";
-import { createS3Storage } from "@efs/core/storage/s3";
 import { readJournal } from "../checklist/journal";
 import { retentionDays } from "../checklist/r2";
 import { throwIfInterrupted } from "../errors";
 import type { VerifyContext } from "../stack/context";
+import { openR2Storage } from "../stack/r2-storage";
 import { guard, missingVar } from "./guard";
 import { type CheckResult, result } from "./types";
 
 // Cause and fix for an S3 error from R2.
-function diagnoseS3(err: unknown, bucket: string): { detail: string; fix: string } {
+function diagnoseS3(
+  err: unknown,
+  bucket: string,
+  jurisdiction: string,
+): { detail: string; fix: string } {
   const name = (err as { name?: string; Code?: string }).name ?? "Error";
   const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
   switch (name) {
@@ -39,8 +43,9 @@ function diagnoseS3(err: unknown, bucket: string): { detail: string; fix: string
       };
     case "NoSuchBucket":
       return {
-        detail: `NoSuchBucket: bucket ${bucket} does not exist in this account`,
-        fix: "run efs init --only r2",
+        detail: `NoSuchBucket: bucket ${bucket} does not exist in this account's ${jurisdiction} jurisdiction (R2_JURISDICTION)`,
+        // A bucket in a jurisdiction answers only at that jurisdiction's endpoint.
+        fix: "run efs init --only r2, or set the bucket's jurisdiction: efs env set R2_JURISDICTION (default, eu or fedramp)",
       };
     default:
       return {
@@ -57,14 +62,8 @@ export async function checkR2(ctx: VerifyContext): Promise<CheckResult[]> {
   if (missing.length)
     return missing.map((n) => missingVar("r2", "r2.vars", "R2 credentials in the vault", n));
   const bucket = ctx.get("R2_BUCKET_NAME")!;
-  const storage = createS3Storage({
-    accountId: ctx.get("R2_ACCOUNT_ID"),
-    // Tests (and S3-compatible stand-ins) point this elsewhere.
-    endpoint: ctx.env.EFS_R2_ENDPOINT || undefined,
-    bucket,
-    accessKeyId: ctx.get("R2_ACCESS_KEY_ID")!,
-    secretAccessKey: ctx.get("R2_SECRET_ACCESS_KEY")!,
-  });
+  const jurisdiction = ctx.get("R2_JURISDICTION") ?? "default";
+  const storage = openR2Storage((n) => ctx.get(n), ctx.env);
   const s3 = storage.client;
   const out: CheckResult[] = [];
   try {
@@ -83,7 +82,7 @@ export async function checkR2(ctx: VerifyContext): Promise<CheckResult[]> {
           );
         } catch (e) {
           throwIfInterrupted(ctx.signal);
-          const d = diagnoseS3(e, bucket);
+          const d = diagnoseS3(e, bucket, jurisdiction);
           return result("r2", "r2.list", "list the bucket (max 1 key)", "fail", d.detail, d.fix);
         }
       })),
@@ -125,7 +124,7 @@ export async function checkR2(ctx: VerifyContext): Promise<CheckResult[]> {
           return result("r2", "r2.probe", title, "ok", `${key} written, read back and deleted`);
         } catch (e) {
           throwIfInterrupted(ctx.signal);
-          const d = diagnoseS3(e, bucket);
+          const d = diagnoseS3(e, bucket, jurisdiction);
           return result("r2", "r2.probe", title, "fail", `${step} failed: ${d.detail}`, d.fix);
         }
       })),

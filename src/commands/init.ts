@@ -72,7 +72,7 @@ export function register(program: Command, ctx: CliContext): void {
     )
     .option(
       "--bucket-jurisdiction <j>",
-      "R2 jurisdiction of the bucket: default, eu or fedramp (env EFS_BUCKET_JURISDICTION)",
+      "R2 jurisdiction of the bucket: default, eu or fedramp (env EFS_BUCKET_JURISDICTION); recorded as R2_JURISDICTION, from which the apps derive the bucket's S3 endpoint",
     )
     .option("--turso-org <slug>", "Turso organization (default: the only one)")
     .option("--turso-group <name>", "Turso group (default: default)")

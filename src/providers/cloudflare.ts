@@ -1,12 +1,13 @@
 // Cloudflare client: R2 buckets and CORS, API tokens scoped to one bucket (S3 credentials).
 import { createHash } from "node:crypto";
+import { R2_JURISDICTIONS, type R2Jurisdiction } from "@efs/core/r2";
 import { ProviderError } from "./errors";
 import { createHttp, type Http, type HttpConfig, type ParsedError } from "./http";
 
 interface R2Bucket {
   name: string;
   creation_date?: string;
-  jurisdiction?: Jurisdiction;
+  jurisdiction?: R2Jurisdiction;
   location?: string;
   storage_class?: string;
 }
@@ -47,10 +48,6 @@ interface PermissionGroup {
 
 // Which token endpoints the bootstrap token works with.
 export type TokenScope = "user" | "account";
-
-// Where a bucket's data lives; a bucket is addressed in its jurisdiction only.
-export const JURISDICTIONS = ["default", "eu", "fedramp"] as const;
-export type Jurisdiction = (typeof JURISDICTIONS)[number];
 
 export interface CloudflareClient {
   verifyToken(): Promise<{ id: string; status: string; scope: TokenScope }>;
@@ -131,7 +128,7 @@ export interface CloudflareOptions extends Partial<HttpConfig> {
   accountId: string;
   baseUrl: string;
   // The jurisdiction of the bucket calls (header cf-r2-jurisdiction); default "default".
-  jurisdiction?: Jurisdiction;
+  jurisdiction?: R2Jurisdiction;
 }
 
 // Creates the Cloudflare client for one account and bootstrap token.
@@ -147,11 +144,11 @@ export function createCloudflareClient(opts: CloudflareOptions): CloudflareClien
   });
   const acct = `/accounts/${encodeURIComponent(opts.accountId)}`;
   const jurisdiction = opts.jurisdiction ?? "default";
-  const inJurisdiction = (j: Jurisdiction = jurisdiction): Record<string, string> =>
+  const inJurisdiction = (j: R2Jurisdiction = jurisdiction): Record<string, string> =>
     j === "default" ? {} : { "cf-r2-jurisdiction": j };
   const tokensBase = (scope: TokenScope) => (scope === "user" ? "/user/tokens" : `${acct}/tokens`);
 
-  async function getBucket(name: string, j: Jurisdiction = jurisdiction) {
+  async function getBucket(name: string, j: R2Jurisdiction = jurisdiction) {
     const res = await http.request<Envelope<R2Bucket>>("GET", `${acct}/r2/buckets/${name}`, {
       operation: `get R2 bucket ${name}`,
       accept: [404],
@@ -229,7 +226,7 @@ export function createCloudflareClient(opts: CloudflareOptions): CloudflareClien
         const existing = await getBucket(name);
         if (existing) return { bucket: existing, existed: true };
         // Names are unique per account: the bucket is this account's, in another jurisdiction.
-        for (const other of JURISDICTIONS.filter((j) => j !== jurisdiction)) {
+        for (const other of R2_JURISDICTIONS.filter((j) => j !== jurisdiction)) {
           if (await getBucket(name, other)) {
             throw new ProviderError({
               provider: "cloudflare",

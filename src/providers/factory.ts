@@ -1,7 +1,8 @@
 // The one way to build provider clients: every command (init, verify, env push/status,
 // rotate) gets its clients here, from the same resolved inputs (checklist/inputs.ts) and
 // the same credential lookup, so they always address the same team, account and names.
-import { type CloudflareClient, createCloudflareClient, type Jurisdiction } from "./cloudflare";
+import type { R2Jurisdiction } from "@efs/core/r2";
+import { type CloudflareClient, createCloudflareClient } from "./cloudflare";
 import type { Endpoints } from "./endpoints";
 import { createGitHubClient, type GitHubClient } from "./github";
 import type { HttpConfig } from "./http";
@@ -20,7 +21,7 @@ export type CredentialName =
 
 export interface ClientFactoryInit {
   // The resolved inputs the clients depend on (checklist/inputs.ts InitInputs has them).
-  inputs: { readonly bucketJurisdiction: Jurisdiction; readonly vercelTeam?: string };
+  inputs: { readonly bucketJurisdiction: R2Jurisdiction; readonly vercelTeam?: string };
   endpoints: Endpoints;
   credential: (name: CredentialName) => Promise<string>;
   // Retry/timeout settings and the retry reporter, shared by every client.

@@ -91,6 +91,7 @@ describe("efs destroy", () => {
       "R2_ACCESS_KEY_ID",
       "R2_SECRET_ACCESS_KEY",
       "R2_BUCKET_NAME",
+      "R2_JURISDICTION",
       "TURSO_DATABASE_URL",
       "TURSO_AUTH_TOKEN",
       "MODAL_ENDPOINT_URL",

@@ -84,6 +84,7 @@ export async function createHarness(): Promise<Harness> {
 export const PUBLIC_NAMES: ReadonlySet<string> = new Set([
   "R2_ACCOUNT_ID",
   "R2_BUCKET_NAME",
+  "R2_JURISDICTION",
   "TURSO_DATABASE_URL",
   "MODAL_ENDPOINT_URL",
   "MODAL_STATUS_URL",

@@ -42,6 +42,8 @@ describe("efs init, non-interactive, against the emulated providers", () => {
     const cfToken = h.world.cloudflare.tokens.find((t) => t.name === "ethereal-flame-studio-prod")!;
     expect(vault.get("R2_ACCESS_KEY_ID")).toBe(cfToken.id);
     expect(vault.get("R2_SECRET_ACCESS_KEY")).toBe(sha256Hex(cfToken.value));
+    // Recorded for the default jurisdiction too, so a later jurisdiction overwrites it everywhere.
+    expect(vault.get("R2_JURISDICTION")).toBe("default");
     expect(vault.get("TURSO_DATABASE_URL")).toBe(
       `libsql://ethereal-flame-studio-${C.tursoOrg}.aws-us-east-1.turso.io`,
     );
@@ -63,6 +65,7 @@ describe("efs init, non-interactive, against the emulated providers", () => {
       "R2_ACCESS_KEY_ID",
       "R2_ACCOUNT_ID",
       "R2_BUCKET_NAME",
+      "R2_JURISDICTION",
       "R2_SECRET_ACCESS_KEY",
       "STUDIO_ACCESS_KEY",
       "TURSO_AUTH_TOKEN",

@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { CHECKLIST_NAMES as N } from "../../src/checklist/names";
+import { Vault } from "../../src/vault/vault";
 import { seedRenderService } from "../emulators/render";
 import { TEST_CREDENTIALS as C, newId, resourceCounts, sha256Hex } from "../emulators/state";
 import { registerSecret } from "../helpers/leak-record";
@@ -220,5 +221,60 @@ describe("the Render worker follows the Turso database's region", () => {
       name: N.vercelProject,
       nodeVersion: "24.x",
     });
+  });
+});
+
+describe("a bucket outside R2's default jurisdiction", () => {
+  it("records R2_JURISDICTION and delivers it to Vercel, Render and Modal, with no manual step", async () => {
+    h = await createHarness();
+    const run = await h.efs(["init", "--yes", "--bucket-jurisdiction", "eu"]);
+    expect(run.code, run.stderr).toBe(0);
+    const vault = await registerVaultSecrets(h);
+    expect(h.world.cloudflare.buckets).toMatchObject([{ name: N.bucket, jurisdiction: "eu" }]);
+    expect(vault.get("R2_JURISDICTION")).toBe("eu");
+    // Every app that talks S3 to the bucket gets it (the endpoint is derived from it).
+    const vercel = h.world.vercel.projects[0]!.envs.find((e) => e.key === "R2_JURISDICTION");
+    expect(vercel).toMatchObject({ value: "eu", target: ["production"] });
+    expect(h.world.render.services[0]!.env.get("R2_JURISDICTION")).toBe("eu");
+    const modal = h.fakes.get<{ secrets: Record<string, { values: Record<string, string> }> }>(
+      "modal",
+    );
+    expect(modal.secrets["r2-credentials"]!.values.R2_JURISDICTION).toBe("eu");
+    // No hand-set endpoint is asked for any more.
+    expect(`${run.stdout}${run.stderr}`).not.toContain("S3_ENDPOINT_URL");
+
+    // env status reads it back from each target: in sync.
+    const status = await h.efs(["--json", "env", "status"]);
+    expect(status.code, status.stderr).toBe(0);
+    const keys = (
+      JSON.parse(status.stdout) as {
+        data: { keys: { target: string; key: string; drift: string }[] };
+      }
+    ).data.keys.filter((k) => k.key === "R2_JURISDICTION");
+    expect(Object.fromEntries(keys.map((k) => [k.target, k.drift]))).toMatchObject({
+      vercel: "in-sync",
+      render: "in-sync",
+    });
+  });
+
+  it("gives a vault from before R2_JURISDICTION the bucket's recorded jurisdiction on the next init", async () => {
+    h = await createHarness();
+    const first = await h.efs(["init", "--yes", "--bucket-jurisdiction", "eu"]);
+    expect(first.code, first.stderr).toBe(0);
+    await registerVaultSecrets(h);
+    // What an older efs left: the jurisdiction only in the init journal, nowhere else.
+    await new Vault({ root: h.box.project, keys: { env: { ...h.env } } }).update((d) =>
+      d.unset("R2_JURISDICTION"),
+    );
+    const project = h.world.vercel.projects[0]!;
+    project.envs = project.envs.filter((e) => e.key !== "R2_JURISDICTION");
+    h.world.render.services[0]!.env.delete("R2_JURISDICTION");
+
+    const again = await h.efs(["init", "--yes"]);
+    expect(again.code, again.stderr).toBe(0);
+    expect((await h.vault()).get("R2_JURISDICTION")).toBe("eu");
+    expect(project.envs.find((e) => e.key === "R2_JURISDICTION")?.value).toBe("eu");
+    expect(h.world.render.services[0]!.env.get("R2_JURISDICTION")).toBe("eu");
+    expect(h.world.cloudflare.buckets).toHaveLength(1);
   });
 });

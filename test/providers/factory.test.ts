@@ -66,6 +66,14 @@ describe("resource names and credentials", () => {
     );
   });
 
+  it("take the bucket's jurisdiction from R2_JURISDICTION, and the flag over it", async () => {
+    const vault = await initVault("srv-flame0001");
+    await vault.update((d) => d.set("R2_JURISDICTION", "fedramp", { source: "r2" }));
+    const state = await vault.read();
+    expect(resolveInputs({}, {}, state).bucketJurisdiction).toBe("fedramp");
+    expect(resolveInputs({ bucketJurisdiction: "eu" }, {}, state).bucketJurisdiction).toBe("eu");
+  });
+
   it("refuses an unknown R2 jurisdiction, naming the valid ones", () => {
     expect(() => resolveInputs({ bucketJurisdiction: "mars" }, {})).toThrow(
       /--bucket-jurisdiction mars: not an R2 jurisdiction/,

@@ -9,6 +9,7 @@ import { join, resolve } from "node:path";
 import { ConfigError } from "./config/error";
 import { catalogVar, type Env, enumVar, intVar, plainVar, required, urlVar } from "./config/read";
 import { ENV_CATALOG, type FormatName } from "./env-catalog";
+import { type R2Jurisdiction, r2Endpoint } from "./r2";
 import { Secret } from "./secret";
 
 export { ConfigError } from "./config/error";
@@ -34,7 +35,9 @@ export interface R2Config {
   readonly accessKeyId: Secret;
   readonly secretAccessKey: Secret;
   readonly bucketName: string;
-  /** S3_ENDPOINT_URL, else https://<account>.r2.cloudflarestorage.com. */
+  /** R2_JURISDICTION (unset = default): which of the account's S3 endpoints holds the bucket. */
+  readonly jurisdiction: R2Jurisdiction;
+  /** S3_ENDPOINT_URL, else the jurisdiction's endpoint (r2Endpoint in r2.ts). */
   readonly endpoint: string;
 }
 
@@ -241,12 +244,15 @@ function buildR2(
   if (needed === null && names.some((n) => str(n) === null)) return null;
   const get = (n: string): string => required(str(n), n, needed ?? undefined);
   const accountId = s3EndpointUrl ? str("R2_ACCOUNT_ID") : get("R2_ACCOUNT_ID");
+  // Checked against the catalog's list by readCatalog; S3_ENDPOINT_URL (a generic S3 server) wins.
+  const jurisdiction = (str("R2_JURISDICTION") ?? "default") as R2Jurisdiction;
   return Object.freeze({
     accountId,
     accessKeyId: new Secret(get("R2_ACCESS_KEY_ID")),
     secretAccessKey: new Secret(get("R2_SECRET_ACCESS_KEY")),
     bucketName: get("R2_BUCKET_NAME"),
-    endpoint: s3EndpointUrl ?? `https://${accountId}.r2.cloudflarestorage.com`,
+    jurisdiction,
+    endpoint: s3EndpointUrl ?? r2Endpoint(get("R2_ACCOUNT_ID"), jurisdiction),
   });
 }
 

@@ -1,6 +1,7 @@
 // The env tracking table as data: every variable the checklist produces, where it comes
 // from, how it is validated and which deploy targets need it. One source of truth for
 // @efs/core's config parser and for the efs CLI's vault, `env push` and `verify`.
+import { isR2Jurisdiction, R2_JURISDICTIONS } from "./r2";
 
 export const SECTIONS = ["r2", "turso", "modal", "webhook", "vercel", "render", "github"] as const;
 export type Section = (typeof SECTIONS)[number];
@@ -23,6 +24,7 @@ export type FormatName =
   | "token"
   | "bucketName"
   | "accountId"
+  | "r2Jurisdiction"
   | "fixed";
 
 export interface CatalogEntry {
@@ -70,6 +72,17 @@ export const ENV_CATALOG: readonly CatalogEntry[] = Object.freeze([
     secret: false,
     targets: ["vercel", "render", "modal:r2-credentials"],
     description: "R2 bucket holding audio and renders",
+  }),
+  entry({
+    name: "R2_JURISDICTION",
+    section: "r2",
+    format: "r2Jurisdiction",
+    secret: false,
+    targets: ["vercel", "render", "modal:r2-credentials"],
+    // Unset means default: vaults from before this variable, and hand-made stacks, still work.
+    optional: true,
+    description:
+      "R2 jurisdiction of the bucket: default, eu or fedramp (unset = default); picks the S3 endpoint",
   }),
   entry({
     name: "TURSO_DATABASE_URL",
@@ -282,6 +295,8 @@ export function checkFormat(format: FormatName, value: string, fixedValue?: stri
     }
     case "token":
       return /\s/.test(value) ? "contains whitespace" : null;
+    case "r2Jurisdiction":
+      return isR2Jurisdiction(value) ? null : `must be one of ${R2_JURISDICTIONS.join(", ")}`;
     case "fixed":
       return fixedValue !== undefined && value !== fixedValue ? `must be "${fixedValue}"` : null;
   }

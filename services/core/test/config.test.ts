@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
   type Config,
@@ -58,10 +59,20 @@ const VALID: Record<string, string> = {
   NEXT_PUBLIC_APP_URL: "https://efs.vercel.app",
   DEPLOY_ENV: "production",
   STORAGE_BACKEND: "r2",
+  R2_JURISDICTION: "eu",
   VERCEL_TOKEN: "vercel-token",
   VERCEL_ORG_ID: "team_123",
   VERCEL_PROJECT_ID: "prj_123",
   RENDER_DEPLOY_HOOK_URL: "https://api.render.com/deploy/srv-1?key=abc",
+};
+
+// R2_JURISDICTION → endpoint cases, shared with modal_app/tests/test_storage.py.
+const ENDPOINTS = JSON.parse(
+  readFileSync(new URL("../../../contracts/r2-endpoint.json", import.meta.url), "utf8"),
+) as {
+  accountId: string;
+  valid: { jurisdiction: string | null; endpoint: string }[];
+  invalid: string[];
 };
 
 describe("loadConfig: local defaults", () => {
@@ -172,6 +183,49 @@ describe("loadConfig: backend selection", () => {
       bucketName: "efs-local",
     });
     expect(c.r2?.secretAccessKey.reveal()).toBe("not-hex-secret");
+  });
+
+  it.each(ENDPOINTS.valid)(
+    "addresses the bucket at its jurisdiction's endpoint (R2_JURISDICTION=$jurisdiction)",
+    ({ jurisdiction, endpoint }) => {
+      const env = { ...PROD, R2_ACCOUNT_ID: ENDPOINTS.accountId };
+      const c = loadConfig(jurisdiction === null ? env : { ...env, R2_JURISDICTION: jurisdiction });
+      expect(c.r2).toMatchObject({ endpoint, jurisdiction: jurisdiction ?? "default" });
+    },
+  );
+
+  it.each(ENDPOINTS.invalid)(
+    "refuses R2_JURISDICTION=%j, naming the variable and the allowed values",
+    (value) => {
+      const err = errorOf({ ...PROD, R2_JURISDICTION: value });
+      expect(err.variable).toBe("R2_JURISDICTION");
+      expect(err.message).toBe("R2_JURISDICTION must be one of default, eu, fedramp");
+    },
+  );
+
+  it("lets S3_ENDPOINT_URL win over R2_JURISDICTION, and still checks the jurisdiction", () => {
+    const c = loadConfig({
+      STORAGE_BACKEND: "r2",
+      S3_ENDPOINT_URL: "http://127.0.0.1:8333",
+      R2_ACCOUNT_ID: ENDPOINTS.accountId,
+      R2_JURISDICTION: "eu",
+      R2_ACCESS_KEY_ID: "seaweed",
+      R2_SECRET_ACCESS_KEY: "not-hex-secret",
+      R2_BUCKET_NAME: "efs-local",
+    });
+    expect(c.r2).toMatchObject({ endpoint: "http://127.0.0.1:8333", jurisdiction: "eu" });
+    expect(
+      errorOf({ S3_ENDPOINT_URL: "http://127.0.0.1:8333", R2_JURISDICTION: "mars" }).variable,
+    ).toBe("R2_JURISDICTION");
+  });
+
+  it("keeps R2's own shapes in a jurisdiction (hex-64 secret, account id)", () => {
+    expect(
+      errorOf({ ...PROD, R2_JURISDICTION: "eu", R2_SECRET_ACCESS_KEY: "c".repeat(40) }).variable,
+    ).toBe("R2_SECRET_ACCESS_KEY");
+    expect(errorOf({ ...PROD, R2_JURISDICTION: "eu", R2_ACCOUNT_ID: "xyz" }).variable).toBe(
+      "R2_ACCOUNT_ID",
+    );
   });
 
   it("refuses an unknown backend name, listing the choices", () => {

@@ -28,7 +28,9 @@ function storageFromEnv(env: NodeJS.ProcessEnv): StorageOptions {
     return {
       backend: "r2",
       ...(env.S3_ENDPOINT_URL ? { endpoint: env.S3_ENDPOINT_URL } : {}),
-      ...(env.R2_ACCOUNT_ID ? { accountId: env.R2_ACCOUNT_ID } : {}),
+      ...(env.R2_ACCOUNT_ID
+        ? { accountId: env.R2_ACCOUNT_ID, jurisdiction: env.R2_JURISDICTION || "default" }
+        : {}),
       bucket: env.R2_BUCKET_NAME!,
       accessKeyId: env.R2_ACCESS_KEY_ID!,
       secretAccessKey: env.R2_SECRET_ACCESS_KEY!,

@@ -7,7 +7,8 @@ import {
   ListObjectsV2Command,
   type S3Client,
 } from "@aws-sdk/client-s3";
-import { createS3Storage, type S3Storage } from "@efs/core/storage/s3";
+import type { S3Storage } from "@efs/core/storage/s3";
+import { openR2Storage } from "../../stack/r2-storage";
 import type { VaultState } from "../../vault/state";
 
 /** S3's most keys per ListObjectsV2 page and per DeleteObjects call. */
@@ -21,14 +22,7 @@ export function openBucket(
   const get = (n: string) => state.get(n);
   const bucket = get("R2_BUCKET_NAME");
   if (!bucket || !get("R2_ACCESS_KEY_ID") || !get("R2_SECRET_ACCESS_KEY")) return null;
-  const storage = createS3Storage({
-    accountId: get("R2_ACCOUNT_ID"),
-    // Tests (and S3-compatible stand-ins) point this elsewhere, as for efs verify r2.
-    endpoint: env.EFS_R2_ENDPOINT || undefined,
-    bucket,
-    accessKeyId: get("R2_ACCESS_KEY_ID")!,
-    secretAccessKey: get("R2_SECRET_ACCESS_KEY")!,
-  });
+  const storage = openR2Storage(get, env);
   return Object.assign(storage, { bucketName: bucket });
 }
 

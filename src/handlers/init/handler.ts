@@ -1,6 +1,7 @@
 // `efs init`: plans every checklist section, prints the targets, then applies the pending
 // ones in order under a lock, journaling each remote create so a re-run converges.
 
+import { catalogEntry } from "@efs/core/env-catalog";
 import { StepContext } from "../../checklist/context";
 import { type InitFlags, resolveInputs } from "../../checklist/inputs";
 import { Journal, journalHooksFromEnv, readJournal } from "../../checklist/journal";
@@ -43,14 +44,17 @@ function stepNames(values: readonly string[] | undefined, flag: string): StepNam
 }
 
 // A step is finished when the journal says so, its outputs are in the vault and nothing it
-// pushes is stale.
-function isDone(step: Step, state: VaultState): boolean {
+// pushes is stale — or about to be written: `coming` holds the variables an earlier step of this
+// run will produce that the vault lacks (one added to the catalog since the last init, like
+// R2_JURISDICTION), so the steps pushing them run after it.
+function isDone(step: Step, state: VaultState, coming: ReadonlySet<string>): boolean {
   if (readJournal(state)[step.name]?.status !== "done") return false;
   if (step.produces.some((n) => state.get(n) === undefined && n !== "RENDER_DEPLOY_HOOK_URL"))
     return false;
-  return (step.pushesTo ?? []).every(
-    (t) => outOfSync(state, t, varsFor(state, t).present).length === 0,
-  );
+  const pushes = step.pushesTo ?? [];
+  if ([...coming].some((n) => catalogEntry(n)?.targets.some((t) => pushes.includes(t))))
+    return false;
+  return pushes.every((t) => outOfSync(state, t, varsFor(state, t).present).length === 0);
 }
 
 function asEfsError(err: unknown, step: StepName): unknown {
@@ -132,13 +136,15 @@ export async function init(rt: Runtime, args: InitArgs): Promise<CommandResult> 
       throw asEfsError(e, "render");
     });
     const names = describeNames(inputs, region);
+    const coming = new Set<string>();
     for (const step of steps) {
       ctx.checkpoint();
       const needs = [...step.needs.tokens, ...step.needs.vars];
-      if (isDone(step, state) && !forced.has(step.name)) {
+      if (isDone(step, state, coming) && !forced.has(step.name)) {
         planned.push({ name: step.name, title: step.title, status: "done", items: [], needs });
         continue;
       }
+      for (const n of step.produces) if (state.get(n) === undefined) coming.add(n);
       if (rt.prompter.interactive && !args.plan) await step.prepare?.(ctx);
       const plan = await step.plan(ctx).catch((e) => {
         throw asEfsError(e, step.name);

@@ -1,11 +1,11 @@
 // `efs status --target production`: everything from the vault — the app's /api/health at
 // NEXT_PUBLIC_APP_URL, the Turso job store with TURSO_* (read-only), R2 with the R2_* keys —
 // plus the env drift summary of `efs env status`.
-import { createS3Storage } from "@efs/core/storage/s3";
 import { EfsError } from "../../errors";
 import type { Runtime } from "../../runtime";
 import { contextFor } from "../../stack/open";
 import { planAll, type TargetPlan } from "../../stack/plan";
+import { openR2Storage } from "../../stack/r2-storage";
 import type { Vault } from "../../vault/vault";
 import { classifyWorkers } from "./assess";
 import { fetchHealth, firstLine, readJobStore, readStorage } from "./sources";
@@ -68,20 +68,7 @@ function r2Status(rt: Runtime, get: (n: string) => string | undefined): Promise<
       error: `${missing.join(", ")} not in the vault (efs init --only r2)`,
     });
   }
-  return readStorage(
-    () =>
-      createS3Storage({
-        accountId: get("R2_ACCOUNT_ID"),
-        // Tests (and S3-compatible stand-ins) point this elsewhere, as for efs verify r2.
-        endpoint: rt.env.EFS_R2_ENDPOINT || undefined,
-        bucket: bucket!,
-        accessKeyId: get("R2_ACCESS_KEY_ID")!,
-        secretAccessKey: get("R2_SECRET_ACCESS_KEY")!,
-      }),
-    "r2",
-    where,
-    rt.signal,
-  );
+  return readStorage(() => openR2Storage(get, rt.env), "r2", where, rt.signal);
 }
 
 // One line per `efs env status`: drifted keys per target, targets that could not be read.

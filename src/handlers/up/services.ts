@@ -64,7 +64,14 @@ function stackEnv(s: StackSettings): NodeJS.ProcessEnv {
     MODAL_AUTH_TOKEN: s.secrets.RENDERER_AUTH_TOKEN,
     STORAGE_BACKEND: s.s3 ? "r2" : "local",
   };
-  for (const k of ["DEPLOY_ENV", "TURSO_DATABASE_URL", "TURSO_AUTH_TOKEN", "STUDIO_ACCESS_KEY"]) {
+  // R2_JURISDICTION too: the local stack's storage is local files or S3_ENDPOINT_URL, never R2.
+  for (const k of [
+    "DEPLOY_ENV",
+    "TURSO_DATABASE_URL",
+    "TURSO_AUTH_TOKEN",
+    "STUDIO_ACCESS_KEY",
+    "R2_JURISDICTION",
+  ]) {
     delete env[k];
   }
   if (s.s3) {

@@ -33,7 +33,7 @@ export async function storageOptionsFromConfig(
   return {
     backend: "r2",
     ...(config.s3EndpointUrl ? { endpoint: config.s3EndpointUrl } : {}),
-    ...(r2.accountId ? { accountId: r2.accountId } : {}),
+    ...(r2.accountId ? { accountId: r2.accountId, jurisdiction: r2.jurisdiction } : {}),
     bucket: r2.bucketName,
     accessKeyId: r2.accessKeyId,
     secretAccessKey: r2.secretAccessKey,

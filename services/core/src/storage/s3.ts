@@ -14,6 +14,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+import { isR2Jurisdiction, R2_JURISDICTIONS, type R2Jurisdiction, r2Endpoint } from "../r2";
 import { ByteCounter, toReadable } from "./body";
 import { attachmentDisposition } from "./disposition";
 import { StorageError } from "./errors";
@@ -25,8 +26,10 @@ import type { GetResult, ObjectInfo, SignedPut, Storage } from "./types";
 export type SecretInput = string | { reveal(): string };
 
 export interface S3StorageOptions {
-  /** Cloudflare account id (32 hex); gives https://<id>.r2.cloudflarestorage.com. */
+  /** Cloudflare account id (32 hex); with `jurisdiction` gives the R2 endpoint (r2Endpoint). */
   accountId?: string;
+  /** The bucket's R2 jurisdiction (R2_JURISDICTION; default "default"); used with accountId. */
+  jurisdiction?: R2Jurisdiction;
   /** Explicit S3 endpoint (SeaweedFS, MinIO, …); wins over accountId and turns on path-style URLs. */
   endpoint?: string;
   bucket: string;
@@ -73,7 +76,7 @@ function fail(message: string): never {
   throw new StorageError("InvalidOption", `s3 storage: ${message}`);
 }
 
-// Resolves the endpoint: explicit URL, else the R2 endpoint of the account.
+// Resolves the endpoint: explicit URL, else the R2 endpoint of the account in its jurisdiction.
 function resolveEndpoint(opts: S3StorageOptions): { endpoint: string; pathStyle: boolean } {
   if (opts.endpoint) {
     let u: URL;
@@ -89,7 +92,12 @@ function resolveEndpoint(opts: S3StorageOptions): { endpoint: string; pathStyle:
   if (!/^[0-9a-f]{32}$/.test(opts.accountId)) {
     fail("accountId must be the 32-hex-character Cloudflare account id (R2_ACCOUNT_ID)");
   }
-  return { endpoint: `https://${opts.accountId}.r2.cloudflarestorage.com`, pathStyle: false };
+  const jurisdiction = opts.jurisdiction ?? "default";
+  // Callers may pass an unchecked environment value (the renderer's R2_JURISDICTION).
+  if (!isR2Jurisdiction(jurisdiction)) {
+    fail(`jurisdiction (R2_JURISDICTION) must be one of ${R2_JURISDICTIONS.join(", ")}`);
+  }
+  return { endpoint: r2Endpoint(opts.accountId, jurisdiction), pathStyle: false };
 }
 
 // Creates the S3/R2 storage backend; no network traffic until the first call.

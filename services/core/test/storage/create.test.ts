@@ -42,6 +42,29 @@ describe("createStorage", () => {
     s.close();
   });
 
+  it("builds the r2 backend of an eu bucket from a loaded config: signed URLs go to the eu endpoint", async () => {
+    const config = loadConfig({
+      STORAGE_BACKEND: "r2",
+      R2_ACCOUNT_ID: "0123456789abcdef0123456789abcdef",
+      R2_JURISDICTION: "eu",
+      R2_ACCESS_KEY_ID: "id",
+      R2_SECRET_ACCESS_KEY: "ab".repeat(32),
+      R2_BUCKET_NAME: "efs-media",
+      TURSO_DATABASE_URL: "libsql://efs-user.turso.io",
+      TURSO_AUTH_TOKEN: "tok",
+      MODAL_ENDPOINT_URL: "https://me--ethereal-submit.modal.run",
+      MODAL_AUTH_TOKEN: "modal-token",
+      INTERNAL_WEBHOOK_SECRET: "cd".repeat(32),
+      NEXT_PUBLIC_APP_URL: "https://efs.vercel.app",
+    });
+    const s = (await createStorage(config)) as S3Storage;
+    const host = "0123456789abcdef0123456789abcdef.eu.r2.cloudflarestorage.com";
+    expect(s.endpoint).toBe(`https://${host}`);
+    const url = new URL(await s.signGetUrl("renders/a.mp4", { expiresInSec: 60 }));
+    expect(url.hostname).toBe(`efs-media.${host}`);
+    s.close();
+  });
+
   it("builds the local backend under <dataDir>/storage from a loaded config, signing with its key", async () => {
     const config = loadConfig({ EFS_DATA_DIR: dir, INTERNAL_WEBHOOK_SECRET: "ab".repeat(32) });
     const s = (await createStorage(config)) as LocalStorage;

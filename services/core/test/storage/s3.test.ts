@@ -259,11 +259,26 @@ describe("S3 backend options", () => {
     });
     expect(r2.endpoint).toBe("https://0123456789abcdef0123456789abcdef.r2.cloudflarestorage.com");
     r2.close();
+    const eu = createS3Storage({
+      accountId: "0123456789abcdef0123456789abcdef",
+      jurisdiction: "eu",
+      bucket: "efs-media",
+      accessKeyId: "id",
+      secretAccessKey: "secret",
+    });
+    expect(eu.endpoint).toBe(
+      "https://0123456789abcdef0123456789abcdef.eu.r2.cloudflarestorage.com",
+    );
+    eu.close();
     const base = { bucket: "efs-media", accessKeyId: "id", secretAccessKey: "s" };
     expect(() => createS3Storage(base)).toThrow(
       /accountId \(R2_ACCOUNT_ID\) or endpoint is required/,
     );
     expect(() => createS3Storage({ ...base, accountId: "nothex" })).toThrow(/32-hex/);
+    const mars = { ...base, accountId: "0123456789abcdef0123456789abcdef", jurisdiction: "mars" };
+    expect(() => createS3Storage(mars as never)).toThrow(
+      /jurisdiction \(R2_JURISDICTION\) must be one of default, eu, fedramp/,
+    );
     expect(() => createS3Storage({ ...base, endpoint: "not a url" })).toThrow(/endpoint/);
     expect(() => createS3Storage({ ...base, endpoint: "http://x", bucket: "Bad_Bucket" })).toThrow(
       /bucket/,

@@ -124,6 +124,9 @@ export const r2Section: DestroySection = {
     if (items.some((i) => i.key.startsWith("token") && i.action !== "keep")) {
       for (const n of ["R2_ACCESS_KEY_ID", "R2_SECRET_ACCESS_KEY"]) draft.unset(n);
     }
-    if (items.some((i) => i.key === "bucket" && i.action !== "keep")) draft.unset("R2_BUCKET_NAME");
+    // The jurisdiction describes the deleted bucket: a later efs init starts from the default again.
+    if (items.some((i) => i.key === "bucket" && i.action !== "keep")) {
+      for (const n of ["R2_BUCKET_NAME", "R2_JURISDICTION"]) draft.unset(n);
+    }
   },
 };
