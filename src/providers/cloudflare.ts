@@ -81,7 +81,7 @@ interface BucketTokenArgs {
 }
 
 export const R2_ITEM_WRITE = "Workers R2 Storage Bucket Item Write";
-const TOKEN_DASHBOARD = "https://dash.cloudflare.com/profile/api-tokens";
+export const TOKEN_DASHBOARD = "https://dash.cloudflare.com/profile/api-tokens";
 
 interface Envelope<T> {
   success: boolean;

@@ -126,10 +126,11 @@ export function cloudflareHandlers(state: EmulatorState, base: string) {
       }
       if (!cf.permissionGroups.some((g) => g.id === group))
         return fail("cloudflare", 400, "Invalid permission group", 1001);
+      const preset = cf.nextTokens?.shift();
       const token: CfToken = {
-        id: newId("", 16),
+        id: preset?.id ?? newId("", 16),
         name: body.name,
-        value: newId("cfv", 20),
+        value: preset?.value ?? newId("cfv", 20),
         status: "active",
         scope,
         canMintTokens: false,

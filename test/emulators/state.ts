@@ -118,6 +118,9 @@ export interface EmulatorState {
     buckets: CfBucket[];
     permissionGroups: { id: string; name: string; scopes: string[] }[];
     listPageSize: number;
+    // Id and value the next created tokens get, in order (then random ones): a test pairs
+    // them with an S3 identity so the new key works against SeaweedFS.
+    nextTokens?: { id: string; value: string }[];
     // Objects a bucket holds, when the test links the buckets to real object storage
     // (SeaweedFS): deleting a bucket that is not empty is then refused, as R2 refuses it.
     objectCount?: (bucket: string) => Promise<number>;

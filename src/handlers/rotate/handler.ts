@@ -50,7 +50,7 @@ export async function rotate(
       });
     if (kind.warning) rt.out.warn(kind.warning);
     const ok = await rt.prompter.confirm({
-      message: `Rotate ${kind.vars.join(" + ")}? New value → every target → redeploy → verify → retire the old one`,
+      message: `Rotate ${kind.vars.join(" + ")}? New value → every target → redeploy → verify → ${kind.retireWhat ?? "retire the old one"}`,
       flag: "--yes",
     });
     if (!ok) return { exitCode: 2 };
@@ -87,7 +87,14 @@ export async function rotate(
   }
   await saveRotation(vault, undefined);
   rt.out.success(`${kind.name} rotated`);
-  return { data: { rotated: kind.name, vars: kind.vars, steps } };
+  return {
+    data: {
+      rotated: kind.name,
+      vars: kind.vars,
+      steps,
+      ...(rec?.retired ? { retiredToken: rec.retired } : {}),
+    },
+  };
 }
 
 async function runStep(
@@ -100,9 +107,11 @@ async function runStep(
 ): Promise<RotationRecord> {
   if (step === "create") {
     const old = Object.fromEntries(kind.vars.map((v) => [v, ctx.get(v)!]));
+    const oldToken = await kind.locateOld?.(ctx, old);
     const next = await kind.create(ctx);
     for (const [k, v] of Object.entries(next)) rt.redactor.add(v, k);
-    return { kind: kind.name, startedAt: new Date(ctx.now()).toISOString(), old, next, done: [] };
+    const startedAt = new Date(ctx.now()).toISOString();
+    return { kind: kind.name, startedAt, old, next, done: [], ...(oldToken ? { oldToken } : {}) };
   }
   if (!rec) throw new Error(`rotate: step ${step} without a journal`);
   const [verb, target] = step.split(":", 2) as [string, string | undefined];
@@ -129,7 +138,10 @@ async function runStep(
     }
   } else if (step === "retire") {
     if (kind.previousVar) await dropPrevious(ctx, kind.previousVar);
-    rt.out.info(await kind.retire(ctx, rec.old));
+    const retired = await kind.retire(ctx, rec);
+    if (retired.warn) rt.out.warn(retired.say);
+    else rt.out.info(retired.say);
+    if (retired.token) return { ...rec, retired: retired.token };
   }
   return rec;
 }

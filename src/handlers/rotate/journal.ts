@@ -2,7 +2,7 @@
 // done, so an interrupted `efs rotate` resumes where it stopped.
 import type { VaultState } from "../../vault/state";
 import type { Vault } from "../../vault/vault";
-import type { RotationName } from "./kinds";
+import type { OldToken, RetiredToken, RotationName } from "./kinds";
 
 const ROTATE_KEY = "rotate";
 
@@ -13,6 +13,10 @@ export interface RotationRecord {
   old: Record<string, string>;
   next: Record<string, string>;
   done: string[];
+  // access-key: the token retire deletes, found at create before store replaces its id.
+  oldToken?: OldToken;
+  // What retire did (reported by --json, also when a resume finishes after it).
+  retired?: RetiredToken;
 }
 
 // The rotation in progress, if any.
