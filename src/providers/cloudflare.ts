@@ -110,7 +110,7 @@ function hint(status: number, err: ParsedError, operation: string): string | und
     return `CLOUDFLARE_API_TOKEN is invalid or lacks access to this account; create one at ${TOKEN_DASHBOARD}`;
   }
   if (err.code === "9109" || (status === 403 && /token/i.test(operation))) {
-    return `CLOUDFLARE_API_TOKEN cannot create API tokens: add the "Account API Tokens: Edit" (or "User API Tokens: Edit") permission at ${TOKEN_DASHBOARD}`;
+    return `CLOUDFLARE_API_TOKEN cannot manage API tokens: add the "Account API Tokens: Edit" (or "User API Tokens: Edit") permission at ${TOKEN_DASHBOARD}`;
   }
   if (err.code === "10042") {
     return "R2 is not enabled on this account: open R2 in the Cloudflare dashboard once and accept the terms";
