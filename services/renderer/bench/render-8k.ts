@@ -1,7 +1,7 @@
 // bench:render-8k — the long 8K renders: 30 s of 360-mono-8k and 10 s of 360-stereo-8k, end to
 // end, with the browser's resident memory sampled every second. Fails (exit 1) when a render
-// does not complete, its memory grows, or its stream leaves its H.264 level. Hours on a 2-core
-// CPU box (≈10–15 s per 8K frame under SwiftShader); minutes on a GPU.
+// does not complete, its memory grows, or its stream leaves its H.264 level. About an hour on an
+// idle 2-core CPU box (2.5–4 s per 8K frame under SwiftShader; docs/rendering.md); minutes on a GPU.
 //   BENCH_8K_MONO_SECONDS (30), BENCH_8K_STEREO_SECONDS (10); 0 skips that render.
 //   BENCH_8K_KEEP: a folder to keep each finished video in (to look at), else it is deleted.
 import { execFileSync } from "node:child_process";
