@@ -81,7 +81,7 @@ const clean = (v: string | undefined) =>
   v === undefined || v.trim() === "" ? undefined : v.trim();
 
 /** What an earlier `efs init` recorded in the vault besides resource names (names.ts). */
-interface Recorded {
+export interface Recorded {
   cloudflareAccountId?: string;
   bucketJurisdiction?: string;
   vercelToken?: string;
@@ -89,7 +89,7 @@ interface Recorded {
 }
 
 // The account, jurisdiction, token and team a vault records (values and the init journal).
-function recorded(state: VaultState | undefined): Recorded {
+export function recordedSettings(state: VaultState | undefined): Recorded {
   if (!state) return {};
   const journal = readJournal(state);
   const org = state.get("VERCEL_ORG_ID");
@@ -122,7 +122,7 @@ export function resolveInputs(
   env: Readonly<NodeJS.ProcessEnv>,
   state?: VaultState,
 ): InitInputs {
-  const r = recorded(state);
+  const r = recordedSettings(state);
   const names = resolveNames(
     {
       bucket: flags.bucket,

@@ -49,7 +49,10 @@ const clean = (v: string | undefined) =>
   v === undefined || v.trim() === "" ? undefined : v.trim();
 
 // The name efs recorded for a resource, from the init journal and the vault's values.
-function recorded(key: NameKey, state: VaultState | undefined): Omit<Named, "source"> | undefined {
+export function recordedName(
+  key: NameKey,
+  state: VaultState | undefined,
+): Omit<Named, "source"> | undefined {
   if (!state) return undefined;
   const j = readJournal(state);
   const rec = (step: string, resource: string) => j[step]?.resources[resource];
@@ -104,7 +107,7 @@ export function resolveNames(
     const { flag, env: envName } = NAME_INPUTS[key];
     const fromFlag = clean(flags[key]);
     const fromEnv = clean(env[envName]);
-    const fromVault = recorded(key, state);
+    const fromVault = recordedName(key, state);
     out[key] = fromFlag
       ? { value: fromFlag, source: "flag", detail: flag }
       : fromEnv

@@ -13,6 +13,9 @@ are skipped and existing resources are adopted by name.
 Names: a flag wins, then its env twin, then the name the vault recorded, then the manual
 checklist's (bucket ethereal-flame-studio, R2 token ethereal-flame-studio-prod, database
 ethereal-flame-studio, worker ethereal-flame-worker), so resources made by hand are adopted.
+A name or choice that differs from what a finished section recorded (--bucket,
+--bucket-jurisdiction, --db, …) stops init before any change (exit 2): keep the recorded
+value, or re-create the section with --only <section> --force-step <section>.
 The worker goes to the Render region next to the Turso database; --plan shows each choice.
 The Vercel project runs Node.js 24.x.
 
@@ -35,7 +38,8 @@ Examples:
   efs init --force-step r2               redo a finished section (adopts what exists)
   efs init --unlock                      remove the lock left by a killed run on another host
 
-Exit codes: 0 done, 1 error, 2 changes pending (--plan) or a missing answer/flag, 130 interrupted.
+Exit codes: 0 done, 1 error, 2 changes pending (--plan), a missing answer/flag or a flag a
+finished section contradicts, 130 interrupted.
 Docs: docs/init.md`;
 
 const list = (v: string, prev: string[] = []) => [...prev, ...v.split(",")];

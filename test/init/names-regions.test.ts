@@ -159,11 +159,12 @@ describe("efs init names resources as the checklist does", () => {
       renderRegion: ["virginia", "turso"],
     });
 
-    const flagged = await h.efs(["init", "--plan", "--json", "--db", "other-db"], {
+    // (A flag that contradicts a finished section is refused: test/init/flag-conflicts.test.ts.)
+    const flagged = await h.efs(["init", "--plan", "--json", "--vercel-project", "my-studio"], {
       EFS_RENDER_SERVICE: "my-worker",
     });
     const rows = JSON.parse(flagged.stdout).data.names as { key: string; source: string }[];
-    expect(rows.find((r) => r.key === "db")?.source).toBe("flag");
+    expect(rows.find((r) => r.key === "vercelProject")?.source).toBe("flag");
     expect(rows.find((r) => r.key === "renderService")?.source).toBe("env");
     expect(resourceCounts(h.world).tursoDbs).toBe(1);
   });

@@ -2,6 +2,7 @@
 // ones in order under a lock, journaling each remote create so a re-run converges.
 
 import { catalogEntry } from "@efs/core/env-catalog";
+import { conflictError, flagConflicts } from "../../checklist/conflicts";
 import { StepContext } from "../../checklist/context";
 import { type InitFlags, resolveInputs } from "../../checklist/inputs";
 import { Journal, journalHooksFromEnv, readJournal } from "../../checklist/journal";
@@ -84,8 +85,13 @@ export async function init(rt: Runtime, args: InitArgs): Promise<CommandResult> 
 
   const vault = projectVault(rt);
   const journal = new Journal(vault, { ...journalHooksFromEnv(rt.env), signal: rt.signal });
-  // Names the vault recorded are kept (flags still win).
-  const inputs = resolveInputs(args.flags, rt.env, await vault.read());
+  // Names the vault recorded are kept (flags still win, unless a finished section recorded them).
+  const recordedState = await vault.read();
+  const inputs = resolveInputs(args.flags, rt.env, recordedState);
+  // A flag a finished (not forced) section would ignore stops the run, --plan too, here:
+  // before the lock, any provider call or any write.
+  const conflicts = flagConflicts(args.flags, rt.env, recordedState, forced);
+  if (conflicts.length) throw conflictError(conflicts, args.flags);
   const next = new Map<string, string>();
   let spin = rt.prompter.spinner();
   const ctx = new StepContext({
