@@ -119,19 +119,13 @@ const list = (items: readonly string[]) =>
     ? (items[0] ?? "")
     : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
 
-// What re-creating r2 with a new bucket, jurisdiction or account needs besides the flags
-// given: a new --r2-token name (a token found by its name is adopted with the bucket it was
-// scoped to) and, for another jurisdiction, a new --bucket (a bucket keeps its jurisdiction and
-// its name stays taken in the account while it exists).
+// What re-creating r2 in another jurisdiction needs besides the flags given: a new --bucket
+// (a bucket keeps its jurisdiction and its name stays taken in the account while it exists).
+// The R2 token needs no new name: one found by its name is re-scoped to the new bucket.
 function r2Extras(conflicts: readonly FlagConflict[], flags: InitFlags): string[] {
-  const moves = new Set(["R2 bucket", "R2 jurisdiction", "Cloudflare account"]);
-  if (!conflicts.some((c) => c.section === "r2" && moves.has(c.what))) return [];
-  return [
-    ...(conflicts.some((c) => c.what === "R2 jurisdiction") && !clean(flags.bucket)
-      ? ["--bucket <new name>"]
-      : []),
-    ...(clean(flags.r2Token) ? [] : ["--r2-token <new name>"]),
-  ];
+  return conflicts.some((c) => c.what === "R2 jurisdiction") && !clean(flags.bucket)
+    ? ["--bucket <new name>"]
+    : [];
 }
 
 // The error for a run's conflicts (a usage error: what was asked, what was recorded, the fix).
@@ -152,14 +146,7 @@ export function conflictError(conflicts: readonly FlagConflict[], flags: InitFla
     ...extras,
   ];
   const why = extras.length
-    ? ` (${[
-        extras.some((e) => e.startsWith("--bucket"))
-          ? "a bucket cannot change jurisdiction and its name stays taken in the account"
-          : undefined,
-        "a new token name makes an R2 key scoped to the new bucket",
-      ]
-        .filter(Boolean)
-        .join("; ")})`
+    ? " (a bucket cannot change jurisdiction and its name stays taken in the account)"
     : "";
   const isAre = sections.length === 1 ? `section ${s} is` : `sections ${list(sections)} are`;
   return new EfsError(

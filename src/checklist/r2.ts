@@ -7,6 +7,8 @@ import {
   R2_ITEM_WRITE,
   s3CredentialsFromToken,
   type TokenScope,
+  tokenResources,
+  tokenScopedTo,
 } from "../providers/cloudflare";
 import type { StepContext } from "./context";
 import { ensure } from "./ensure";
@@ -131,6 +133,11 @@ export const r2Step: Step = {
           },
     );
     const token = await cf.findTokenByName(tokenName, scope);
+    if (token && !tokenScopedTo(token, cf.bucketResource(bucket)))
+      items.push({
+        action: "update",
+        what: `API token ${tokenName}: limit it to bucket ${bucket} (it grants ${tokenResources(token).join(", ") || "nothing"}; its secret stays)`,
+      });
     if (!token) items.push({ action: "create", what: `API token ${tokenName}` });
     else if (state.get("R2_ACCESS_KEY_ID") === token.id && state.get("R2_SECRET_ACCESS_KEY"))
       items.push({ action: "adopt", what: `API token ${tokenName}` });
@@ -193,6 +200,8 @@ export const r2Step: Step = {
     const token = await cf.findTokenByName(ctx.inputs.r2Token, scope);
     if (!token || token.id !== state.get("R2_ACCESS_KEY_ID"))
       problems.push(`R2_ACCESS_KEY_ID does not match the token ${ctx.inputs.r2Token}`);
+    else if (!tokenScopedTo(token, cf.bucketResource(bucket)))
+      problems.push(`API token ${ctx.inputs.r2Token} is not limited to bucket ${bucket}`);
     return problems;
   },
 };
@@ -206,6 +215,25 @@ async function ensureBucketToken(
   const name = ctx.inputs.r2Token;
   const state = await ctx.vault();
   const existing = await cf.findTokenByName(name, scope);
+  if (existing && !tokenScopedTo(existing, cf.bucketResource(bucket))) {
+    // Found by name but granting another bucket (a re-create with a new --bucket, jurisdiction
+    // or account): give it this bucket's policy. Its value, so the vault's S3 secret, stays;
+    // the update is idempotent, so a crash after it converges on re-run.
+    const group = await cf.findPermissionGroup(R2_ITEM_WRITE, scope);
+    await ctx.journal.intent("r2", "token-scope");
+    await cf.scopeTokenToBucket(existing, { bucket, scope, permissionGroupId: group.id });
+    await ctx.journal.record(
+      "r2",
+      "token-scope",
+      existing.id,
+      {},
+      {
+        name,
+        meta: { bucket, jurisdiction: ctx.inputs.bucketJurisdiction },
+      },
+    );
+    ctx.say(`limited API token ${name} to bucket ${bucket}`);
+  }
   if (
     existing &&
     state.get("R2_ACCESS_KEY_ID") === existing.id &&

@@ -33,11 +33,24 @@ export interface LifecycleRule {
 /** What a delete found: it removed the resource, or the resource was already gone. */
 type DeleteOutcome = "deleted" | "gone";
 
+/** One access policy of an API token (what the token list shows and an update sends). */
+interface TokenPolicy {
+  id?: string;
+  effect: "allow" | "deny";
+  resources: Record<string, unknown>;
+  permission_groups: { id: string; name?: string }[];
+}
+
 export interface ApiToken {
   id: string;
   name: string;
   status: string;
   value?: string;
+  policies?: TokenPolicy[];
+  // Kept as they are when efs updates the token's policies.
+  condition?: unknown;
+  expires_on?: string;
+  not_before?: string;
 }
 
 interface PermissionGroup {
@@ -64,6 +77,11 @@ export interface CloudflareClient {
   listTokens(scope: TokenScope): Promise<ApiToken[]>;
   createBucketToken(args: BucketTokenArgs): Promise<{ token: ApiToken; adopted: boolean }>;
   rollToken(id: string, scope: TokenScope): Promise<string>;
+  // The policy resource of `bucket` in this client's account and jurisdiction.
+  bucketResource(bucket: string): string;
+  // Replaces the token's policies with the one createBucketToken gives a new token (its value,
+  // so the S3 secret derived from it, stays the same).
+  scopeTokenToBucket(token: ApiToken, args: Omit<BucketTokenArgs, "name">): Promise<void>;
   // The bucket's lifecycle rules ([] when it has none).
   getLifecycle(bucket: string): Promise<LifecycleRule[]>;
   // Replaces the bucket's lifecycle rules (callers merge with getLifecycle first).
@@ -88,6 +106,40 @@ interface Envelope<T> {
   errors?: { code: number; message: string }[];
   result: T;
   result_info?: { cursor?: string; page?: number; per_page?: number; total_count?: number };
+}
+
+// The policy resource naming one R2 bucket (what a bucket-scoped token's policy grants).
+function r2BucketResource(accountId: string, jurisdiction: R2Jurisdiction, bucket: string): string {
+  return `com.cloudflare.edge.r2.bucket.${accountId}_${jurisdiction}_${bucket}`;
+}
+
+// The policies of an efs R2 token: the permission group on that one bucket resource.
+function bucketPolicies(resource: string, permissionGroupId: string): TokenPolicy[] {
+  return [
+    {
+      effect: "allow",
+      resources: { [resource]: "*" },
+      permission_groups: [{ id: permissionGroupId }],
+    },
+  ];
+}
+
+// True when every policy of `token` allows on `resource` alone (and it has one): a token
+// scoped to another bucket, or to more than this one, is not.
+export function tokenScopedTo(token: ApiToken, resource: string): boolean {
+  const policies = token.policies ?? [];
+  return (
+    policies.length > 0 &&
+    policies.every((p) => {
+      const keys = Object.keys(p.resources ?? {});
+      return p.effect === "allow" && keys.length === 1 && keys[0] === resource;
+    })
+  );
+}
+
+// The bucket resources a token's policies name (for messages).
+export function tokenResources(token: ApiToken): string[] {
+  return [...new Set((token.policies ?? []).flatMap((p) => Object.keys(p.resources ?? {})))];
 }
 
 // S3 credentials for a Cloudflare API token: id as access key, sha256(value) hex as secret.
@@ -146,6 +198,7 @@ export function createCloudflareClient(opts: CloudflareOptions): CloudflareClien
   const jurisdiction = opts.jurisdiction ?? "default";
   const inJurisdiction = (j: R2Jurisdiction = jurisdiction): Record<string, string> =>
     j === "default" ? {} : { "cf-r2-jurisdiction": j };
+  const bucketResource = (bucket: string) => r2BucketResource(opts.accountId, jurisdiction, bucket);
   const tokensBase = (scope: TokenScope) => (scope === "user" ? "/user/tokens" : `${acct}/tokens`);
 
   async function getBucket(name: string, j: R2Jurisdiction = jurisdiction) {
@@ -287,18 +340,11 @@ export function createCloudflareClient(opts: CloudflareOptions): CloudflareClien
     listTokens,
 
     async createBucketToken(args) {
-      const resource = `com.cloudflare.edge.r2.bucket.${opts.accountId}_${jurisdiction}_${args.bucket}`;
       const res = await http.request<Envelope<ApiToken>>("POST", tokensBase(args.scope), {
         operation: `create API token ${args.name}`,
         body: {
           name: args.name,
-          policies: [
-            {
-              effect: "allow",
-              resources: { [resource]: "*" },
-              permission_groups: [{ id: args.permissionGroupId }],
-            },
-          ],
+          policies: bucketPolicies(bucketResource(args.bucket), args.permissionGroupId),
         },
         create: {
           lookup: async () => {
@@ -316,6 +362,24 @@ export function createCloudflareClient(opts: CloudflareOptions): CloudflareClien
         body: {},
       });
       return res.data.result;
+    },
+
+    bucketResource,
+
+    async scopeTokenToBucket(token, args) {
+      // PUT replaces the token: send its name, status and conditions back unchanged.
+      const { condition, expires_on, not_before } = token;
+      await http.request("PUT", `${tokensBase(args.scope)}/${token.id}`, {
+        operation: `update API token ${token.name}`,
+        body: {
+          name: token.name,
+          status: token.status,
+          policies: bucketPolicies(bucketResource(args.bucket), args.permissionGroupId),
+          ...(condition !== undefined ? { condition } : {}),
+          ...(expires_on !== undefined ? { expires_on } : {}),
+          ...(not_before !== undefined ? { not_before } : {}),
+        },
+      });
     },
 
     async getLifecycle(bucket) {

@@ -1,5 +1,5 @@
 // Stateful Cloudflare emulation: R2 buckets (+CORS, lifecycle rules, delete), API tokens
-// (create, roll, delete), permission groups.
+// (create, update, roll, delete), permission groups.
 import { HttpResponse } from "msw";
 import { bearer, type Ctx, fail, route } from "./route";
 import { type CfBucket, type CfToken, type EmulatorState, newId } from "./state";
@@ -44,6 +44,22 @@ export function bucketLifecycle(state: EmulatorState, name: string): unknown[] |
   return b ? (b.lifecycle ?? [DEFAULT_R2_RULE]) : undefined;
 }
 
+interface TokenBody {
+  name?: string;
+  policies?: {
+    effect?: string;
+    resources?: Record<string, string>;
+    permission_groups?: { id: string }[];
+  }[];
+}
+
+const R2_BUCKET_RESOURCE =
+  /^com\.cloudflare\.edge\.r2\.bucket\.[0-9a-f]{32}_(default|eu|fedramp)_[a-z0-9-]+$/;
+
+// Policies as Cloudflare keeps them: each gets an id; the groups keep what was sent.
+const stored = (policies: TokenBody["policies"]) =>
+  policies?.map((p) => ({ id: newId("", 16), ...p }));
+
 // msw handlers for the Cloudflare API under `base` (…/client/v4).
 export function cloudflareHandlers(state: EmulatorState, base: string) {
   const cf = state.cloudflare;
@@ -72,6 +88,18 @@ export function cloudflareHandlers(state: EmulatorState, base: string) {
     if (!t.canMintTokens)
       return fail("cloudflare", 403, "Unauthorized to access requested resource", 9109);
     if (t.scope !== scope) return fail("cloudflare", 401, "Invalid API Token", 1000);
+    return undefined;
+  };
+
+  // A create/update body the emulation serves: a name and one policy on one R2 bucket with a
+  // known permission group (what efs sends); the 400 Cloudflare gives otherwise.
+  const invalidToken = (body: TokenBody) => {
+    const policy = body.policies?.[0];
+    const resource = Object.keys(policy?.resources ?? {})[0] ?? "";
+    if (!body.name || !R2_BUCKET_RESOURCE.test(resource))
+      return fail("cloudflare", 400, "Invalid policy resources", 1001);
+    if (!cf.permissionGroups.some((g) => g.id === policy?.permission_groups?.[0]?.id))
+      return fail("cloudflare", 400, "Invalid permission group", 1001);
     return undefined;
   };
 
@@ -109,33 +137,19 @@ export function cloudflareHandlers(state: EmulatorState, base: string) {
     r("post", `${prefix}/tokens`, async (ctx, t) => {
       const denied = mintOk(t, scope);
       if (denied) return denied;
-      const body = (await ctx.json()) as {
-        name?: string;
-        policies?: { resources?: Record<string, string>; permission_groups?: { id: string }[] }[];
-      };
-      const policy = body.policies?.[0];
-      const resource = Object.keys(policy?.resources ?? {})[0] ?? "";
-      const group = policy?.permission_groups?.[0]?.id;
-      if (
-        !body.name ||
-        !/^com\.cloudflare\.edge\.r2\.bucket\.[0-9a-f]{32}_(default|eu|fedramp)_[a-z0-9-]+$/.test(
-          resource,
-        )
-      ) {
-        return fail("cloudflare", 400, "Invalid policy resources", 1001);
-      }
-      if (!cf.permissionGroups.some((g) => g.id === group))
-        return fail("cloudflare", 400, "Invalid permission group", 1001);
+      const body = (await ctx.json()) as TokenBody;
+      const invalid = invalidToken(body);
+      if (invalid) return invalid;
       const preset = cf.nextTokens?.shift();
       const token: CfToken = {
         id: preset?.id ?? newId("", 16),
-        name: body.name,
+        name: body.name!,
         value: preset?.value ?? newId("cfv", 20),
         status: "active",
         scope,
         canMintTokens: false,
         canR2: false,
-        policies: body.policies,
+        policies: stored(body.policies),
       };
       cf.tokens.push(token);
       return ok({ id: token.id, name: token.name, status: token.status, value: token.value });
@@ -149,6 +163,24 @@ export function cloudflareHandlers(state: EmulatorState, base: string) {
       if (i < 0) return fail("cloudflare", 404, "Token not found", 1003);
       const [gone] = cf.tokens.splice(i, 1);
       return ok({ id: gone!.id });
+    }),
+    // Update Token: replaces name, status and policies; the value (the secret) stays.
+    r("put", `${prefix}/tokens/:id`, async (ctx, t) => {
+      if (scope === "account" && ctx.params.acct !== cf.accountId)
+        return fail("cloudflare", 403, "Authentication error", 10000);
+      const denied = mintOk(t, scope);
+      if (denied) return denied;
+      const token = cf.tokens.find((x) => x.id === ctx.params.id && x.scope === scope);
+      if (!token) return fail("cloudflare", 404, "Token not found", 1003);
+      const body = (await ctx.json()) as TokenBody & { status?: string };
+      const invalid = invalidToken(body);
+      if (invalid) return invalid;
+      if (body.status !== "active")
+        return fail("cloudflare", 400, "Only active tokens are emulated", 1001);
+      token.name = body.name!;
+      token.policies = stored(body.policies);
+      const { id, name, status, policies } = token;
+      return ok({ id, name, status, policies });
     }),
     r("put", `${prefix}/tokens/:id/value`, (ctx, t) => {
       const denied = mintOk(t, scope);

@@ -58,8 +58,10 @@ describe("efs init refuses a flag a finished section would ignore", () => {
     expect(moved.stderr).toContain("Nothing was changed");
     expect(moved.stderr).toContain("drop --bucket-jurisdiction to keep eu");
     expect(moved.stderr).toContain(
-      "efs init --only r2 --force-step r2 --bucket-jurisdiction fedramp --bucket <new name> --r2-token <new name>",
+      "efs init --only r2 --force-step r2 --bucket-jurisdiction fedramp --bucket <new name> (a bucket cannot change jurisdiction",
     );
+    // The token keeps its name: a re-create scopes it to the new bucket.
+    expect(moved.stderr).not.toContain("--r2-token");
     expect(moved.stderr).toContain("efs destroy --only r2 before the re-create");
     expect(await snapshot(h)).toEqual(before);
   });
@@ -79,7 +81,7 @@ describe("efs init refuses a flag a finished section would ignore", () => {
     );
     expect(env.error.fix).toContain(`drop --bucket to keep ${N.bucket}`);
     expect(env.error.fix).toContain(
-      "efs init --only r2 --force-step r2 --bucket efs-other --r2-token <new name>",
+      "re-create with the new value: efs init --only r2 --force-step r2 --bucket efs-other; efs then tracks",
     );
     expect(await snapshot(h)).toEqual(before);
 
@@ -114,7 +116,8 @@ describe("efs init refuses a flag a finished section would ignore", () => {
     expect(same.stderr).toContain("Nothing to do.");
     expect(await snapshot(h)).toMatchObject({ values: before.values, buckets: before.buckets });
 
-    // The re-create the refusal suggests: a new bucket in fedramp, and a key scoped to it.
+    // The re-create the refusal suggests: a new bucket in fedramp, and the same key (the token
+    // keeps its name and value) scoped to it alone.
     const redo = await h.efs([
       "init",
       "--yes",
@@ -126,8 +129,6 @@ describe("efs init refuses a flag a finished section would ignore", () => {
       "fedramp",
       "--bucket",
       "efs-fedramp",
-      "--r2-token",
-      "efs-fedramp-prod",
     ]);
     expect(redo.code, redo.stderr).toBe(0);
     expect(h.world.cloudflare.buckets).toMatchObject([
@@ -138,10 +139,13 @@ describe("efs init refuses a flag a finished section would ignore", () => {
     expect(vault.get("R2_JURISDICTION")).toBe("fedramp");
     expect(vault.get("R2_BUCKET_NAME")).toBe("efs-fedramp");
     const key = h.world.cloudflare.tokens.find((t) => t.id === vault.get("R2_ACCESS_KEY_ID"));
-    expect(key?.name).toBe("efs-fedramp-prod");
-    expect(JSON.stringify(key?.policies)).toContain(
-      `r2.bucket.${C.cloudflareAccountId}_fedramp_efs-fedramp`,
+    expect(key?.name).toBe(N.r2Token);
+    expect(vault.get("R2_ACCESS_KEY_ID")).toBe(
+      before.values.find(([k]) => k === "R2_ACCESS_KEY_ID")?.[1],
     );
+    expect(
+      ((key?.policies ?? []) as { resources: object }[]).flatMap((p) => Object.keys(p.resources)),
+    ).toEqual([`com.cloudflare.edge.r2.bucket.${C.cloudflareAccountId}_fedramp_efs-fedramp`]);
   });
 
   it("names every contradicted section, and lets a flag for an unfinished one through", async () => {

@@ -3,6 +3,7 @@ import {
   createCloudflareClient,
   R2_ITEM_WRITE,
   s3CredentialsFromToken,
+  tokenScopedTo,
 } from "../../src/providers/cloudflare";
 import { fastRetries, useEmulators } from "../emulators/msw";
 import { TEST_CREDENTIALS as C, sha256Hex } from "../emulators/state";
@@ -110,6 +111,57 @@ describe("cloudflare client against the emulation", () => {
     expect(creds).toEqual({ accessKeyId: token.id, secretAccessKey: sha256Hex(stored.value) });
     expect(creds.secretAccessKey).toMatch(/^[0-9a-f]{64}$/);
     expect((await client.findTokenByName("efs-r2-media", "user"))?.id).toBe(token.id);
+  });
+
+  it("moves a token's policy to another bucket (Update Token), keeping its value and so its S3 secret", async () => {
+    for (const scope of ["user", "account"] as const) {
+      world().cloudflare.tokens[0]!.scope = scope;
+      const client = cf();
+      const group = await client.findPermissionGroup(R2_ITEM_WRITE, scope);
+      const name = `efs-r2-${scope}`;
+      const made = await client.createBucketToken({
+        name,
+        bucket: "media",
+        scope,
+        permissionGroupId: group.id,
+      });
+      const eu = createCloudflareClient({
+        token: C.cloudflareToken,
+        accountId: C.cloudflareAccountId,
+        baseUrl: REAL_BASES.cloudflare,
+        jurisdiction: "eu",
+        ...fastRetries(),
+      });
+      const listed = (await eu.findTokenByName(name, scope))!;
+      expect(eu.bucketResource("media-eu")).toBe(
+        `com.cloudflare.edge.r2.bucket.${C.cloudflareAccountId}_eu_media-eu`,
+      );
+      expect(tokenScopedTo(listed, client.bucketResource("media"))).toBe(true);
+      expect(tokenScopedTo(listed, eu.bucketResource("media-eu"))).toBe(false);
+
+      await eu.scopeTokenToBucket(listed, {
+        bucket: "media-eu",
+        scope,
+        permissionGroupId: group.id,
+      });
+
+      const stored = world().cloudflare.tokens.find((t) => t.id === made.token.id)!;
+      expect(stored).toMatchObject({ name, value: made.token.value, status: "active" });
+      const after = (await eu.findTokenByName(name, scope))!;
+      expect(tokenScopedTo(after, eu.bucketResource("media-eu"))).toBe(true);
+      expect(after.policies).toMatchObject([
+        {
+          effect: "allow",
+          resources: { [eu.bucketResource("media-eu")]: "*" },
+          permission_groups: [{ id: group.id }],
+        },
+      ]);
+      const path =
+        scope === "user" ? "/user/tokens/" : `/accounts/${C.cloudflareAccountId}/tokens/`;
+      expect(countCalls(world(), "cloudflare", "PUT", new RegExp(`${path}${made.token.id}$`))).toBe(
+        1,
+      );
+    }
   });
 
   it("adopts a token created by an ambiguous 502 instead of minting a second one", async () => {
