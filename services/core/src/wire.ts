@@ -3,7 +3,7 @@
 // app's Python tests): the renderer submit and status calls (worker → local renderer or Modal)
 // and the render webhook (renderer → web). Job payloads and results are in ./jobs/payloads,
 // render progress in ./render-progress. The web app validates the webhook with its own zod
-// schema at its HTTP edge (services/web/lib/webhook.ts), typed against WebhookBody here.
+// schemas at its HTTP edge (services/web/lib/webhook.ts; its result schema is typed as RenderResult).
 import {
   isRenderFormat,
   RENDER_FORMAT_NAMES,

@@ -117,6 +117,21 @@ describe("local renderer server (Modal submit/status contract)", () => {
     }
   });
 
+  it("reads R2_JURISDICTION for R2 storage: an unknown one is refused before it listens", async () => {
+    const env = {
+      RENDERER_AUTH_TOKEN: TOKEN,
+      STORAGE_BACKEND: "r2",
+      R2_ACCOUNT_ID: "0123456789abcdef0123456789abcdef",
+      R2_ACCESS_KEY_ID: "id",
+      R2_SECRET_ACCESS_KEY: "secret",
+      R2_BUCKET_NAME: "efs-media",
+      R2_JURISDICTION: "mars",
+    };
+    await expect(serve({ port: 0, env })).rejects.toThrow(
+      /jurisdiction \(R2_JURISDICTION\) must be one of default, eu, fedramp/,
+    );
+  });
+
   it("renders a submitted job, uploads the MP4 to storage and calls the webhook with the job's bearer token", async () => {
     const res = await submit({
       auth_token: TOKEN,

@@ -15,8 +15,10 @@ import { validate } from "./api/validate";
 import type { WebContext } from "./context";
 import { MAX_WEBHOOK_BYTES } from "./limits";
 
-// The result and body types are core's wire types (@efs/core/wire WebhookBody): the schema is
-// their validator at the web's HTTP edge.
+// The web's validator of core's WebhookBody (@efs/core/wire; core has no parser for it): the
+// body schema reads `result` as any record, and resultSchema (typed as core's RenderResult)
+// checks it only once the job is known to be running, so a replay for a finished job still
+// answers 200.
 const resultSchema: z.ZodType<RenderResult, z.ZodTypeDef, unknown> = z
   .object({
     videoKey: z.string().min(1).max(1024),
