@@ -81,7 +81,7 @@ const clean = (v: string | undefined) =>
   v === undefined || v.trim() === "" ? undefined : v.trim();
 
 /** What an earlier `efs init` recorded in the vault besides resource names (names.ts). */
-export interface Recorded {
+interface Recorded {
   cloudflareAccountId?: string;
   bucketJurisdiction?: string;
   vercelToken?: string;

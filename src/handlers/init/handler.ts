@@ -90,7 +90,7 @@ export async function init(rt: Runtime, args: InitArgs): Promise<CommandResult> 
   const inputs = resolveInputs(args.flags, rt.env, recordedState);
   // A flag a finished (not forced) section would ignore stops the run, --plan too, here:
   // before the lock, any provider call or any write.
-  const conflicts = flagConflicts(args.flags, rt.env, recordedState, forced);
+  const conflicts = flagConflicts(inputs.names, args.flags, rt.env, recordedState, forced);
   if (conflicts.length) throw conflictError(conflicts, args.flags);
   const next = new Map<string, string>();
   let spin = rt.prompter.spinner();
