@@ -6,7 +6,7 @@ import { EfsError, EXIT } from "../errors";
 import type { VaultState } from "../vault/state";
 import { type InitFlags, recordedSettings } from "./inputs";
 import { readJournal } from "./journal";
-import { NAME_INPUTS, NAME_LABELS, type Named, type NameKey, recordedName } from "./names";
+import { clean, NAME_INPUTS, NAME_LABELS, type Named, type NameKey, recordedName } from "./names";
 import { STEP_NAMES } from "./steps";
 import type { StepName } from "./types";
 
@@ -29,9 +29,6 @@ const NAME_SECTIONS: Record<NameKey, StepName> = {
   vercelProject: "vercel",
   renderService: "render",
 };
-
-const clean = (v: string | undefined) =>
-  v === undefined || v.trim() === "" ? undefined : v.trim();
 
 // What this run was told explicitly: the flag, else its env twin (the order resolveInputs uses).
 // Names carry where they came from already (resolveNames); this is for the other settings.
