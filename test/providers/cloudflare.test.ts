@@ -176,6 +176,14 @@ describe("cloudflare client against the emulation", () => {
     expect((await cf().verifyToken()).scope).toBe("account");
   });
 
+  it("verifies its token once: later asks reuse the answer", async () => {
+    const client = cf();
+    const [a, b] = await Promise.all([client.verifyToken(), client.verifyToken()]);
+    expect(await client.verifyToken()).toEqual(a);
+    expect(b).toEqual(a);
+    expect(countCalls(world(), "cloudflare", "GET", /tokens\/verify$/)).toBe(1);
+  });
+
   it("explains a bootstrap token that cannot mint tokens (9109) and names the permission to add", async () => {
     world().cloudflare.tokens[0]!.canMintTokens = false;
     const err = await cf()
