@@ -126,7 +126,7 @@ const list = (items: readonly string[]) =>
 // (a bucket keeps its jurisdiction and its name stays taken in the account while it exists).
 // The R2 token needs no new name: one found by its name is re-scoped to the new bucket.
 function r2Extras(conflicts: readonly FlagConflict[], flags: InitFlags): string[] {
-  return conflicts.some((c) => c.what === "R2 jurisdiction") && !clean(flags.bucket)
+  return conflicts.some((c) => c.flag === "--bucket-jurisdiction") && !clean(flags.bucket)
     ? ["--bucket <new name>"]
     : [];
 }
