@@ -6,7 +6,7 @@ import { EfsError, EXIT } from "../errors";
 import type { VaultState } from "../vault/state";
 import { type InitFlags, recordedSettings } from "./inputs";
 import { readJournal } from "./journal";
-import { NAME_INPUTS, NAME_LABELS, type NameKey, recordedName } from "./names";
+import { clean, NAME_INPUTS, NAME_LABELS, type Named, type NameKey, recordedName } from "./names";
 import { STEP_NAMES } from "./steps";
 import type { StepName } from "./types";
 
@@ -30,10 +30,8 @@ const NAME_SECTIONS: Record<NameKey, StepName> = {
   renderService: "render",
 };
 
-const clean = (v: string | undefined) =>
-  v === undefined || v.trim() === "" ? undefined : v.trim();
-
 // What this run was told explicitly: the flag, else its env twin (the order resolveInputs uses).
+// Names carry where they came from already (resolveNames); this is for the other settings.
 function told(
   flag: string | undefined,
   flagName: string,
@@ -46,8 +44,14 @@ function told(
   return e ? { value: e, from: envName } : undefined;
 }
 
+// A resolved name that this run was told (by flag or env twin), not one it recorded or defaulted.
+const toldName = (n: Named) =>
+  n.source === "flag" || n.source === "env" ? { value: n.value, from: n.detail } : undefined;
+
 // The conflicts of a run: only sections the journal says are done and `forced` does not redo.
+// `names` are the run's resolved names (InitInputs.names).
 export function flagConflicts(
+  names: Readonly<Record<NameKey, Named>>,
   flags: InitFlags,
   env: Readonly<NodeJS.ProcessEnv>,
   state: VaultState,
@@ -67,15 +71,14 @@ export function flagConflicts(
       out.push({ section, what, flag, from: given.from, given: given.value, recorded });
   };
   for (const key of Object.keys(NAME_SECTIONS) as NameKey[]) {
-    const { flag, env: envName } = NAME_INPUTS[key];
     const rec = recordedName(key, state);
     // A resource recorded by id only (an older vault) cannot be compared with a name.
     if (rec?.id) continue;
     check(
       NAME_SECTIONS[key],
       NAME_LABELS[key],
-      flag,
-      told(flags[key], flag, env[envName], envName),
+      NAME_INPUTS[key].flag,
+      toldName(names[key]),
       rec?.value,
     );
   }
@@ -123,7 +126,7 @@ const list = (items: readonly string[]) =>
 // (a bucket keeps its jurisdiction and its name stays taken in the account while it exists).
 // The R2 token needs no new name: one found by its name is re-scoped to the new bucket.
 function r2Extras(conflicts: readonly FlagConflict[], flags: InitFlags): string[] {
-  return conflicts.some((c) => c.what === "R2 jurisdiction") && !clean(flags.bucket)
+  return conflicts.some((c) => c.flag === "--bucket-jurisdiction") && !clean(flags.bucket)
     ? ["--bucket <new name>"]
     : [];
 }

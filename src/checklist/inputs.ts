@@ -7,7 +7,7 @@ import { DEFAULT_UPLOAD_RETENTION_DAYS } from "@efs/core/storage/retention";
 import { usageError } from "../errors";
 import type { VaultState } from "../vault/state";
 import { readJournal } from "./journal";
-import { type Named, type NameKey, resolveNames } from "./names";
+import { clean, type Named, type NameKey, resolveNames } from "./names";
 
 export interface InitInputs {
   readonly cloudflareToken?: string;
@@ -77,11 +77,8 @@ export interface InitFlags {
   overwrite?: boolean;
 }
 
-const clean = (v: string | undefined) =>
-  v === undefined || v.trim() === "" ? undefined : v.trim();
-
 /** What an earlier `efs init` recorded in the vault besides resource names (names.ts). */
-export interface Recorded {
+interface Recorded {
   cloudflareAccountId?: string;
   bucketJurisdiction?: string;
   vercelToken?: string;

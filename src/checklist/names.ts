@@ -45,7 +45,8 @@ export interface Named {
 
 export type NameFlags = Partial<Record<NameKey, string>>;
 
-const clean = (v: string | undefined) =>
+// A flag or env value as given, trimmed; blank counts as not given (inputs.ts and conflicts.ts too).
+export const clean = (v: string | undefined) =>
   v === undefined || v.trim() === "" ? undefined : v.trim();
 
 // The name efs recorded for a resource, from the init journal and the vault's values.

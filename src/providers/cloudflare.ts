@@ -63,6 +63,7 @@ interface PermissionGroup {
 export type TokenScope = "user" | "account";
 
 export interface CloudflareClient {
+  // The bootstrap token's id and endpoint family (asked once per client, then kept).
   verifyToken(): Promise<{ id: string; status: string; scope: TokenScope }>;
   getBucket(name: string): Promise<R2Bucket | undefined>;
   listBuckets(nameContains?: string): Promise<R2Bucket[]>;
@@ -229,21 +230,31 @@ export function createCloudflareClient(opts: CloudflareOptions): CloudflareClien
     return (await listTokens(scope)).find((t) => t.name === name);
   }
 
+  async function verify(): Promise<{ id: string; status: string; scope: TokenScope }> {
+    const user = await http.request<Envelope<{ id: string; status: string }>>(
+      "GET",
+      "/user/tokens/verify",
+      { operation: "verify CLOUDFLARE_API_TOKEN", accept: [401, 403] },
+    );
+    if (user.status === 200) return { ...user.data.result, scope: "user" };
+    // Account-owned tokens only verify under their account.
+    const account = await http.request<Envelope<{ id: string; status: string }>>(
+      "GET",
+      `${acct}/tokens/verify`,
+      { operation: "verify CLOUDFLARE_API_TOKEN" },
+    );
+    return { ...account.data.result, scope: "account" };
+  }
+  // The client's token does not change: verified once (a failure is not kept, so it is retried).
+  let verified: ReturnType<typeof verify> | undefined;
+
   return {
-    async verifyToken() {
-      const user = await http.request<Envelope<{ id: string; status: string }>>(
-        "GET",
-        "/user/tokens/verify",
-        { operation: "verify CLOUDFLARE_API_TOKEN", accept: [401, 403] },
-      );
-      if (user.status === 200) return { ...user.data.result, scope: "user" };
-      // Account-owned tokens only verify under their account.
-      const account = await http.request<Envelope<{ id: string; status: string }>>(
-        "GET",
-        `${acct}/tokens/verify`,
-        { operation: "verify CLOUDFLARE_API_TOKEN" },
-      );
-      return { ...account.data.result, scope: "account" };
+    verifyToken() {
+      verified ??= verify().catch((e: unknown) => {
+        verified = undefined;
+        throw e;
+      });
+      return verified;
     },
 
     getBucket: (name) => getBucket(name),

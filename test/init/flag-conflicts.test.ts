@@ -131,6 +131,11 @@ describe("efs init refuses a flag a finished section would ignore", () => {
       "efs-fedramp",
     ]);
     expect(redo.code, redo.stderr).toBe(0);
+    // Vercel and Render were not re-pushed (--only r2): the run says they hold the old bucket.
+    expect(redo.stderr).toMatch(
+      /still hold the previous values: .*vercel \([^)]*R2_BUCKET_NAME[^)]*R2_JURISDICTION[^)]*\).*efs env push --redeploy/,
+    );
+    expect(redo.stderr).toMatch(/render \([^)]*R2_BUCKET_NAME/);
     expect(h.world.cloudflare.buckets).toMatchObject([
       { name: N.bucket, jurisdiction: "eu" },
       { name: "efs-fedramp", jurisdiction: "fedramp" },

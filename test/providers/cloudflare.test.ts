@@ -1,3 +1,4 @@
+import type { R2Jurisdiction } from "@efs/core/r2";
 import { describe, expect, it } from "vitest";
 import {
   createCloudflareClient,
@@ -10,12 +11,14 @@ import { TEST_CREDENTIALS as C, sha256Hex } from "../emulators/state";
 import { assertCallsHappened, countCalls, REAL_BASES } from "../emulators/world";
 
 const { world } = useEmulators();
-const cf = (token: string = C.cloudflareToken) =>
+// A client for the emulated account; `opts` sets its jurisdiction or token.
+const cf = (opts: { token?: string; jurisdiction?: R2Jurisdiction } = {}) =>
   createCloudflareClient({
-    token,
+    token: C.cloudflareToken,
     accountId: C.cloudflareAccountId,
     baseUrl: REAL_BASES.cloudflare,
     ...fastRetries(),
+    ...opts,
   });
 
 describe("cloudflare client against the emulation", () => {
@@ -38,13 +41,7 @@ describe("cloudflare client against the emulation", () => {
   });
 
   it("addresses buckets in the chosen jurisdiction and scopes the token to it", async () => {
-    const eu = createCloudflareClient({
-      token: C.cloudflareToken,
-      accountId: C.cloudflareAccountId,
-      baseUrl: REAL_BASES.cloudflare,
-      jurisdiction: "eu",
-      ...fastRetries(),
-    });
+    const eu = cf({ jurisdiction: "eu" });
     await eu.createBucket("efs-media");
     expect(world().cloudflare.buckets).toMatchObject([{ name: "efs-media", jurisdiction: "eu" }]);
     expect(await eu.getBucket("efs-media")).toMatchObject({ name: "efs-media" });
@@ -64,13 +61,7 @@ describe("cloudflare client against the emulation", () => {
 
   it("says a bucket name this account already uses in another jurisdiction is its own, and how to adopt it", async () => {
     await cf().createBucket("efs-media");
-    const eu = createCloudflareClient({
-      token: C.cloudflareToken,
-      accountId: C.cloudflareAccountId,
-      baseUrl: REAL_BASES.cloudflare,
-      jurisdiction: "eu",
-      ...fastRetries(),
-    });
+    const eu = cf({ jurisdiction: "eu" });
     const err = await eu.createBucket("efs-media").catch((e) => e);
     expect(err.message).toMatch(
       /this account already has a bucket efs-media in the default jurisdiction, not in eu/,
@@ -125,13 +116,7 @@ describe("cloudflare client against the emulation", () => {
         scope,
         permissionGroupId: group.id,
       });
-      const eu = createCloudflareClient({
-        token: C.cloudflareToken,
-        accountId: C.cloudflareAccountId,
-        baseUrl: REAL_BASES.cloudflare,
-        jurisdiction: "eu",
-        ...fastRetries(),
-      });
+      const eu = cf({ jurisdiction: "eu" });
       const listed = (await eu.findTokenByName(name, scope))!;
       expect(eu.bucketResource("media-eu")).toBe(
         `com.cloudflare.edge.r2.bucket.${C.cloudflareAccountId}_eu_media-eu`,
@@ -189,6 +174,14 @@ describe("cloudflare client against the emulation", () => {
   it("verifies an account-owned token at the account endpoint", async () => {
     world().cloudflare.tokens[0]!.scope = "account";
     expect((await cf().verifyToken()).scope).toBe("account");
+  });
+
+  it("verifies its token once: later asks reuse the answer", async () => {
+    const client = cf();
+    const [a, b] = await Promise.all([client.verifyToken(), client.verifyToken()]);
+    expect(await client.verifyToken()).toEqual(a);
+    expect(b).toEqual(a);
+    expect(countCalls(world(), "cloudflare", "GET", /tokens\/verify$/)).toBe(1);
   });
 
   it("explains a bootstrap token that cannot mint tokens (9109) and names the permission to add", async () => {

@@ -118,7 +118,7 @@ describe("the client factory", () => {
     const [owner = "", repo = ""] = C.githubRepo.split("/");
     // One read per provider, through clients built before the signal (as a run builds them).
     const readAll = async () => [
-      await (await clients.cloudflare()).verifyToken(),
+      await (await clients.cloudflare()).listBuckets(),
       await (await clients.turso()).listOrgs(),
       await (await clients.vercel()).getProject(inputs.vercelProject),
       await (await clients.render()).listOwners(),
@@ -130,7 +130,8 @@ describe("the client factory", () => {
 
     ac.abort(new Interrupt("SIGINT"));
     for (const read of [
-      async () => (await clients.cloudflare()).verifyToken(),
+      // Not verifyToken: the client keeps its answer, so a second ask makes no call at all.
+      async () => (await clients.cloudflare()).listBuckets(),
       async () => (await clients.turso()).listOrgs(),
       async () => (await clients.vercel()).getProject(inputs.vercelProject),
       async () => (await clients.render()).listOwners(),

@@ -69,6 +69,13 @@ afterEach(async () => {
 const rotate = (env: Record<string, string> = {}) =>
   s.efs(["--json", "--yes", "rotate", "access-key"], env);
 const tokenIds = () => s.world.cloudflare.tokens.map((t) => t.id);
+// The token deleted in the dashboard, outside efs.
+const deleteByHand = (id: string) => {
+  const { tokens } = s.world.cloudflare;
+  const at = tokens.findIndex((t) => t.id === id);
+  if (at < 0) throw new Error(`no token ${id} to delete`);
+  tokens.splice(at, 1);
+};
 const bootstrap = () => s.world.cloudflare.tokens.find((t) => t.name === "efs bootstrap")!;
 
 // The vault and every target hold the new key, the journal is closed, and Cloudflare
@@ -142,11 +149,7 @@ describe("efs rotate access-key", () => {
 
   it("counts a token already deleted by hand (404) as retired", async () => {
     await rotate({ EFS_ROTATE_STOP_AFTER: "verify" });
-    const cf = s.world.cloudflare;
-    cf.tokens.splice(
-      cf.tokens.findIndex((t) => t.id === OLD.id),
-      1,
-    );
+    deleteByHand(OLD.id);
     const res = await rotate();
     expect(res.code, res.stdout + res.stderr).toBe(0);
     await expectRotated();
@@ -154,11 +157,7 @@ describe("efs rotate access-key", () => {
   }, 120_000);
 
   it("finishes when the old key's token was deleted before the rotation began", async () => {
-    const cf = s.world.cloudflare;
-    cf.tokens.splice(
-      cf.tokens.findIndex((t) => t.id === OLD.id),
-      1,
-    );
+    deleteByHand(OLD.id);
     const res = await rotate();
     expect(res.code, res.stdout + res.stderr).toBe(0);
     await expectRotated();

@@ -58,6 +58,21 @@ function isDone(step: Step, state: VaultState, coming: ReadonlySet<string>): boo
   return pushes.every((t) => outOfSync(state, t, varsFor(state, t).present).length === 0);
 }
 
+// Targets that still hold an older value of a variable this run wrote (a section re-created
+// with a new bucket or jurisdiction while the sections that push it were skipped or not
+// selected): the apps there keep using the old one until it is pushed.
+function olderValues(state: VaultState, written: readonly string[]): string | undefined {
+  const byTarget = new Map<string, string[]>();
+  for (const n of new Set(written)) {
+    for (const t of catalogEntry(n)?.targets ?? []) {
+      if (state.inSync(n, t) === false) byTarget.set(t, [...(byTarget.get(t) ?? []), n]);
+    }
+  }
+  if (byTarget.size === 0) return undefined;
+  const where = [...byTarget].map(([t, names]) => `${t} (${names.join(", ")})`).join(", ");
+  return `These targets still hold the previous values: ${where}; push the new ones: efs env push --redeploy`;
+}
+
 function asEfsError(err: unknown, step: StepName): unknown {
   if (err instanceof ProviderError) {
     const [first] = err.message.split("\n");
@@ -90,7 +105,7 @@ export async function init(rt: Runtime, args: InitArgs): Promise<CommandResult> 
   const inputs = resolveInputs(args.flags, rt.env, recordedState);
   // A flag a finished (not forced) section would ignore stops the run, --plan too, here:
   // before the lock, any provider call or any write.
-  const conflicts = flagConflicts(args.flags, rt.env, recordedState, forced);
+  const conflicts = flagConflicts(inputs.names, args.flags, rt.env, recordedState, forced);
   if (conflicts.length) throw conflictError(conflicts, args.flags);
   const next = new Map<string, string>();
   let spin = rt.prompter.spinner();
@@ -222,7 +237,13 @@ export async function init(rt: Runtime, args: InitArgs): Promise<CommandResult> 
       }
     }
     ctx.checkpoint();
+    const older = olderValues(
+      await vault.read(),
+      steps.filter((s) => applied.includes(s.name)).flatMap((s) => s.produces),
+    );
+    if (older) rt.out.warn(older);
     const lines = [
+      ...(older ? [older] : []),
       ...next,
       "Check everything end to end: efs verify",
       "Push later changes: efs env push",
