@@ -1,5 +1,6 @@
 // modal: the checklist's ping to MODAL_ENDPOINT_URL must get JSON; the status URL is the
 // submit URL with ethereal-submit → ethereal-status; `modal app list` shows the app deployed.
+import { RENDER_PING_JOB_ID } from "@efs/core/wire";
 import { runCli } from "../providers/cli-run";
 import type { VerifyContext } from "../stack/context";
 import { guard, missingVar } from "./guard";
@@ -30,7 +31,7 @@ export async function checkModal(ctx: VerifyContext): Promise<CheckResult[]> {
         p = await probe(url, {
           method: "POST",
           headers: { "content-type": "application/json" },
-          body: JSON.stringify({ auth_token: token, config: {}, job_id: "test-ping" }),
+          body: JSON.stringify({ auth_token: token, config: {}, job_id: RENDER_PING_JOB_ID }),
           signal: ctx.signal,
           timeoutMs: 60_000,
         });
